@@ -1,0 +1,1 @@
+//! Record formats (text, NDJSON, JSON, CSV) and redaction operators.

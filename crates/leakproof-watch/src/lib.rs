@@ -1,0 +1,1 @@
+//! Continuous audit and probe: scheduler, findings store, alerts, API, dashboard.
