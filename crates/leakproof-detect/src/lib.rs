@@ -169,6 +169,20 @@ pub struct Detection {
     pub canonical: String,
 }
 
+impl Detection {
+    /// The value masked for reports and logs (`j***@c******.com`,
+    /// `AKIA******** (20 chars)`, `********1111`): never the raw value.
+    pub fn masked(&self) -> String {
+        use leakproof_core::mask;
+        match (&self.entity, self.entity.category()) {
+            (EntityType::Email, _) => mask::mask_email(&self.canonical),
+            (EntityType::CreditCard, _) => mask::mask_generic(&self.canonical, 0, 4),
+            (_, EntityCategory::Secret) => mask::mask_secret(&self.canonical),
+            _ => mask::mask_generic(&self.canonical, 1, 1),
+        }
+    }
+}
+
 /// A user-defined pattern from a policy.
 #[derive(Debug, Clone)]
 pub struct CustomPattern {
