@@ -2,8 +2,10 @@
 
 mod support;
 
+mod hostile;
 mod mariadb;
 mod memcached;
+mod mongo;
 mod postgres;
 mod redis;
 mod search;

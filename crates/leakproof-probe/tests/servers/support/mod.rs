@@ -422,3 +422,38 @@ pub fn support_records(n: usize) -> (Vec<serde_json::Value>, usize) {
         .collect();
     (records, n * 2)
 }
+
+/// nx-27017, a MongoDB-wire-compatible server on SQLite (PyPI `nx-27017`).
+pub fn mongo() -> Server {
+    let binary = require("nx-27017", "nx-27017");
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut command = Command::new(binary);
+    command
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["--host", "127.0.0.1", "-p", &port.to_string()])
+        .arg("--log-file")
+        .arg(dir.path().join("nx.log"))
+        .arg("--pid-file")
+        .arg(dir.path().join("nx.pid"));
+    let log = dir.path().join("nx.out");
+    let mut children = vec![spawn(command, &log)];
+    wait_for_port(port, &mut children, "nx-27017", &log);
+    Server {
+        port,
+        dir,
+        children,
+    }
+}
+
+/// Runs a Python snippet with pymongo (installed with nx-27017) against `server`.
+pub fn pymongo(server: &Server, code: &str) {
+    let script = format!(
+        "import pymongo\nc = pymongo.MongoClient('mongodb://127.0.0.1:{}', serverSelectionTimeoutMS=10000)\n{code}\n",
+        server.port
+    );
+    let mut command = Command::new("python3");
+    command.args(["-c", &script]);
+    run_ok(command, "pymongo seeding");
+}
