@@ -90,7 +90,7 @@ async fn requirepass_is_locked_and_auth_confirms_it() {
     let server = support::redis(Some("redis-secret"));
     seed(server.port, Some("redis-secret"));
     let spec = format!("redis://{}", server.address());
-    let report = support::probe(&[spec.clone()], &support::options(10)).await;
+    let report = support::probe(std::slice::from_ref(&spec), &support::options(10)).await;
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.findings[0].rule_id, RULE_LOCKED);
     assert!(report.findings[0].message.contains("NOAUTH"));

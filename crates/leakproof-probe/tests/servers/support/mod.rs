@@ -19,10 +19,6 @@ impl Server {
     pub fn address(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
-
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
 }
 
 impl Drop for Server {
