@@ -160,3 +160,41 @@ async fn a_silent_endpoint_is_unidentified_within_the_timeout() {
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.findings[0].rule_id, RULE_UNIDENTIFIED);
 }
+
+#[tokio::test]
+async fn the_rate_limit_spaces_out_endpoints() {
+    let specs: Vec<String> = (0..6)
+        .map(|_| format!("127.0.0.1:{}", support::free_port()))
+        .collect();
+    let options = ProbeOptions {
+        rate: Some(10.0),
+        ..bounded(Duration::from_secs(2))
+    };
+    let started = Instant::now();
+    let report = support::probe(&specs, &options).await;
+    // Six starts at ten per second: the last one no sooner than 0.5 s in.
+    assert!(
+        started.elapsed() >= Duration::from_millis(450),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(report.endpoints_probed, 6);
+}
+
+#[tokio::test]
+async fn concurrency_bounds_endpoints_in_flight() {
+    let address = serve(Behaviour::Silent).await;
+    let specs = vec![address; 4];
+    let timeout = Duration::from_secs(1);
+    let started = Instant::now();
+    let options = ProbeOptions {
+        concurrency: 2,
+        ..bounded(timeout)
+    };
+    let report = support::probe(&specs, &options).await;
+    let elapsed = started.elapsed();
+    // Four silent endpoints of one second each, two at a time.
+    assert!(elapsed >= Duration::from_millis(1900), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(3500), "{elapsed:?}");
+    assert_eq!(report.endpoints_probed, 4);
+}

@@ -1,5 +1,5 @@
 use leakproof_core::Severity;
-use leakproof_probe::{Credential, RULE_LOCKED, RULE_OPEN, RULE_PII};
+use leakproof_probe::{Credential, RULE_INCOMPLETE, RULE_LOCKED, RULE_OPEN, RULE_PII};
 
 use crate::support;
 
@@ -116,4 +116,31 @@ async fn basic_auth_in_front_is_locked_and_credentials_confirm_it() {
         .find(|f| f.rule_id == RULE_LOCKED)
         .unwrap();
     assert_eq!(locked.properties["credentials_accepted"], false);
+}
+
+#[tokio::test]
+async fn tls_is_verified_unless_the_user_says_insecure() {
+    let backend = support::opensearch();
+    let proxy = support::nginx_tls(backend.port);
+    let spec = format!("https://{}", proxy.address());
+    let report = support::probe(std::slice::from_ref(&spec), &support::options(0)).await;
+    assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
+    assert_eq!(report.findings[0].rule_id, RULE_INCOMPLETE);
+    assert!(
+        report.findings[0].message.contains("TLS handshake failed"),
+        "{}",
+        report.findings[0].message
+    );
+    assert!(report.findings[0].message.contains("--insecure"));
+
+    let mut options = support::options(0);
+    options.verify_tls = false;
+    let report = support::probe(&[spec], &options).await;
+    let open = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == RULE_OPEN)
+        .unwrap();
+    assert_eq!(open.properties["service"], "OpenSearch");
+    assert_eq!(open.severity, Severity::Medium);
 }

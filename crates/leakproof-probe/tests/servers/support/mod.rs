@@ -338,7 +338,6 @@ pub fn opensearch() -> Server {
 
 /// nginx requiring basic auth (`user`/`password`) in front of `upstream`.
 pub fn nginx_basic_auth(upstream: u16, user: &str, password: &str) -> Server {
-    let nginx = require("nginx", "nginx");
     let openssl = require("openssl", "openssl");
     let dir = tempfile::tempdir().unwrap();
     let hash = Command::new(openssl)
@@ -352,20 +351,58 @@ pub fn nginx_basic_auth(upstream: u16, user: &str, password: &str) -> Server {
         format!("{user}:{}", String::from_utf8_lossy(&hash.stdout)),
     )
     .unwrap();
+    let location = format!(
+        "auth_basic \"restricted\"; auth_basic_user_file {};",
+        htpasswd.display()
+    );
+    nginx(dir, upstream, "", &location)
+}
+
+/// nginx serving TLS with a fresh self-signed certificate in front of `upstream`.
+pub fn nginx_tls(upstream: u16) -> Server {
+    let openssl = require("openssl", "openssl");
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let mut command = Command::new(openssl);
+    command
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=leakproof-test"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert);
+    run_ok(command, "openssl req");
+    let listen = format!(
+        "ssl_certificate {}; ssl_certificate_key {};",
+        cert.display(),
+        key.display()
+    );
+    nginx(dir, upstream, &listen, "")
+}
+
+fn nginx(
+    dir: tempfile::TempDir,
+    upstream: u16,
+    server_extra: &str,
+    location_extra: &str,
+) -> Server {
+    let binary = require("nginx", "nginx");
     let port = free_port();
     let d = dir.path().display();
+    let ssl = if server_extra.is_empty() { "" } else { " ssl" };
     let config = format!(
         "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
          events {{ worker_connections 64; }}\n\
          http {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n\
          fastcgi_temp_path {d}/fastcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n\
-         server {{\n  listen 127.0.0.1:{port};\n  location / {{\n   auth_basic \"restricted\";\n\
-         auth_basic_user_file {};\n   proxy_pass http://127.0.0.1:{upstream};\n  }}\n }}\n}}\n",
-        htpasswd.display()
+         server {{\n  listen 127.0.0.1:{port}{ssl};\n  {server_extra}\n  location / {{\n   {location_extra}\n\
+         proxy_pass http://127.0.0.1:{upstream};\n  }}\n }}\n}}\n"
     );
     let conf = dir.path().join("nginx.conf");
     std::fs::write(&conf, config).unwrap();
-    let mut command = Command::new(nginx);
+    let mut command = Command::new(binary);
     command
         .arg("-p")
         .arg(dir.path())
