@@ -56,6 +56,18 @@ fn options(text: &str) -> Vec<(u32, String, Option<String>)> {
     out
 }
 
+/// `127.0.0.1:11211` and `[::1]:11211` name a port; a bare IPv6 address
+/// has colons of its own.
+fn without_port(address: &str) -> &str {
+    if let Some(rest) = address.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match address.matches(':').count() {
+        1 => address.split(':').next().unwrap_or(address),
+        _ => address,
+    }
+}
+
 pub(crate) fn check(file: &SourceFile<'_>, out: &mut Output) {
     let opts = options(file.text);
     let last = |key: &str| opts.iter().rev().find(|(_, k, _)| k == key);
@@ -64,10 +76,7 @@ pub(crate) fn check(file: &SourceFile<'_>, out: &mut Output) {
         .and_then(|(_, _, v)| v.clone())
         .map(|v| v.split(',').map(|a| a.trim().to_string()).collect())
         .unwrap_or_default();
-    let public = listen.is_none()
-        || addresses
-            .iter()
-            .any(|a| !is_loopback_bind(a.rsplit_once(':').map_or(a.as_str(), |(h, _)| h)));
+    let public = listen.is_none() || addresses.iter().any(|a| !is_loopback_bind(without_port(a)));
     let sasl = last("-S").is_some();
     if public {
         let (line, evidence) = match listen {
