@@ -352,6 +352,35 @@ pub(crate) fn describe_ports(ports: &[(u16, Transport)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn has_v4(set: &AddrSet, addr: u32) -> bool {
+        set.v4
+            .iter()
+            .any(|(lo, hi)| (*lo..=*hi).contains(&u128::from(addr)))
+    }
+
+    fn net(base: u8, len: u8) -> AddrSet {
+        AddrSet::parse_cidr(&format!("10.0.0.{base}/{}", 24 + len % 9)).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn algebra_matches_membership(a in (0u8.., 0u8..), b in (0u8.., 0u8..), c in (0u8.., 0u8..)) {
+            let (a, b, c) = (net(a.0, a.1), net(b.0, b.1), net(c.0, c.1));
+            let mixed = a.union(&b).minus(&c);
+            let common = a.intersect(&b);
+            for last in 0u32..=255 {
+                let ip = 0x0a00_0000 | last;
+                prop_assert_eq!(has_v4(&mixed, ip), (has_v4(&a, ip) || has_v4(&b, ip)) && !has_v4(&c, ip));
+                prop_assert_eq!(has_v4(&common, ip), has_v4(&a, ip) && has_v4(&b, ip));
+            }
+            // Normalised: sorted, disjoint, not adjacent.
+            for pair in mixed.v4.windows(2) {
+                prop_assert!(pair[0].1 + 1 < pair[1].0);
+            }
+        }
+    }
 
     #[test]
     fn reach_classes() {
