@@ -213,3 +213,48 @@ fn redis_include_supplies_the_password() {
     assert!(of(&findings, "LP-REDIS-003").is_empty(), "{findings:?}");
     assert_eq!(of(&findings, "LP-REDIS-002").len(), 1);
 }
+
+fn plan(resources: &str) -> String {
+    format!(
+        r#"{{"format_version": "1.2", "terraform_version": "1.9.8", "planned_values": {{"root_module": {{"resources": [],
+        "child_modules": [{{"address": "module.net", "resources": [{resources}]}}]}}}}}}"#
+    )
+}
+
+#[test]
+fn terraform_standalone_rule_resources_are_evaluated() {
+    let resources = r#"
+      {"address": "module.net.aws_security_group_rule.es", "type": "aws_security_group_rule", "name": "es",
+       "values": {"type": "ingress", "from_port": 9200, "to_port": 9200, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"], "security_group_id": "sg-1"}},
+      {"address": "module.net.aws_vpc_security_group_ingress_rule.pg", "type": "aws_vpc_security_group_ingress_rule", "name": "pg",
+       "values": {"from_port": 5432, "to_port": 5432, "ip_protocol": "tcp", "cidr_ipv6": "::/0", "security_group_id": "sg-1"}},
+      {"address": "module.net.azurerm_network_security_rule.deny", "type": "azurerm_network_security_rule", "name": "deny",
+       "values": {"name": "deny-redis", "network_security_group_name": "nsg-cache", "priority": 100, "direction": "Inbound", "access": "Deny",
+                  "protocol": "*", "source_address_prefix": "Internet", "destination_port_range": "6379"}},
+      {"address": "module.net.azurerm_network_security_rule.allow", "type": "azurerm_network_security_rule", "name": "allow",
+       "values": {"name": "allow-all", "network_security_group_name": "nsg-cache", "priority": 200, "direction": "Inbound", "access": "Allow",
+                  "protocol": "*", "source_address_prefix": "*", "destination_port_ranges": ["6379", "27017"]}},
+      {"address": "module.net.google_compute_firewall.mongo", "type": "google_compute_firewall", "name": "mongo",
+       "values": {"name": "mongo-off", "direction": "INGRESS", "priority": 1000, "disabled": true, "source_ranges": ["0.0.0.0/0"],
+                  "allow": [{"protocol": "tcp", "ports": ["27017"]}], "deny": []}}"#;
+    let (findings, _) = audit(&[("plan.json", &plan(resources))]);
+    let mut opened: Vec<String> = of(&findings, "LP-TF-001")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f.location.resource.clone().unwrap_or_default(),
+                f.properties["ports"]
+            )
+        })
+        .collect();
+    opened.sort();
+    assert_eq!(
+        opened,
+        vec![
+            "module.net.aws_security_group_rule.es [9200]".to_string(),
+            "module.net.aws_vpc_security_group_ingress_rule.pg [5432]".to_string(),
+            "nsg-cache/allow-all (priority 200) [27017]".to_string(),
+        ]
+    );
+}
