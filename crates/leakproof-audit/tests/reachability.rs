@@ -258,3 +258,22 @@ fn terraform_standalone_rule_resources_are_evaluated() {
         ]
     );
 }
+
+#[test]
+fn debian_default_memcached_file_defers_to_memcached_conf() {
+    let (findings, report) = audit(&[(
+        "default/memcached",
+        "# Set this to no to disable memcached.\nENABLE_MEMCACHED=yes\n",
+    )]);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(report.files_checked, 1);
+    let (findings, _) = audit(&[(
+        "sysconfig/memcached",
+        "PORT=\"11211\"\nUSER=\"memcached\"\nOPTIONS=\"\"\n",
+    )]);
+    assert_eq!(
+        of(&findings, "LP-MEMC-001").len(),
+        1,
+        "empty OPTIONS listens everywhere"
+    );
+}

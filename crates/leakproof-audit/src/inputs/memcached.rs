@@ -69,6 +69,19 @@ fn without_port(address: &str) -> &str {
 }
 
 pub(crate) fn check(file: &SourceFile<'_>, out: &mut Output) {
+    // Debian's /etc/default/memcached only says ENABLE_MEMCACHED=yes; the
+    // options live in /etc/memcached.conf, so such a file says nothing.
+    let shell_variables = file.text.lines().any(|l| {
+        l.trim_start().starts_with("ENABLE_MEMCACHED=") || l.trim_start().starts_with("USER=")
+    });
+    if shell_variables
+        && !file
+            .text
+            .lines()
+            .any(|l| l.trim_start().starts_with("OPTIONS="))
+    {
+        return;
+    }
     let opts = options(file.text);
     let last = |key: &str| opts.iter().rev().find(|(_, k, _)| k == key);
     let listen = last("-l");
