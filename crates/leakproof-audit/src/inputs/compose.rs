@@ -172,7 +172,7 @@ pub(crate) fn check(file: &SourceFile<'_>, docs: &[Node], out: &mut Output) {
             else {
                 continue;
             };
-            let host_port = p.host_port.map(|h| h + (container_port - lo));
+            let host_port = p.host_port.and_then(|h| h.checked_add(container_port - lo));
             let what = datastore_name(container_port)
                 .unwrap_or(if image.is_empty() {
                     "datastore"
