@@ -97,6 +97,22 @@ fn gcp_priority_order_beats_deny() {
 }
 
 #[test]
+fn fingerprints_survive_a_priority_change() {
+    let at = |priority| {
+        let (findings, _) = audit(&[(
+            "nsg.json",
+            &nsg(&az_rule("allow-es", priority, "Allow", "Internet", "9200")),
+        )]);
+        findings
+            .iter()
+            .map(|f| f.fingerprint.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(at(100), at(310));
+    assert_eq!(at(100).len(), 1);
+}
+
+#[test]
 fn aws_ipv6_everywhere_is_the_internet() {
     let groups = r#"{"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "cache", "IpPermissions": [
         {"IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379, "IpRanges": [], "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
@@ -252,9 +268,9 @@ fn terraform_standalone_rule_resources_are_evaluated() {
     assert_eq!(
         opened,
         vec![
-            "module.net.aws_security_group_rule.es [9200]".to_string(),
-            "module.net.aws_vpc_security_group_ingress_rule.pg [5432]".to_string(),
-            "nsg-cache/allow-all (priority 200) [27017]".to_string(),
+            "module.net.aws_security_group_rule.es tcp/9200 [9200]".to_string(),
+            "module.net.aws_vpc_security_group_ingress_rule.pg tcp/5432 [5432]".to_string(),
+            "nsg-cache/allow-all [27017]".to_string(),
         ]
     );
 }

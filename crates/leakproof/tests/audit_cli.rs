@@ -18,18 +18,27 @@ fn leakproof() -> Command {
 
 /// Compares with the golden file; `UPDATE_GOLDEN=1` rewrites it instead.
 fn assert_golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).expect("writes golden");
         return;
     }
-    let expected = std::fs::read_to_string(&path).expect("golden file exists (UPDATE_GOLDEN=1 creates it)");
+    let expected =
+        std::fs::read_to_string(&path).expect("golden file exists (UPDATE_GOLDEN=1 creates it)");
     assert_eq!(actual, expected, "output differs from {}", path.display());
 }
 
 fn audit_examples(format: &str) -> (String, i32) {
-    let output = leakproof().args(["audit", "examples/audit", "--report", format]).output().expect("runs");
-    (String::from_utf8(output.stdout).expect("utf-8"), output.status.code().unwrap_or(-1))
+    let output = leakproof()
+        .args(["audit", "examples/audit", "--report", format])
+        .output()
+        .expect("runs");
+    (
+        String::from_utf8(output.stdout).expect("utf-8"),
+        output.status.code().unwrap_or(-1),
+    )
 }
 
 #[test]
@@ -53,38 +62,70 @@ fn json_report_of_the_example_is_golden() {
         .expect("the combination finding");
     assert_eq!(chain["severity"], "critical");
     let message = chain["message"].as_str().unwrap_or_default();
-    assert!(message.contains("elasticsearch.yml:16") && message.contains("allow-search-partner"), "{message}");
+    assert!(
+        message.contains("elasticsearch.yml:16") && message.contains("allow-search-partner"),
+        "{message}"
+    );
     assert_golden("audit_examples.json", &out);
 }
 
 fn sarif_validator() -> jsonschema::Validator {
     // The published schema's `run.language` pattern has a stray `]` that
     // makes it an invalid regex; corrected here as in leakproof-core's test.
-    let text = std::fs::read_to_string(workspace().join("crates/leakproof-core/tests/data/sarif-schema-2.1.0.json"))
-        .expect("schema present")
-        .replace(r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#, r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#);
+    let text = std::fs::read_to_string(
+        workspace().join("crates/leakproof-core/tests/data/sarif-schema-2.1.0.json"),
+    )
+    .expect("schema present")
+    .replace(
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+        r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#,
+    );
     let schema: serde_json::Value = serde_json::from_str(&text).expect("schema parses");
-    jsonschema::options().should_validate_formats(true).build(&schema).expect("schema compiles")
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("schema compiles")
 }
 
 #[test]
 fn sarif_report_validates_against_the_schema() {
     let validator = sarif_validator();
     for dir in ["examples/audit", "crates/leakproof-audit/tests/fixtures"] {
-        let output = leakproof().args(["audit", dir, "--report", "sarif"]).output().expect("runs");
+        let output = leakproof()
+            .args(["audit", dir, "--report", "sarif"])
+            .output()
+            .expect("runs");
         let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
-        let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{dir}: SARIF invalid: {errors:#?}");
-        assert!(!sarif["runs"][0]["results"].as_array().expect("results").is_empty());
+        assert!(
+            !sarif["runs"][0]["results"]
+                .as_array()
+                .expect("results")
+                .is_empty()
+        );
     }
 }
 
 #[test]
 fn fail_on_sets_the_exit_code() {
     let negative = "crates/leakproof-audit/tests/fixtures/LP-AZ-001/negative";
-    leakproof().args(["audit", negative, "--fail-on", "high"]).assert().code(0);
-    leakproof().args(["audit", "examples/audit", "--fail-on", "critical"]).assert().code(1);
-    leakproof().args(["audit", "no/such/path"]).assert().code(2).stderr(predicates::str::contains("cannot read"));
+    leakproof()
+        .args(["audit", negative, "--fail-on", "high"])
+        .assert()
+        .code(0);
+    leakproof()
+        .args(["audit", "examples/audit", "--fail-on", "critical"])
+        .assert()
+        .code(1);
+    leakproof()
+        .args(["audit", "no/such/path"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot read"));
 }
 
 #[test]
@@ -94,7 +135,10 @@ fn rules_lists_the_catalogue() {
     let text = String::from_utf8(output.stdout).expect("utf-8");
     assert!(output.status.success());
     assert_eq!(text.lines().filter(|l| l.starts_with("LP-")).count(), count);
-    let output = leakproof().args(["rules", "--report", "json"]).output().expect("runs");
+    let output = leakproof()
+        .args(["rules", "--report", "json"])
+        .output()
+        .expect("runs");
     let rules: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
     assert_eq!(rules.as_array().map(Vec::len), Some(count));
     assert_eq!(rules[0]["id"], leakproof_audit::rules()[0].id);
@@ -106,7 +150,9 @@ fn rules_explain_prints_one_rule_or_fails_clearly() {
         .args(["rules", "explain", "LP-ES-001"])
         .assert()
         .success()
-        .stdout(predicates::str::contains("Elasticsearch security is disabled"))
+        .stdout(predicates::str::contains(
+            "Elasticsearch security is disabled",
+        ))
         .stdout(predicates::str::contains("https://www.elastic.co/"));
     leakproof()
         .args(["rules", "explain", "LP-NOPE-999"])

@@ -91,6 +91,7 @@ pub(crate) fn evaluate_nsg(
                     .iter()
                     .fold(AddrSet::default(), |acc, s| acc.union(&source_set(s))),
                 label: format!("{nsg}/{} (priority {})", r.name, r.priority),
+                resource: format!("{nsg}/{}", r.name),
                 line: r.line,
                 evidence: format!(
                     "{} {} from {} to port {}",
