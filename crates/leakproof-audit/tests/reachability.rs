@@ -98,18 +98,24 @@ fn gcp_priority_order_beats_deny() {
 
 #[test]
 fn fingerprints_survive_a_priority_change() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("nsg.json");
     let at = |priority| {
-        let (findings, _) = audit(&[(
-            "nsg.json",
-            &nsg(&az_rule("allow-es", priority, "Allow", "Internet", "9200")),
-        )]);
-        findings
+        std::fs::write(
+            &path,
+            nsg(&az_rule("allow-es", priority, "Allow", "Internet", "9200")),
+        )
+        .expect("write");
+        let report = audit_paths(&[dir.path().to_path_buf()]).expect("audits");
+        report
+            .findings
             .iter()
             .map(|f| f.fingerprint.clone())
             .collect::<Vec<_>>()
     };
-    assert_eq!(at(100), at(310));
-    assert_eq!(at(100).len(), 1);
+    let before = at(100);
+    assert_eq!(before.len(), 1);
+    assert_eq!(before, at(310));
 }
 
 #[test]
