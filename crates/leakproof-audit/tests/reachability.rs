@@ -299,3 +299,13 @@ fn debian_default_memcached_file_defers_to_memcached_conf() {
         "empty OPTIONS listens everywhere"
     );
 }
+
+#[test]
+fn compose_host_network_publishes_the_datastore() {
+    let compose = "services:\n  db:\n    image: postgres:16\n    network_mode: host\n    environment:\n      POSTGRES_HOST_AUTH_METHOD: trust\n";
+    let (findings, _) = audit(&[("compose.yaml", compose)]);
+    let published = of(&findings, "LP-COMPOSE-001");
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0].location.line, Some(4));
+    assert_eq!(of(&findings, "LP-COMPOSE-002")[0].severity, Severity::High);
+}
