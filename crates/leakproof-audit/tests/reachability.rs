@@ -309,3 +309,36 @@ fn compose_host_network_publishes_the_datastore() {
     assert_eq!(published[0].location.line, Some(4));
     assert_eq!(of(&findings, "LP-COMPOSE-002")[0].severity, Severity::High);
 }
+
+#[test]
+fn arm_symbolic_resources_as_bicep_emits_them() {
+    let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "languageVersion": "2.0",
+  "contentVersion": "1.0.0.0",
+  "resources": {
+    "nsg": {
+      "type": "Microsoft.Network/networkSecurityGroups",
+      "apiVersion": "2023-09-01",
+      "name": "nsg-mongo",
+      "properties": {
+        "securityRules": [
+          {
+            "name": "allow-mongo",
+            "properties": {
+              "priority": 120, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+              "sourceAddressPrefixes": ["10.0.0.0/8", "0.0.0.0/0"], "sourcePortRange": "*",
+              "destinationAddressPrefix": "*", "destinationPortRanges": ["27017-27018"]
+            }
+          }
+        ]
+      }
+    }
+  }
+}"#;
+    let (findings, _) = audit(&[("main.json", template)]);
+    let az = of(&findings, "LP-AZ-001");
+    assert_eq!(az.len(), 1, "{findings:?}");
+    assert_eq!(az[0].properties["ports"], serde_json::json!([27017, 27018]));
+    assert_eq!(az[0].location.line, Some(12));
+}

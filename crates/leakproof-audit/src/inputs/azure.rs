@@ -116,7 +116,7 @@ pub(crate) fn looks_like(doc: &Node) -> bool {
     nsg(doc)
         || doc.seq().iter().any(nsg)
         || doc.get("resources").is_some_and(|r| {
-            r.seq().iter().any(|res| {
+            arm_resources(r).into_iter().any(|res| {
                 res.str_of("type").is_some_and(|t| {
                     t.to_ascii_lowercase()
                         .starts_with("microsoft.network/networksecuritygroups")
@@ -151,6 +151,16 @@ pub(crate) fn check(file: &SourceFile<'_>, doc: &Node, out: &mut Output) {
             }
         }
         evaluate_nsg(file, out, &name, rules, ids);
+    }
+}
+
+/// The resources of a template: an array, or (language version 2.0, as
+/// Bicep emits) an object keyed by symbolic name.
+fn arm_resources(resources: &Node) -> Vec<&Node> {
+    if resources.is_map() {
+        resources.entries().iter().map(|(_, _, r)| r).collect()
+    } else {
+        resources.seq().iter().collect()
     }
 }
 
@@ -205,7 +215,7 @@ fn check_arm(
             groups[index].1.push(rule);
         }
     };
-    let mut visit: Vec<&Node> = resources.seq().iter().collect();
+    let mut visit: Vec<&Node> = arm_resources(resources);
     while let Some(res) = visit.pop() {
         let kind = res.str_of("type").unwrap_or_default().to_ascii_lowercase();
         let name = res.str_of("name").and_then(&resolve).unwrap_or_default();
