@@ -342,3 +342,21 @@ fn arm_symbolic_resources_as_bicep_emits_them() {
     assert_eq!(az[0].properties["ports"], serde_json::json!([27017, 27018]));
     assert_eq!(az[0].location.line, Some(12));
 }
+
+#[test]
+fn azure_service_tags_are_public_ranges_unless_the_internet_is_denied() {
+    let (findings, _) = audit(&[(
+        "nsg.json",
+        &nsg(&az_rule("from-azure", 100, "Allow", "AzureCloud", "9200")),
+    )]);
+    let hits = of(&findings, "LP-AZ-002");
+    assert_eq!(hits.len(), 1, "{findings:?}");
+    assert_eq!(hits[0].severity, Severity::Medium);
+    let denied = format!(
+        "{},{}",
+        az_rule("deny-internet", 100, "Deny", "Internet", "*"),
+        az_rule("from-azure", 200, "Allow", "AzureCloud", "9200")
+    );
+    let (findings, _) = audit(&[("nsg.json", &nsg(&denied))]);
+    assert!(findings.is_empty(), "{findings:?}");
+}

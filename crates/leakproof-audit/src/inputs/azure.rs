@@ -24,13 +24,15 @@ pub(crate) struct NsgRule {
 /// is every address outside private space; `VirtualNetwork` is private
 /// space (the VNet, peerings and on-premises ranges); `AzureLoadBalancer`
 /// is the platform's health-probe address, not a stranger; other service
-/// tags are Azure-owned ranges we do not carry, so they count as nothing.
+/// tags (`AzureCloud`, `Storage.WestEurope`) are Azure-owned public ranges:
+/// anyone renting there is inside, so they count as public ranges.
 pub(crate) fn source_set(prefix: &str) -> AddrSet {
     match prefix.trim().to_ascii_lowercase().as_str() {
         "*" | "any" => AddrSet::all(),
         "internet" => AddrSet::all().minus(&AddrSet::private()),
         "virtualnetwork" => AddrSet::private(),
-        other => AddrSet::parse_cidr(other).unwrap_or_default(),
+        "azureloadbalancer" => AddrSet::default(),
+        other => AddrSet::parse_cidr(other).unwrap_or_else(|| AddrSet::tag(other)),
     }
 }
 
@@ -353,5 +355,9 @@ mod tests {
         assert_eq!(source_set("Internet").reach(), Reach::Internet);
         assert_eq!(source_set("VirtualNetwork").reach(), Reach::Private);
         assert!(source_set("AzureLoadBalancer").is_empty());
+        assert_eq!(
+            source_set("AzureCloud.WestEurope").reach(),
+            Reach::PublicRanges
+        );
     }
 }
