@@ -384,3 +384,13 @@ fn unresolved_security_variable_is_reported_as_unknown() {
         "a default is used: {findings:?}"
     );
 }
+
+#[test]
+fn symlinked_directories_do_not_loop() {
+    let dir = TempDir::new().expect("temp dir");
+    std::fs::create_dir(dir.path().join("conf")).expect("mkdir");
+    std::fs::write(dir.path().join("conf/redis.conf"), "bind 0.0.0.0\n").expect("write");
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("conf/loop")).expect("symlink");
+    let report = audit_paths(&[dir.path().to_path_buf()]).expect("audits");
+    assert_eq!(report.files_checked, 1);
+}
