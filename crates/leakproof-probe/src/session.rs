@@ -41,9 +41,18 @@ pub(crate) async fn probe_endpoint(
 ) -> Result<(), ProbeError> {
     if let Some(protocol) = session.endpoint.protocol {
         session.identifying = false;
-        return speak(session, protocol, observation).await.map(|_| ());
+        return speak(session, protocol, observation).await;
     }
     session.identifying = true;
+    let hinted = hint(session.endpoint.port);
+    // The well-known port's protocol first: a wrong guess fails fast (a
+    // server-first peer's greeting is not a valid reply to it).
+    if let Some(protocol) = hinted
+        && try_protocol(session, protocol).await?
+    {
+        session.identifying = false;
+        return speak(session, protocol, observation).await;
+    }
     // Server-first protocols (MySQL/MariaDB) greet on connect.
     {
         let mut conn = session.connect("greeting").await?;
@@ -57,21 +66,27 @@ pub(crate) async fn probe_endpoint(
             return Ok(());
         }
     }
-    for protocol in attempt_order(session.endpoint.port) {
-        let attempt =
-            tokio::time::timeout(session.attempt_timeout(), identify(session, protocol)).await;
-        match attempt {
-            Ok(Ok(true)) => {
-                session.identifying = false;
-                return speak(session, protocol, observation).await.map(|_| ());
-            }
-            Ok(Ok(false)) | Err(_) => {}
-            Ok(Err(ProbeError::Connect(reason))) => return Err(ProbeError::Connect(reason)),
-            Ok(Err(_)) => {}
+    let rest = attempt_order(session.endpoint.port)
+        .into_iter()
+        .filter(|p| Some(*p) != hinted);
+    for protocol in rest {
+        if try_protocol(session, protocol).await? {
+            session.identifying = false;
+            return speak(session, protocol, observation).await;
         }
     }
     observation.banner = Some("no answer to HTTP, RESP, memcached, PostgreSQL or MongoDB".into());
     Ok(())
+}
+
+/// One identification attempt within its own time budget; only a refused
+/// connection is an error (the endpoint is gone), anything else is "no".
+async fn try_protocol(session: &Session<'_>, protocol: Protocol) -> Result<bool, ProbeError> {
+    match tokio::time::timeout(session.attempt_timeout(), identify(session, protocol)).await {
+        Ok(Ok(answers)) => Ok(answers),
+        Ok(Err(ProbeError::Connect(reason))) => Err(ProbeError::Connect(reason)),
+        Ok(Err(_)) | Err(_) => Ok(false),
+    }
 }
 
 /// Does `protocol` answer here? One short, harmless exchange.
@@ -101,29 +116,22 @@ async fn speak(
     session: &Session<'_>,
     protocol: Protocol,
     observation: &mut Observation,
-) -> Result<bool, ProbeError> {
+) -> Result<(), ProbeError> {
     match protocol {
-        Protocol::Http => http::probe(session, false, observation).await,
-        Protocol::Https => http::probe(session, true, observation).await,
-        Protocol::Redis => redis::probe(session, observation).await.map(|()| true),
-        Protocol::Memcached => memcached::probe(session, observation).await.map(|()| true),
-        Protocol::Postgres => postgres::probe(session, observation).await.map(|()| true),
-        Protocol::Mysql => mysql::probe(session, observation).await.map(|()| true),
-        Protocol::Mongo => mongo::probe(session, observation).await.map(|()| true),
+        Protocol::Http => http::probe(session, false, observation).await.map(|_| ()),
+        Protocol::Https => http::probe(session, true, observation).await.map(|_| ()),
+        Protocol::Redis => redis::probe(session, observation).await,
+        Protocol::Memcached => memcached::probe(session, observation).await,
+        Protocol::Postgres => postgres::probe(session, observation).await,
+        Protocol::Mysql => mysql::probe(session, observation).await,
+        Protocol::Mongo => mongo::probe(session, observation).await,
     }
 }
 
 /// The order in which protocols are tried on a bare `host:port`: the
 /// well-known port's protocol first, as a hint only.
 fn attempt_order(port: u16) -> Vec<Protocol> {
-    let hinted = match port {
-        6379 | 6380 => Some(Protocol::Redis),
-        11211 => Some(Protocol::Memcached),
-        5432 => Some(Protocol::Postgres),
-        27017..=27019 => Some(Protocol::Mongo),
-        443 | 8443 | 9243 => Some(Protocol::Https),
-        _ => None,
-    };
+    let hinted = hint(port);
     let mut order = vec![
         Protocol::Http,
         Protocol::Redis,
@@ -137,6 +145,19 @@ fn attempt_order(port: u16) -> Vec<Protocol> {
         order.insert(0, first);
     }
     order
+}
+
+/// The client-first protocol a well-known port suggests.
+fn hint(port: u16) -> Option<Protocol> {
+    match port {
+        6379 | 6380 => Some(Protocol::Redis),
+        11211 => Some(Protocol::Memcached),
+        5432 => Some(Protocol::Postgres),
+        27017..=27019 => Some(Protocol::Mongo),
+        443 | 8443 | 9243 => Some(Protocol::Https),
+        80 | 5601 | 5984 | 8080 | 9200 => Some(Protocol::Http),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
