@@ -44,39 +44,77 @@ pub(crate) async fn probe_endpoint(
         return speak(session, protocol, observation).await;
     }
     session.identifying = true;
-    let hinted = hint(session.endpoint.port);
-    // The well-known port's protocol first: a wrong guess fails fast (a
-    // server-first peer's greeting is not a valid reply to it).
-    if let Some(protocol) = hinted
-        && try_protocol(session, protocol).await?
-    {
-        session.identifying = false;
-        return speak(session, protocol, observation).await;
-    }
-    // Server-first protocols (MySQL/MariaDB) greet on connect.
-    {
-        let mut conn = session.connect("greeting").await?;
-        let wait = session.attempt_timeout().min(Duration::from_millis(500));
-        if conn.server_speaks_first(wait).await? {
-            if let Some(greeting) = mysql::read_greeting(&mut conn).await {
-                session.identifying = false;
-                return mysql::probe_with(conn, &greeting, observation).await;
+    // Listen for a server-first greeting (MySQL/MariaDB) while the
+    // client-first protocols are tried on other connections: a server that
+    // greets first answers none of them, and one that answers them never
+    // greets, so both can run at once.
+    let decision = {
+        let session: &Session<'_> = session;
+        let greeting = listen_for_greeting(session);
+        let client_first = first_client_protocol(session);
+        tokio::pin!(greeting, client_first);
+        let mut heard: Option<Heard> = None;
+        loop {
+            tokio::select! {
+                result = &mut greeting, if heard.is_none() => match result? {
+                    Heard::Mysql(conn, greeting) => break Decision::Mysql(conn, greeting),
+                    other => heard = Some(other),
+                },
+                result = &mut client_first => match result? {
+                    Some(protocol) => break Decision::Speak(protocol),
+                    None => break Decision::Nothing(heard),
+                },
             }
-            observation.banner = Some("the server spoke first in an unknown protocol".into());
-            return Ok(());
+        }
+    };
+    session.identifying = false;
+    match decision {
+        Decision::Mysql(conn, greeting) => mysql::probe_with(conn, &greeting, observation).await,
+        Decision::Speak(protocol) => speak(session, protocol, observation).await,
+        Decision::Nothing(heard) => {
+            observation.banner = Some(match heard {
+                Some(Heard::Unknown) => "the server spoke first in an unknown protocol".into(),
+                _ => "no answer to HTTP, RESP, memcached, PostgreSQL or MongoDB".into(),
+            });
+            Ok(())
         }
     }
-    let rest = attempt_order(session.endpoint.port)
-        .into_iter()
-        .filter(|p| Some(*p) != hinted);
-    for protocol in rest {
+}
+
+/// What the greeting connection heard.
+enum Heard {
+    Mysql(Conn, Vec<u8>),
+    Unknown,
+    Silence,
+}
+
+/// What identification decided.
+enum Decision {
+    Mysql(Conn, Vec<u8>),
+    Speak(Protocol),
+    Nothing(Option<Heard>),
+}
+
+async fn listen_for_greeting(session: &Session<'_>) -> Result<Heard, ProbeError> {
+    let mut conn = session.connect("greeting").await?;
+    let wait = session.attempt_timeout().min(Duration::from_millis(500));
+    if !conn.server_speaks_first(wait).await? {
+        return Ok(Heard::Silence);
+    }
+    Ok(match mysql::read_greeting(&mut conn).await {
+        Some(greeting) => Heard::Mysql(conn, greeting),
+        None => Heard::Unknown,
+    })
+}
+
+/// The first client-first protocol that answers, the well-known port's first.
+async fn first_client_protocol(session: &Session<'_>) -> Result<Option<Protocol>, ProbeError> {
+    for protocol in attempt_order(session.endpoint.port) {
         if try_protocol(session, protocol).await? {
-            session.identifying = false;
-            return speak(session, protocol, observation).await;
+            return Ok(Some(protocol));
         }
     }
-    observation.banner = Some("no answer to HTTP, RESP, memcached, PostgreSQL or MongoDB".into());
-    Ok(())
+    Ok(None)
 }
 
 /// One identification attempt within its own time budget; only a refused
