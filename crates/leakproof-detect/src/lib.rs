@@ -1,11 +1,39 @@
 //! Finds PII and secrets in text, whatever way they are written.
 //!
-//! CONTRACT SKELETON: the types and signatures below are the API that
-//! leakproof-redact and leakproof-probe code against. The implementation is
-//! being written on the `detect` branch.
+//! Detection runs on a normalised view of the text (escapes decoded,
+//! compatibility forms and look-alike letters folded, invisible characters
+//! dropped, bracketed `(at)`/`[dot]` separators folded) and maps every value
+//! it finds back to the exact original bytes. Recognisers are cheap scans
+//! gated by prefilters; checksums and metadata checks (Luhn, mod-97, SSN
+//! rules, phone metadata, TLD list, JWT header) run on candidates only.
+//!
+//! ```
+//! use leakproof_detect::{Detector, DetectorConfig, EntityType};
+//!
+//! let detector = Detector::new(DetectorConfig::default()).unwrap();
+//! let text = "write to JOHN.DOE @ contoso . com or call (555) 123 4567";
+//! let found = detector.detect(text);
+//! assert_eq!(found[0].entity, EntityType::Email);
+//! assert_eq!(&text[found[0].start..found[0].end], "JOHN.DOE @ contoso . com");
+//! assert_eq!(found[0].canonical, "john.doe@contoso.com");
+//! assert_eq!(found[1].entity, EntityType::Phone);
+//! ```
 
 use std::fmt;
 use std::sync::Arc;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+mod email;
+mod network;
+mod normalise;
+mod numeric;
+mod secrets;
+mod tld;
+mod validate;
+
+use normalise::Normalised;
 
 /// A kind of sensitive value, with a stable upper-case name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -247,16 +275,132 @@ pub enum DetectError {
     },
 }
 
+/// A value a recogniser found, in normalised coordinates.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub(crate) entity: EntityType,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) confidence: f32,
+    pub(crate) canonical: String,
+}
+
+impl Candidate {
+    pub(crate) fn new(
+        entity: EntityType,
+        start: usize,
+        end: usize,
+        confidence: f32,
+        canonical: String,
+    ) -> Self {
+        Candidate {
+            entity,
+            start,
+            end,
+            confidence,
+            canonical,
+        }
+    }
+}
+
+/// A compiled custom pattern.
+#[derive(Debug)]
+struct CompiledPattern {
+    entity: EntityType,
+    regex: Regex,
+    confidence: f32,
+}
+
 /// Finds sensitive values in text. Build once, share across threads.
 #[derive(Debug)]
 pub struct Detector {
     config: DetectorConfig,
+    enabled: [bool; BUILTIN_COUNT],
+    custom: Vec<CompiledPattern>,
+    dictionary: Option<(AhoCorasick, Vec<EntityType>)>,
+    allow_values: Vec<String>,
+    allow_patterns: Vec<Regex>,
+}
+
+const BUILTIN_COUNT: usize = 20;
+
+impl EntityType {
+    /// Index among the built-ins, `None` for custom types.
+    fn builtin_index(&self) -> Option<usize> {
+        EntityType::builtins().iter().position(|t| t == self)
+    }
 }
 
 impl Detector {
-    /// Builds a detector; fails on invalid custom patterns.
+    /// Builds a detector; fails on invalid custom or allowlist patterns.
     pub fn new(config: DetectorConfig) -> Result<Self, DetectError> {
-        Ok(Detector { config })
+        let mut enabled = [false; BUILTIN_COUNT];
+        for entity in &config.enabled {
+            if let Some(i) = entity.builtin_index() {
+                enabled[i] = true;
+            }
+        }
+        let custom = config
+            .custom_patterns
+            .iter()
+            .map(|p| {
+                Regex::new(&p.pattern)
+                    .map(|regex| CompiledPattern {
+                        entity: EntityType::Custom(Arc::from(p.name.as_str())),
+                        regex,
+                        confidence: p.confidence,
+                    })
+                    .map_err(|e| DetectError::BadPattern {
+                        name: p.name.clone(),
+                        reason: e.to_string(),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut terms = Vec::new();
+        let mut term_entities = Vec::new();
+        for dictionary in &config.dictionaries {
+            let entity = EntityType::Custom(Arc::from(dictionary.name.as_str()));
+            for term in dictionary.terms.iter().filter(|t| !t.trim().is_empty()) {
+                terms.push(Normalised::new(term.trim()).text().to_string());
+                term_entities.push(entity.clone());
+            }
+        }
+        let dictionary = if terms.is_empty() {
+            None
+        } else {
+            let automaton = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&terms)
+                .map_err(|e| DetectError::BadPattern {
+                    name: "dictionary".to_string(),
+                    reason: e.to_string(),
+                })?;
+            Some((automaton, term_entities))
+        };
+        let allow_patterns = config
+            .allow_patterns
+            .iter()
+            .map(|p| {
+                Regex::new(p).map_err(|e| DetectError::BadPattern {
+                    name: "allowlist".to_string(),
+                    reason: e.to_string(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let allow_values = config
+            .allow_values
+            .iter()
+            .map(|v| v.trim().to_lowercase())
+            .collect();
+        Ok(Detector {
+            config,
+            enabled,
+            custom,
+            dictionary,
+            allow_values,
+            allow_patterns,
+        })
     }
 
     /// The configuration this detector was built from.
@@ -268,15 +412,282 @@ impl Detector {
     /// `text` may be plain text or the raw (still escaped) contents of a JSON
     /// string: escapes such as `\u0040` and `\n` are seen through.
     pub fn detect(&self, text: &str) -> Vec<Detection> {
-        let _ = text;
-        Vec::new()
+        let mut out = Vec::new();
+        self.detect_into(text, &mut out);
+        out
     }
+
+    /// Like [`Detector::detect`], appending to `out` (cleared first) so a
+    /// caller can reuse one buffer across calls.
+    pub fn detect_into(&self, text: &str, out: &mut Vec<Detection>) {
+        out.clear();
+        if text.len() < 3 {
+            return;
+        }
+        let view = Normalised::new(text);
+        let normalised = view.text();
+        let mut candidates = Vec::new();
+        email::find(normalised, &mut candidates);
+        numeric::find(normalised, &mut candidates);
+        network::find(normalised, &mut candidates);
+        secrets::find(normalised, &mut candidates);
+        for pattern in &self.custom {
+            for m in pattern.regex.find_iter(normalised) {
+                if m.start() < m.end() {
+                    candidates.push(Candidate::new(
+                        pattern.entity.clone(),
+                        m.start(),
+                        m.end(),
+                        pattern.confidence,
+                        m.as_str().trim().to_lowercase(),
+                    ));
+                }
+            }
+        }
+        if let Some((automaton, entities)) = &self.dictionary {
+            let bytes = normalised.as_bytes();
+            for m in automaton.find_iter(normalised) {
+                let before = m.start().checked_sub(1).map(|i| bytes[i]);
+                let after = bytes.get(m.end()).copied();
+                let is_word =
+                    |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+                if !is_word(before) && !is_word(after) {
+                    candidates.push(Candidate::new(
+                        entities[m.pattern().as_usize()].clone(),
+                        m.start(),
+                        m.end(),
+                        0.9,
+                        normalised[m.start()..m.end()].to_lowercase(),
+                    ));
+                }
+            }
+        }
+        if candidates.is_empty() {
+            return;
+        }
+        candidates.retain(|c| self.keeps(c));
+        resolve_overlaps(&mut candidates);
+        for c in candidates {
+            let (start, end) = view.original_range(c.start, c.end);
+            out.push(Detection {
+                entity: c.entity,
+                start,
+                end,
+                confidence: c.confidence,
+                canonical: c.canonical,
+            });
+        }
+    }
+
+    fn keeps(&self, c: &Candidate) -> bool {
+        if c.confidence < self.config.min_confidence {
+            return false;
+        }
+        if let Some(i) = c.entity.builtin_index() {
+            if !self.enabled[i] {
+                return false;
+            }
+        }
+        let canonical = c.canonical.to_lowercase();
+        !self.allow_values.contains(&canonical)
+            && !self.allow_patterns.iter().any(|p| p.is_match(&c.canonical))
+    }
+}
+
+/// Keeps non-overlapping candidates: where two overlap, the more confident
+/// one, then the longer one, wins.
+fn resolve_overlaps(candidates: &mut Vec<Candidate>) {
+    candidates.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    for c in candidates.drain(..) {
+        if kept.iter().all(|k| c.end <= k.start || c.start >= k.end) {
+            kept.push(c);
+        }
+    }
+    kept.sort_by_key(|c| c.start);
+    *candidates = kept;
 }
 
 /// The canonical spelling of `raw` taken as a whole value of type `entity`
 /// (used when a policy forces a whole field to a type), so a forced field
 /// and the same value found in free text hash alike.
 pub fn canonicalize(entity: &EntityType, raw: &str) -> String {
-    let _ = entity;
-    raw.trim().to_lowercase()
+    let view = Normalised::new(raw);
+    let text = view.text().trim();
+    match entity {
+        EntityType::Email => text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase(),
+        EntityType::CreditCard | EntityType::UsSsn => {
+            text.chars().filter(char::is_ascii_digit).collect()
+        }
+        EntityType::Phone => {
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            if text.starts_with('+') {
+                format!("+{digits}")
+            } else {
+                digits
+            }
+        }
+        EntityType::Iban => text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase(),
+        EntityType::IpAddress => {
+            let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            compact
+                .parse::<std::net::IpAddr>()
+                .map_or(compact.to_lowercase(), |ip| ip.to_string())
+        }
+        EntityType::MacAddress => text.to_lowercase().replace('-', ":"),
+        _ if entity.category() == EntityCategory::Secret => text.to_string(),
+        _ => text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detector() -> Detector {
+        Detector::new(DetectorConfig::default()).expect("default config builds")
+    }
+
+    fn emails_in(text: &str) -> Vec<String> {
+        detector()
+            .detect(text)
+            .into_iter()
+            .filter(|d| d.entity == EntityType::Email)
+            .map(|d| text[d.start..d.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_email_evasion_is_seen_through_and_mapped_back() {
+        let zw = '\u{200B}';
+        let cases = [
+            "john.doe @ contoso.com".to_string(),
+            "john.doe@ contoso .com".to_string(),
+            "john.doe@\ncontoso.com".to_string(),
+            r"john.doe@\ncontoso.com".to_string(),
+            "john.doe[at]contoso[dot]com".to_string(),
+            "john.doe (AT) contoso (Dot) com".to_string(),
+            "john.doe{at}contoso{dot}com".to_string(),
+            "john.doe<at>contoso<dot>com".to_string(),
+            "john.doe at contoso dot com".to_string(),
+            "john.doe＠contoso．com".to_string(),
+            "john.doe@micrоsoft.com".to_string(), // Cyrillic о
+            format!("jo{zw}hn.doe@con{zw}toso.com"),
+            r"jo\u200bhn.doe@contoso.com".to_string(),
+            "john.doe%40contoso.com".to_string(),
+            "john.doe&#64;contoso.com".to_string(),
+            "john.doe&commat;contoso&period;com".to_string(),
+            r"john.doe\u0040contoso.com".to_string(),
+            "jo\u{0301}hn.doe@contoso.com".to_string(),
+        ];
+        for value in cases {
+            let text = format!("Customer: {value} (VIP)");
+            assert_eq!(emails_in(&text), std::slice::from_ref(&value), "{value}");
+        }
+    }
+
+    #[test]
+    fn every_spelling_has_one_canonical() {
+        let d = detector();
+        for s in [
+            "john.doe@contoso.com",
+            "JOHN.DOE @ contoso . com",
+            "john.doe&#64;contoso.com",
+            r"john.doe\u0040contoso.com",
+            "john.doe [at] contoso [dot] com",
+            "john dot doe at contoso dot com",
+        ] {
+            let found = d.detect(s);
+            assert_eq!(found.len(), 1, "{s}");
+            assert_eq!(found[0].canonical, "john.doe@contoso.com", "{s}");
+        }
+        assert_eq!(
+            canonicalize(&EntityType::Email, " JOHN.DOE @ contoso.com "),
+            "john.doe@contoso.com"
+        );
+        assert_eq!(
+            canonicalize(&EntityType::CreditCard, "4111 1111-1111 1111"),
+            "4111111111111111"
+        );
+    }
+
+    #[test]
+    fn results_are_sorted_and_disjoint() {
+        let text = "ip 10.0.0.5, card 4111 1111 1111 1111, mail a@b.com, ssn 536-22-1234, key AKIAIOSFODNN7EXAMPLE";
+        let found = detector().detect(text);
+        let names: Vec<&str> = found.iter().map(|d| d.entity.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "IP_ADDRESS",
+                "CREDIT_CARD",
+                "EMAIL",
+                "US_SSN",
+                "AWS_ACCESS_KEY_ID"
+            ]
+        );
+        assert!(found.windows(2).all(|w| w[0].end <= w[1].start));
+    }
+
+    #[test]
+    fn config_switches_types_allowlists_and_custom_entities() {
+        let config = DetectorConfig {
+            enabled: vec![EntityType::Email],
+            allow_values: vec!["support@contoso.com".into()],
+            custom_patterns: vec![CustomPattern {
+                name: "CASE_NUMBER".into(),
+                pattern: r"\bCASE-\d{6}\b".into(),
+                confidence: 0.9,
+            }],
+            dictionaries: vec![Dictionary {
+                name: "VIP_CUSTOMER".into(),
+                terms: vec!["Ada Lovelace".into()],
+            }],
+            ..DetectorConfig::default()
+        };
+        let d = Detector::new(config).expect("builds");
+        let text =
+            "CASE-123456 from ada lovelace, a@contoso.com cc support@contoso.com ip 10.0.0.1";
+        let names: Vec<String> = d
+            .detect(text)
+            .iter()
+            .map(|x| x.entity.name().to_string())
+            .collect();
+        assert_eq!(names, ["CASE_NUMBER", "VIP_CUSTOMER", "EMAIL"]);
+        let bad = DetectorConfig {
+            custom_patterns: vec![CustomPattern {
+                name: "BAD".into(),
+                pattern: "(".into(),
+                confidence: 1.0,
+            }],
+            ..DetectorConfig::default()
+        };
+        assert!(matches!(
+            Detector::new(bad),
+            Err(DetectError::BadPattern { .. })
+        ));
+    }
+
+    #[test]
+    fn masked_evidence_never_holds_the_value() {
+        let found = detector().detect("reach john.doe@contoso.com");
+        assert_eq!(found[0].masked(), "j***@c******.com");
+    }
 }

@@ -1,0 +1,346 @@
+//! Values made of digits with separators: CREDIT_CARD, US_SSN, PHONE and
+//! IPv4 addresses. One hand-written pass finds runs of digits joined by
+//! spaces, dots, dashes, slashes and parentheses; each run is then classified
+//! by its shape and checked (Luhn, SSN rules, phone metadata, octet ranges).
+
+use std::net::Ipv4Addr;
+
+use phonenumber::country::Id as Country;
+
+use crate::validate::{card_issuer_ok, luhn, ssn_ok};
+use crate::{Candidate, EntityType};
+
+/// Longest run considered, in bytes.
+const MAX_RUN: usize = 48;
+
+/// A run of digits and separators, and its digit groups.
+struct Run<'a> {
+    text: &'a str,
+    start: usize,
+    digits: Vec<u8>,
+    /// Lengths of the digit groups.
+    groups: Vec<usize>,
+    /// The separators between groups, trimmed (`.`, `-`, ` `, `) `...).
+    separators: Vec<&'a str>,
+    leading_plus: bool,
+    leading_paren: bool,
+}
+
+fn is_separator(b: u8) -> bool {
+    matches!(b, b' ' | b'.' | b'-' | b'/' | b'(' | b')' | b'\t')
+}
+
+/// Finds numeric values in the normalised `text`.
+pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let opens = b.is_ascii_digit()
+            || ((b == b'+' || b == b'(') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
+        if !opens {
+            i += 1;
+            continue;
+        }
+        // A run glued to a word (KB5005565, 0x8007, v10) is an identifier.
+        let glued = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        let end = run_end(bytes, i);
+        let glued_after = bytes
+            .get(end)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        if !glued && !glued_after && end - i <= MAX_RUN {
+            let run = Run::new(text, i, end);
+            classify(&run, out);
+        }
+        i = end.max(i + 1);
+        // Skip the rest of a glued token.
+        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+            i += 1;
+        }
+    }
+}
+
+/// The end of the run starting at `start`: digits, joined by at most two
+/// separator bytes that are followed by a digit.
+fn run_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    if matches!(bytes[i], b'+' | b'(') {
+        i += 1;
+    }
+    let mut end = i;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            i += 1;
+            end = i;
+            continue;
+        }
+        let mut j = i;
+        while j < bytes.len() && j - i < 3 && is_separator(bytes[j]) {
+            j += 1;
+        }
+        if j > i && j < bytes.len() && bytes[j].is_ascii_digit() {
+            i = j;
+        } else {
+            // A closing parenthesis right after digits belongs to the run.
+            if bytes.get(i) == Some(&b')') && bytes[start] == b'(' {
+                end = i + 1;
+            }
+            break;
+        }
+    }
+    end
+}
+
+impl<'a> Run<'a> {
+    fn new(full: &'a str, start: usize, end: usize) -> Self {
+        let text = &full[start..end];
+        let mut digits = Vec::with_capacity(text.len());
+        let mut groups = Vec::new();
+        let mut separators = Vec::new();
+        let mut group = 0;
+        let mut sep_start = None;
+        for (i, b) in text.bytes().enumerate() {
+            if b.is_ascii_digit() {
+                if let Some(s) = sep_start.take() {
+                    if group > 0 {
+                        groups.push(group);
+                        separators.push(text[s..i].trim());
+                    }
+                    group = 0;
+                }
+                digits.push(b);
+                group += 1;
+            } else if sep_start.is_none() {
+                sep_start = Some(i);
+            }
+        }
+        if group > 0 {
+            groups.push(group);
+        }
+        Run {
+            text,
+            start,
+            digits,
+            groups,
+            separators,
+            leading_plus: text.starts_with('+'),
+            leading_paren: text.starts_with('('),
+        }
+    }
+
+    fn candidate(&self, entity: EntityType, confidence: f32, canonical: String) -> Candidate {
+        Candidate::new(
+            entity,
+            self.start,
+            self.start + self.text.len(),
+            confidence,
+            canonical,
+        )
+    }
+
+    fn separators_all(&self, allowed: &[&str]) -> bool {
+        self.separators.iter().all(|s| allowed.contains(s))
+    }
+}
+
+fn classify(run: &Run<'_>, out: &mut Vec<Candidate>) {
+    if let Some(c) = ipv4(run) {
+        out.push(c);
+        return;
+    }
+    if looks_like_date_or_version(run) {
+        return;
+    }
+    let n = run.digits.len();
+    if (13..=19).contains(&n)
+        && !run.leading_plus
+        && !run.leading_paren
+        && run.separators_all(&["", "-"])
+        && luhn(&run.digits)
+        && card_issuer_ok(&run.digits)
+    {
+        let canonical = String::from_utf8_lossy(&run.digits).into_owned();
+        out.push(run.candidate(EntityType::CreditCard, 0.95, canonical));
+        return;
+    }
+    if n == 9
+        && run.groups == [3, 2, 4]
+        && run.separators_all(&["-", "", "."])
+        && ssn_ok(&run.digits)
+    {
+        let canonical = String::from_utf8_lossy(&run.digits).into_owned();
+        out.push(run.candidate(EntityType::UsSsn, 0.85, canonical));
+        return;
+    }
+    if let Some(c) = phone(run) {
+        out.push(c);
+    }
+}
+
+/// Dotted quads with octets in range; more than four groups (a Windows build
+/// number) or a group over 255 is not an address.
+fn ipv4(run: &Run<'_>) -> Option<Candidate> {
+    if run.groups.len() != 4 || run.leading_plus || run.leading_paren || !run.separators_all(&["."])
+    {
+        return None;
+    }
+    if run.groups.iter().any(|g| *g > 3) {
+        return None;
+    }
+    let mut octets = [0u8; 4];
+    let mut pos = 0;
+    for (k, len) in run.groups.iter().enumerate() {
+        let value = run.digits[pos..pos + len]
+            .iter()
+            .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+        octets[k] = u8::try_from(value).ok()?;
+        pos += len;
+    }
+    let addr = Ipv4Addr::from(octets);
+    // Spaces around dots are an evasion; tolerate them but trust a clean
+    // quad more.
+    let spaced = run.text.contains(' ');
+    Some(run.candidate(
+        EntityType::IpAddress,
+        if spaced { 0.8 } else { 0.9 },
+        addr.to_string(),
+    ))
+}
+
+/// yyyy-mm-dd, dd/mm/yyyy, dd.mm.yy and similar: dates are decoys unless a
+/// birth-date cue says otherwise (handled by the date-of-birth recogniser).
+fn looks_like_date_or_version(run: &Run<'_>) -> bool {
+    let g = run.groups.as_slice();
+    let date_seps = run.separators_all(&["-", "/", "."]);
+    let dotted = run.separators_all(&["."]);
+    (date_seps && matches!(g, [4, 1 | 2, 1 | 2] | [1 | 2, 1 | 2, 4] | [1 | 2, 1 | 2, 2]))
+        || (dotted && g.len() >= 3 && run.digits.len() < 12 && g != [3, 3, 4])
+}
+
+/// Regions tried for numbers written without a country code.
+const NATIONAL_REGIONS: &[Country] = &[
+    Country::US,
+    Country::GB,
+    Country::DE,
+    Country::FR,
+    Country::IN,
+    Country::AU,
+];
+
+fn phone(run: &Run<'_>) -> Option<Candidate> {
+    let n = run.digits.len();
+    if !(7..=15).contains(&n) {
+        return None;
+    }
+    // A bare digit string is an id far more often than a phone number.
+    if run.groups.len() == 1 && !run.leading_plus {
+        return None;
+    }
+    let digits = String::from_utf8_lossy(&run.digits).into_owned();
+    if run.leading_plus {
+        if let Ok(number) = phonenumber::parse(None, run.text) {
+            if phonenumber::is_valid(&number) {
+                let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+                return Some(run.candidate(EntityType::Phone, 0.9, e164));
+            }
+        }
+        return (n >= 8).then(|| run.candidate(EntityType::Phone, 0.6, format!("+{digits}")));
+    }
+    for region in NATIONAL_REGIONS {
+        if let Ok(number) = phonenumber::parse(Some(*region), run.text) {
+            if phonenumber::is_valid(&number) {
+                let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+                return Some(run.candidate(EntityType::Phone, 0.85, e164));
+            }
+        }
+    }
+    // The North American shape (555) 123-4567 / 555.123.4567 with fictional
+    // exchanges fails metadata checks but is written as a phone number.
+    let nanp = matches!(run.groups.as_slice(), [3, 3, 4] | [1, 3, 3, 4])
+        && run.separators_all(&["-", ".", "", ")", "-)", ") ", "("])
+        && !matches!(run.digits[usize::from(run.groups.len() == 4)], b'0' | b'1');
+    nanp.then(|| run.candidate(EntityType::Phone, 0.6, digits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(EntityType, String, String)> {
+        let mut out = Vec::new();
+        find(text, &mut out);
+        out.into_iter()
+            .map(|c| (c.entity, text[c.start..c.end].to_string(), c.canonical))
+            .collect()
+    }
+
+    #[test]
+    fn cards_with_mixed_separators() {
+        let f = found("card 4111 1111-1111 1111 exp");
+        assert_eq!(f[0].0, EntityType::CreditCard);
+        assert_eq!(f[0].1, "4111 1111-1111 1111");
+        assert_eq!(f[0].2, "4111111111111111");
+        assert!(
+            found("card 4111 1111 1111 1112")
+                .iter()
+                .all(|(e, ..)| *e != EntityType::CreditCard)
+        );
+    }
+
+    #[test]
+    fn ssn_with_separators() {
+        assert_eq!(found("ssn 536-22-1234")[0].0, EntityType::UsSsn);
+        assert_eq!(found("ssn 536 22 1234")[0].2, "536221234");
+        assert!(
+            found("ssn 000-22-1234")
+                .iter()
+                .all(|(e, ..)| *e != EntityType::UsSsn)
+        );
+    }
+
+    #[test]
+    fn phones_in_many_formats() {
+        for text in [
+            "555.123.4567",
+            "(555) 123 4567",
+            "555-123-4567",
+            "+44 20 7946 0958",
+            "+1 (415) 555-2671",
+            "020 7946 0958",
+        ] {
+            let f = found(&format!("call {text} today"));
+            assert_eq!(f.len(), 1, "{text}: {f:?}");
+            assert_eq!(f[0].0, EntityType::Phone, "{text}");
+            assert_eq!(f[0].1, text);
+        }
+    }
+
+    #[test]
+    fn ipv4_with_spaces_and_leading_zeros() {
+        assert_eq!(found("from 10 . 0 . 0 . 5 ok")[0].2, "10.0.0.5");
+        assert_eq!(found("from 010.000.000.005 ok")[0].2, "10.0.0.5");
+        assert_eq!(found("http://192.168.1.20:8080/x")[0].2, "192.168.1.20");
+    }
+
+    #[test]
+    fn decoys_survive() {
+        for decoy in [
+            "version 10.0.19041.1",
+            "error 0x80070005",
+            "KB5005565",
+            "INC0012345",
+            "2024-03-05T10:22:11Z",
+            "on 05/03/2024",
+            "at 10:22:11",
+            "order 123456789",
+            "build 1.2.3",
+            "ticket #48213",
+            "score 256.1.1.1",
+            "total 1,234,567.89",
+            "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+            "4111 1111 1111 1112",
+        ] {
+            assert!(found(decoy).is_empty(), "{decoy}: {:?}", found(decoy));
+        }
+    }
+}
