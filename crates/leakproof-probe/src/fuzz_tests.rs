@@ -13,6 +13,7 @@ proptest! {
         let _ = redis::parse(&bytes);
         let _ = memcached::parse_until_end(&bytes);
         let _ = memcached::parse_values(&bytes);
+        let _ = memcached::parse_lf_line(&bytes);
         let _ = postgres::parse_message(&bytes);
         let _ = postgres::data_row(&bytes);
         let _ = mysql::parse_packet(&bytes);

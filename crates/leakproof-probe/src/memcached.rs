@@ -1,6 +1,8 @@
 //! memcached over its text protocol: `version`, `stats`, `stats items`, and
 //! a sample through `stats cachedump` and `get`. Never a write.
 
+use std::collections::BTreeMap;
+
 use crate::net::{Conn, Parsed, ProbeError};
 use crate::observation::{Access, Observation, Resource, SampleStats};
 use crate::session::Session;
@@ -68,6 +70,18 @@ fn parse_line(buf: &[u8]) -> Parsed<String> {
             String::from_utf8_lossy(&buf[..pos]).into_owned(),
             pos + 2,
         ))),
+        None => Ok(None),
+    }
+}
+
+/// One line ended by LF, with any CR trimmed: metadump ends its key lines
+/// with a bare LF.
+pub(crate) fn parse_lf_line(buf: &[u8]) -> Parsed<String> {
+    match buf.iter().position(|b| *b == b'\n') {
+        Some(pos) => {
+            let line = buf[..pos].strip_suffix(b"\r").unwrap_or(&buf[..pos]);
+            Ok(Some((String::from_utf8_lossy(line).into_owned(), pos + 1)))
+        }
         None => Ok(None),
     }
 }
@@ -147,14 +161,17 @@ pub(crate) async fn probe(
     if sample == 0 {
         return Ok(());
     }
-    for (index, (slab, _)) in slabs.iter().take(MAX_SLABS).enumerate() {
-        let dump = lines(&mut conn, &format!("stats cachedump {slab} {sample}")).await?;
-        let keys: Vec<&str> = dump
-            .iter()
-            .filter_map(|l| l.strip_prefix("ITEM "))
-            .filter_map(|l| l.split(' ').next())
-            .take(sample)
-            .collect();
+    let slabs: Vec<(u32, u64)> = slabs.into_iter().take(MAX_SLABS).collect();
+    let wanted: usize = slabs
+        .iter()
+        .map(|(_, count)| usize::try_from(*count).unwrap_or(usize::MAX).min(sample))
+        .sum();
+    let mut by_slab = match metadump_keys(session, sample, wanted).await? {
+        Some(keys) => keys,
+        None => cachedump_keys(&mut conn, &slabs, sample).await?,
+    };
+    for (index, (slab, _)) in slabs.iter().enumerate() {
+        let keys = by_slab.remove(slab).unwrap_or_default();
         if keys.is_empty() {
             continue;
         }
@@ -169,6 +186,97 @@ pub(crate) async fn probe(
         observation.resources[index].sample = Some(stats);
     }
     Ok(())
+}
+
+/// Lines of a metadump read at most, so a cache of millions of keys is
+/// never read in full.
+const MAX_METADUMP_LINES: usize = 100_000;
+
+/// Up to `sample` keys per slab class from `lru_crawler metadump all`, which
+/// sees every LRU segment (`stats cachedump` sees only the hot one, so
+/// recently moved items are missed). `None` when the server lacks it.
+async fn metadump_keys(
+    session: &Session<'_>,
+    sample: usize,
+    wanted: usize,
+) -> Result<Option<BTreeMap<u32, Vec<String>>>, ProbeError> {
+    // Its own connection: it is dropped as soon as enough keys are in,
+    // without reading the rest of the dump.
+    let mut conn = session.connect("memcached").await?;
+    conn.send(b"lru_crawler metadump all\r\n").await?;
+    let mut keys: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut found = 0;
+    for _ in 0..MAX_METADUMP_LINES {
+        let line = conn.read_frame(parse_lf_line).await?;
+        if line == "END" || found >= wanted {
+            break;
+        }
+        if line.starts_with("ERROR") || line.contains("_ERROR") || line.starts_with("BUSY") {
+            return Ok(None);
+        }
+        let mut key = None;
+        let mut class = None;
+        for field in line.split(' ') {
+            if let Some(k) = field.strip_prefix("key=") {
+                key = Some(percent_decode(k));
+            } else if let Some(c) = field.strip_prefix("cls=") {
+                class = c.parse::<u32>().ok();
+            }
+        }
+        if let (Some(key), Some(class)) = (key, class) {
+            let slot = keys.entry(class).or_default();
+            if slot.len() < sample && !key.contains([' ', '\r', '\n']) {
+                slot.push(key);
+                found += 1;
+            }
+        }
+    }
+    Ok(Some(keys))
+}
+
+/// Up to `sample` keys per slab from `stats cachedump` (older servers).
+async fn cachedump_keys(
+    conn: &mut Conn,
+    slabs: &[(u32, u64)],
+    sample: usize,
+) -> Result<BTreeMap<u32, Vec<String>>, ProbeError> {
+    let mut keys = BTreeMap::new();
+    for (slab, _) in slabs {
+        let dump = lines(conn, &format!("stats cachedump {slab} {sample}")).await?;
+        let slab_keys: Vec<String> = dump
+            .iter()
+            .filter_map(|l| l.strip_prefix("ITEM "))
+            .filter_map(|l| l.split(' ').next())
+            .take(sample)
+            .map(str::to_string)
+            .collect();
+        keys.insert(*slab, slab_keys);
+    }
+    Ok(keys)
+}
+
+/// Decodes the `%XX` escapes metadump uses in key names.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -189,5 +297,14 @@ mod tests {
         assert_eq!(values, [("k".to_string(), b"abc".to_vec())]);
         assert_eq!(parse_values(b"VALUE k 0 30\r\nabc").unwrap(), None);
         assert!(parse_values(b"BOGUS\r\n").is_err());
+        assert_eq!(
+            parse_lf_line(b"key=a cls=1\nEND\r\n").unwrap(),
+            Some(("key=a cls=1".to_string(), 12))
+        );
+        assert_eq!(
+            parse_lf_line(b"END\r\n").unwrap(),
+            Some(("END".to_string(), 5))
+        );
+        assert_eq!(percent_decode("session%3A1%zz%4"), "session:1%zz%4");
     }
 }

@@ -42,3 +42,35 @@ async fn open_memcached_reveals_items_and_pii() {
         pii.message
     );
 }
+
+#[tokio::test]
+async fn a_large_cache_is_sampled_not_dumped() {
+    let server = support::memcached();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    for i in 0..40 {
+        let value = format!("customer{i}@example.org");
+        stream
+            .write_all(format!("set user:{i} 0 0 {}\r\n{value}\r\n", value.len()).as_bytes())
+            .unwrap();
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert_eq!(line, "STORED\r\n");
+    }
+    let report = support::probe(
+        &[format!("memcached://{}", server.address())],
+        &support::options(5),
+    )
+    .await;
+    let pii = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == RULE_PII)
+        .unwrap_or_else(|| panic!("{:#?}", report.findings));
+    assert!(
+        pii.message
+            .contains("holds 5 unredacted email addresses in 5 sampled documents"),
+        "{}",
+        pii.message
+    );
+}
