@@ -87,19 +87,28 @@ pub struct ProbeReport {
 /// Probes every endpoint of every target, bounded by `options`. Never fails:
 /// an endpoint that cannot be probed becomes an info finding.
 pub async fn probe_targets(targets: &[Target], options: &ProbeOptions) -> ProbeReport {
+    probe_targets_until(targets, options, std::future::pending()).await
+}
+
+/// [`probe_targets`], stopped early when `stop` completes (Ctrl-C, a
+/// shutdown): what finished is reported, and every endpoint that did not
+/// gets an info finding saying it was interrupted.
+pub async fn probe_targets_until(
+    targets: &[Target],
+    options: &ProbeOptions,
+    stop: impl Future<Output = ()>,
+) -> ProbeReport {
     let endpoints: Vec<Endpoint> = targets
         .iter()
         .flat_map(|t| t.endpoints().iter().cloned())
         .collect();
     let detector = match Detector::new(DetectorConfig::default()) {
         Ok(detector) => Arc::new(detector),
-        // The default configuration has no user patterns, so it always builds;
-        // should it not, probing without sampling still answers the access question.
-        Err(_) => return ProbeReport::default(),
+        Err(e) => return not_finished(&endpoints, &format!("the detector: {e}")),
     };
     let http = match build_http_client(options) {
         Ok(client) => client,
-        Err(_) => return ProbeReport::default(),
+        Err(e) => return not_finished(&endpoints, &format!("the HTTP client: {e}")),
     };
     let options = Arc::new(options.clone());
     let permits = Arc::new(Semaphore::new(options.concurrency.max(1)));
@@ -125,15 +134,53 @@ pub async fn probe_targets(targets: &[Target], options: &ProbeOptions) -> ProbeR
         });
     }
     let mut results: Vec<(usize, Vec<Finding>)> = Vec::with_capacity(endpoints.len());
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok(result) = joined {
-            results.push(result);
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        tokio::select! {
+            joined = tasks.join_next() => match joined {
+                Some(Ok(result)) => results.push(result),
+                Some(Err(_)) => {}
+                None => break,
+            },
+            () = &mut stop => {
+                tasks.abort_all();
+                break;
+            }
+        }
+    }
+    let endpoints_probed = results.len();
+    let mut done = vec![false; endpoints.len()];
+    for (index, _) in &results {
+        done[*index] = true;
+    }
+    for (index, endpoint) in endpoints.iter().enumerate() {
+        if !done[index] {
+            let findings = Observation::default()
+                .into_findings(&endpoint.address(), Err(ProbeError::Interrupted));
+            results.push((index, findings));
         }
     }
     results.sort_by_key(|(index, _)| *index);
     ProbeReport {
-        endpoints_probed: results.len(),
+        endpoints_probed,
         findings: results.into_iter().flat_map(|(_, f)| f).collect(),
+    }
+}
+
+/// A report for a run that could not start: every endpoint gets an info
+/// finding with the reason.
+fn not_finished(endpoints: &[Endpoint], reason: &str) -> ProbeReport {
+    ProbeReport {
+        endpoints_probed: 0,
+        findings: endpoints
+            .iter()
+            .flat_map(|endpoint| {
+                Observation::default().into_findings(
+                    &endpoint.address(),
+                    Err(ProbeError::NotStarted(reason.to_string())),
+                )
+            })
+            .collect(),
     }
 }
 
@@ -187,7 +234,8 @@ async fn probe_one(
 pub struct RuntimeError(#[from] std::io::Error);
 
 /// [`probe_targets`] for callers without an async runtime (the CLI): runs
-/// it on a single-threaded runtime, where all the waiting is on I/O.
+/// it on a single-threaded runtime, where all the waiting is on I/O, and
+/// stops early on Ctrl-C (SIGINT) with what has finished.
 pub fn probe_targets_blocking(
     targets: &[Target],
     options: &ProbeOptions,
@@ -195,5 +243,13 @@ pub fn probe_targets_blocking(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    Ok(runtime.block_on(probe_targets(targets, options)))
+    Ok(runtime.block_on(async {
+        let interrupted = async {
+            // Without a signal handler there is nothing to wait for.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        probe_targets_until(targets, options, interrupted).await
+    }))
 }

@@ -39,6 +39,12 @@ pub(crate) enum ProbeError {
         "TLS handshake failed ({0}); for an endpoint you own with a self-signed certificate, use --insecure"
     )]
     Tls(String),
+    /// The run was stopped (Ctrl-C, shutdown) before this endpoint finished.
+    #[error("interrupted before it finished")]
+    Interrupted,
+    /// The probe run could not start.
+    #[error("the probe cannot start: {0}")]
+    NotStarted(String),
     /// A read or write failed.
     #[error("i/o error: {0}")]
     Io(String),

@@ -157,3 +157,52 @@ fn credentials_file_confirms_a_locked_redis_without_leaking_the_password() {
         true
     );
 }
+
+#[test]
+fn ctrl_c_still_reports_what_was_learnt() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    // A silent endpoint: accepts and holds every connection.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let closed = format!("127.0.0.1:{}", support::free_port());
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakproof"))
+        .args([
+            "probe",
+            &closed,
+            &address,
+            "--timeout",
+            "60s",
+            "--report",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule_id"].as_str())
+        .collect();
+    assert_eq!(rules, ["LP-PROBE-001", "LP-PROBE-003"]);
+    assert!(
+        report["findings"][1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("interrupted")
+    );
+}

@@ -198,3 +198,29 @@ async fn concurrency_bounds_endpoints_in_flight() {
     assert!(elapsed < Duration::from_millis(3500), "{elapsed:?}");
     assert_eq!(report.endpoints_probed, 4);
 }
+
+#[tokio::test]
+async fn a_stopped_run_reports_what_finished_and_what_did_not() {
+    let silent = serve(Behaviour::Silent).await;
+    let closed = format!("127.0.0.1:{}", support::free_port());
+    let targets: Vec<leakproof_probe::Target> = [closed, silent]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let started = Instant::now();
+    let report = leakproof_probe::probe_targets_until(
+        &targets,
+        &bounded(Duration::from_secs(30)),
+        tokio::time::sleep(Duration::from_millis(500)),
+    )
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(report.endpoints_probed, 1);
+    assert_eq!(report.findings.len(), 2, "{:#?}", report.findings);
+    assert_eq!(
+        report.findings[0].rule_id,
+        leakproof_probe::RULE_UNREACHABLE
+    );
+    assert_eq!(report.findings[1].rule_id, RULE_INCOMPLETE);
+    assert!(report.findings[1].message.contains("interrupted"));
+}
