@@ -11,14 +11,14 @@ use crate::{Candidate, EntityType};
 
 static WITH_AT_SIGN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)[a-z0-9][a-z0-9._%+\-]{0,63}[ \t\r\n]{0,3}@[ \t\r\n]{0,3}(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?[ \t\r\n]{0,3}\.[ \t\r\n]{0,3}){1,6}[a-z]{2,24}",
+        r"(?i-u)[a-z0-9][a-z0-9._%+\-]{0,63}[ \t\r\n]{0,3}@[ \t\r\n]{0,3}(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?[ \t\r\n]{0,3}\.[ \t\r\n]{0,3}){1,6}[a-z]{2,24}",
     )
     .expect("static regex")
 });
 
 static SPELLED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b([a-z0-9][a-z0-9._%+\-]{0,63}(?:\s+dot\s+[a-z0-9][a-z0-9._%+\-]{0,63}){0,3})\s+at\s+((?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.|\s+dot\s+)){1,5}[a-z]{2,24})\b",
+        r"(?i-u)\b([a-z0-9][a-z0-9._%+\-]{0,63}(?:\s+dot\s+[a-z0-9][a-z0-9._%+\-]{0,63}){0,3})\s+at\s+((?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.|\s+dot\s+)){1,5}[a-z]{2,24})\b",
     )
     .expect("static regex")
 });
@@ -32,7 +32,7 @@ const NOT_A_LOCAL_PART: &[&str] = &[
 ];
 
 /// Finds email addresses in the normalised `text`.
-pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
+pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     if memchr::memchr(b'@', text.as_bytes()).is_some() {
         for m in WITH_AT_SIGN.find_iter(text) {
             if let Some(candidate) = with_at_sign(text, m.start(), m.as_str()) {
@@ -40,7 +40,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
             }
         }
     }
-    if contains_spelled_at(text.as_bytes()) {
+    if triggers & crate::triggers::SPELLED_AT != 0 {
         for caps in SPELLED.captures_iter(text) {
             let (Some(whole), Some(local), Some(domain)) = (caps.get(0), caps.get(1), caps.get(2))
             else {
@@ -53,16 +53,6 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
             }
         }
     }
-}
-
-/// A cheap gate: " at " in any case.
-fn contains_spelled_at(bytes: &[u8]) -> bool {
-    memchr::memchr2_iter(b't', b'T', bytes).any(|i| {
-        i >= 2
-            && bytes[i - 1].eq_ignore_ascii_case(&b'a')
-            && bytes[i - 2].is_ascii_whitespace()
-            && bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace)
-    })
 }
 
 fn with_at_sign(text: &str, start: usize, matched: &str) -> Option<Candidate> {
@@ -155,7 +145,7 @@ mod tests {
 
     fn emails(text: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        find(text, &mut out);
+        find(text, crate::triggers::scan(text), &mut out);
         out.into_iter()
             .map(|c| (text[c.start..c.end].to_string(), c.canonical))
             .collect()

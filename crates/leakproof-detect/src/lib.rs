@@ -31,6 +31,7 @@ mod normalise;
 mod numeric;
 mod secrets;
 mod tld;
+mod triggers;
 mod validate;
 
 use normalise::Normalised;
@@ -427,10 +428,11 @@ impl Detector {
         let view = Normalised::new(text);
         let normalised = view.text();
         let mut candidates = Vec::new();
-        email::find(normalised, &mut candidates);
+        let triggers = triggers::scan(normalised);
+        email::find(normalised, triggers, &mut candidates);
         numeric::find(normalised, &mut candidates);
-        network::find(normalised, &mut candidates);
-        secrets::find(normalised, &mut candidates);
+        network::find(normalised, triggers, &mut candidates);
+        secrets::find(normalised, triggers, &mut candidates);
         for pattern in &self.custom {
             for m in pattern.regex.find_iter(normalised) {
                 if m.start() < m.end() {

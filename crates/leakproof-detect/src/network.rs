@@ -10,33 +10,36 @@ use crate::validate::iban_ok;
 use crate::{Candidate, EntityType};
 
 static IPV6_RUN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"(?i-u)[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*").expect("static regex"));
 
 static MAC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:[0-9a-f]{2}([:\-])){5}[0-9a-f]{2}\b|\b[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}\b",
+        r"(?i-u)\b(?:[0-9a-f]{2}([:\-])){5}[0-9a-f]{2}\b|\b[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}\b",
     )
     .expect("static regex")
 });
 
 static URL_CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b[a-z][a-z0-9+.\-]{1,20}://([^\s:/@?#]{1,128}:[^\s/@?#]{1,256})@[a-z0-9\[]")
+    Regex::new(r"(?i-u)\b[a-z][a-z0-9+.\-]{1,20}://((?u:[^\s:/@?#]){1,128}:(?u:[^\s/@?#]){1,256})@[a-z0-9\[]")
         .expect("static regex")
 });
 
 static IBAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
+    Regex::new(r"(?-u)\b[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
         .expect("static regex")
 });
 
 /// Finds IPv6 addresses, MAC addresses, URL credentials and IBANs in `text`.
-pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
+pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     let bytes = text.as_bytes();
-    let colons = memchr::memchr_iter(b':', bytes).take(2).count();
-    if colons >= 2 {
+    // Compressed addresses have `::`; full ones have seven colons
+    // (timestamps have two).
+    if triggers & crate::triggers::DOUBLE_COLON != 0
+        || memchr::memchr_iter(b':', bytes).nth(4).is_some()
+    {
         ipv6(text, out);
     }
-    if colons >= 2 || memchr::memchr2(b'-', b'.', bytes).is_some() {
+    if has_mac_shape(bytes) {
         for m in MAC.find_iter(text) {
             let s = m.as_str();
             // One separator throughout (`aa:bb-cc` is not a MAC address).
@@ -70,7 +73,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
             }
         }
     }
-    if memchr::memmem::find(bytes, b"://").is_some() {
+    if triggers & crate::triggers::URL != 0 {
         for caps in URL_CREDENTIALS.captures_iter(text) {
             if let Some(userinfo) = caps.get(1) {
                 out.push(Candidate::new(
@@ -83,7 +86,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
             }
         }
     }
-    if bytes.iter().any(u8::is_ascii_uppercase) {
+    if has_iban_shape(bytes) {
         for m in IBAN.find_iter(text) {
             let compact: Vec<u8> = m.as_str().bytes().filter(|b| *b != b' ').collect();
             if iban_ok(&compact) {
@@ -98,6 +101,33 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
             }
         }
     }
+}
+
+/// `hh:hh:h` or `hh-hh-h` somewhere, or `hhhh.hhhh.hhhh`: cheap enough to
+/// run on every text before the MAC regex.
+fn has_mac_shape(bytes: &[u8]) -> bool {
+    let hex = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_hexdigit);
+    memchr::memchr2_iter(b':', b'-', bytes).any(|p| {
+        p >= 2
+            && hex(p - 2)
+            && hex(p - 1)
+            && hex(p + 1)
+            && hex(p + 2)
+            && bytes.get(p + 3) == Some(&bytes[p])
+    }) || memchr::memchr_iter(b'.', bytes).any(|p| {
+        p >= 4 && (p - 4..p).all(hex) && (p + 1..p + 5).all(hex) && bytes.get(p + 5) == Some(&b'.')
+    })
+}
+
+/// Two capital letters then two digits at a word start: where an IBAN begins.
+fn has_iban_shape(bytes: &[u8]) -> bool {
+    bytes.windows(4).enumerate().any(|(i, w)| {
+        w[2].is_ascii_digit()
+            && w[3].is_ascii_digit()
+            && w[0].is_ascii_uppercase()
+            && w[1].is_ascii_uppercase()
+            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+    })
 }
 
 fn ipv6(text: &str, out: &mut Vec<Candidate>) {
@@ -145,7 +175,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<(EntityType, String, String)> {
         let mut out = Vec::new();
-        find(text, &mut out);
+        find(text, crate::triggers::scan(text), &mut out);
         out.into_iter()
             .map(|c| (c.entity, text[c.start..c.end].to_string(), c.canonical))
             .collect()

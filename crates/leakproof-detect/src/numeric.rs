@@ -48,7 +48,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
         let glued_after = bytes
             .get(end)
             .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-        if !glued && !glued_after && end - i <= MAX_RUN {
+        if !glued && !glued_after && end - i <= MAX_RUN && worth_classifying(&bytes[i..end]) {
             let run = Run::new(text, i, end);
             classify(&run, out);
         }
@@ -58,6 +58,12 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
             i += 1;
         }
     }
+}
+
+/// Every value here has at least seven digits, or is a dotted quad.
+fn worth_classifying(run: &[u8]) -> bool {
+    let digits = run.iter().filter(|b| b.is_ascii_digit()).count();
+    digits >= 7 || (digits >= 4 && run.iter().filter(|b| **b == b'.').count() == 3)
 }
 
 /// The end of the run starting at `start`: digits, joined by at most two
@@ -237,6 +243,17 @@ fn phone(run: &Run<'_>) -> Option<Candidate> {
         return None;
     }
     let digits = String::from_utf8_lossy(&run.digits).into_owned();
+    // The North American shape (555) 123-4567 / 555.123.4567: area code and
+    // grouping checked here; metadata checks would reject the fictional 555
+    // numbers people actually write, and they are slow.
+    let nanp = matches!(run.groups.as_slice(), [3, 3, 4] | [1, 3, 3, 4])
+        && run.separators_all(&["-", ".", "", ")", "-)", ") ", "("])
+        && (run.groups.len() == 3 || run.digits[0] == b'1')
+        && !matches!(run.digits[usize::from(run.groups.len() == 4)], b'0' | b'1');
+    if nanp {
+        let national = &digits[digits.len() - 10..];
+        return Some(run.candidate(EntityType::Phone, 0.8, format!("+1{national}")));
+    }
     if run.leading_plus {
         if let Ok(number) = phonenumber::parse(None, run.text) {
             if phonenumber::is_valid(&number) {
@@ -246,20 +263,17 @@ fn phone(run: &Run<'_>) -> Option<Candidate> {
         }
         return (n >= 8).then(|| run.candidate(EntityType::Phone, 0.6, format!("+{digits}")));
     }
-    for region in NATIONAL_REGIONS {
-        if let Ok(number) = phonenumber::parse(Some(*region), run.text) {
-            if phonenumber::is_valid(&number) {
-                let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
-                return Some(run.candidate(EntityType::Phone, 0.85, e164));
-            }
-        }
+    // National numbers with a trunk prefix (020 7946 0958, 030 1234567).
+    if run.digits[0] != b'0' {
+        return None;
     }
-    // The North American shape (555) 123-4567 / 555.123.4567 with fictional
-    // exchanges fails metadata checks but is written as a phone number.
-    let nanp = matches!(run.groups.as_slice(), [3, 3, 4] | [1, 3, 3, 4])
-        && run.separators_all(&["-", ".", "", ")", "-)", ") ", "("])
-        && !matches!(run.digits[usize::from(run.groups.len() == 4)], b'0' | b'1');
-    nanp.then(|| run.candidate(EntityType::Phone, 0.6, digits))
+    NATIONAL_REGIONS.iter().find_map(|region| {
+        let number = phonenumber::parse(Some(*region), run.text).ok()?;
+        phonenumber::is_valid(&number).then(|| {
+            let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+            run.candidate(EntityType::Phone, 0.85, e164)
+        })
+    })
 }
 
 #[cfg(test)]

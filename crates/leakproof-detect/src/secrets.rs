@@ -14,7 +14,7 @@ use crate::{Candidate, EntityType};
 /// Vendor tokens, one alternative per type, in group order.
 static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\b(?:",
+        r"(?-u)\b(?:",
         r"(?P<aws>(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})",
         r"|(?P<github>gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})",
         r"|(?P<slack>xox[abposre]-[A-Za-z0-9\-]{10,250})",
@@ -38,31 +38,31 @@ static PEM_END: LazyLock<Regex> = LazyLock::new(|| {
 const MAX_PEM: usize = 16 * 1024;
 
 static BEARER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)").expect("static regex")
+    Regex::new(r"(?i-u)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)").expect("static regex")
 });
 
 static AWS_SECRET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)aws.{0,24}?(?:secret|private).{0,24}?[\s:="'>]+([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#)
+    Regex::new(r#"(?i-u)aws[a-z0-9_\- ]{0,24}(?:secret|private)[a-z0-9_\- ]{0,24}[\s:="'>]+([A-Za-z0-9/+]{40})(?:(?u:[^A-Za-z0-9/+=])|$)"#)
         .expect("static regex")
 });
 
 static PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)\b(?:password|passwort|passwd|passcode|passphrase|pass phrase|pwd|pw|pin code)\b(?:\s+(?:is|was|will be|=|:)|\s*[:=]|\s+set\s+to|\s+to)\s*["'`]?([^\s"'`,;]{3,128})"#,
+        r#"(?i-u)\b(?:password|passwort|passwd|passcode|passphrase|pass phrase|pwd|pw|pin code)\b(?:\s+(?:is|was|will be|=|:)|\s*[:=]|\s+set\s+to|\s+to)\s*["'`]?((?u:[^\s"'`,;]){3,128})"#,
     )
     .expect("static regex")
 });
 
 static GENERIC_SECRET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)\b(?:secret|token|api[_\-\s]?key|apikey|access[_\-\s]?key|client[_\-\s]?secret|auth[_\-\s]?token|private[_\-\s]?key|signing[_\-\s]?key)\b["']?\s*(?:[:=]|\s+is)\s*["']?([A-Za-z0-9+/=_\-.]{16,256})"#,
+        r#"(?i-u)\b(?:secret|token|api[_\-\s]?key|apikey|access[_\-\s]?key|client[_\-\s]?secret|auth[_\-\s]?token|private[_\-\s]?key|signing[_\-\s]?key)\b["']?\s*(?:[:=]|\s+is)\s*["']?([A-Za-z0-9+/=_\-.]{16,256})"#,
     )
     .expect("static regex")
 });
 
 static DATE_OF_BIRTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on)?|geb\.?|geboren(?:\s+am)?)",
+        r"(?i-u)\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on)?|geb\.?|geboren(?:\s+am)?)",
         r"[\s:=\-,]{0,4}(?:on\s+|is\s+)?",
         r"(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}",
         r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
@@ -156,20 +156,15 @@ const NOT_A_PASSWORD: &[&str] = &[
     "protected",
 ];
 
-/// Key-word gate for the slower regexes: any of these (ASCII, any case).
-static KEYWORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build([
-            "pass", "pwd", "pw", "secret", "token", "key", "bearer", "aws", "dob", "d.o.b",
-            "birth", "born", "geb", "pin code",
-        ])
-        .expect("static automaton")
-});
-
 /// Finds credentials (and dates of birth) in the normalised `text`.
-pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
-    for caps in TOKENS.captures_iter(text) {
+pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
+    use crate::triggers::{KEYWORD, PEM as PEM_TRIGGER, TOKEN};
+    let tokens = if triggers & TOKEN != 0 {
+        TOKENS.captures_iter(text).collect::<Vec<_>>()
+    } else {
+        Vec::new()
+    };
+    for caps in tokens {
         let (entity, m) = if let Some(m) = caps.name("aws") {
             (EntityType::AwsAccessKeyId, m)
         } else if let Some(m) = caps.name("github") {
@@ -196,7 +191,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
             m.as_str().to_string(),
         ));
     }
-    if memchr::memmem::find(text.as_bytes(), b"-----BEGIN").is_some() {
+    if triggers & PEM_TRIGGER != 0 {
         let mut from = 0;
         while let Some(begin) = PEM_BEGIN.find_at(text, from) {
             let limit = floor_char_boundary(text, begin.end() + MAX_PEM);
@@ -215,7 +210,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
             from = end;
         }
     }
-    if !KEYWORDS.is_match(text) {
+    if triggers & KEYWORD == 0 {
         return;
     }
     for caps in BEARER.captures_iter(text) {
@@ -331,7 +326,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<(EntityType, String)> {
         let mut out = Vec::new();
-        find(text, &mut out);
+        find(text, crate::triggers::scan(text), &mut out);
         out.into_iter()
             .map(|c| (c.entity, text[c.start..c.end].to_string()))
             .collect()
