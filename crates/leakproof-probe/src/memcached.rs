@@ -166,9 +166,21 @@ pub(crate) async fn probe(
         .iter()
         .map(|(_, count)| usize::try_from(*count).unwrap_or(usize::MAX).min(sample))
         .sum();
-    let mut by_slab = match metadump_keys(session, sample, wanted).await? {
-        Some(keys) => keys,
-        None => cachedump_keys(&mut conn, &slabs, sample).await?,
+    let patience = (session.options.timeout / 4).min(METADUMP_PATIENCE);
+    let give_up = tokio::time::Instant::now() + patience;
+    let mut metadump = Metadump::Busy;
+    while tokio::time::Instant::now() < give_up {
+        metadump = metadump_keys(session, sample, wanted).await?;
+        if !matches!(metadump, Metadump::Busy) {
+            break;
+        }
+        // One crawler runs at a time (another client, or a concurrent probe
+        // of this server): wait for it briefly.
+        tokio::time::sleep(METADUMP_RETRY).await;
+    }
+    let mut by_slab = match metadump {
+        Metadump::Keys(keys) => keys,
+        Metadump::Busy | Metadump::Unsupported => cachedump_keys(&mut conn, &slabs, sample).await?,
     };
     for (index, (slab, _)) in slabs.iter().enumerate() {
         let keys = by_slab.remove(slab).unwrap_or_default();
@@ -192,14 +204,30 @@ pub(crate) async fn probe(
 /// never read in full.
 const MAX_METADUMP_LINES: usize = 100_000;
 
+/// How long to wait at most for a busy crawler (and at most a quarter of
+/// the per-target timeout).
+const METADUMP_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+/// Pause between those attempts.
+const METADUMP_RETRY: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// What `lru_crawler metadump` gave.
+enum Metadump {
+    /// Keys by slab class.
+    Keys(BTreeMap<u32, Vec<String>>),
+    /// Another crawl is running.
+    Busy,
+    /// The server does not know the command.
+    Unsupported,
+}
+
 /// Up to `sample` keys per slab class from `lru_crawler metadump all`, which
 /// sees every LRU segment (`stats cachedump` sees only the hot one, so
-/// recently moved items are missed). `None` when the server lacks it.
+/// recently moved items are missed).
 async fn metadump_keys(
     session: &Session<'_>,
     sample: usize,
     wanted: usize,
-) -> Result<Option<BTreeMap<u32, Vec<String>>>, ProbeError> {
+) -> Result<Metadump, ProbeError> {
     // Its own connection: it is dropped as soon as enough keys are in,
     // without reading the rest of the dump.
     let mut conn = session.connect("memcached").await?;
@@ -211,8 +239,11 @@ async fn metadump_keys(
         if line == "END" || found >= wanted {
             break;
         }
-        if line.starts_with("ERROR") || line.contains("_ERROR") || line.starts_with("BUSY") {
-            return Ok(None);
+        if line.starts_with("BUSY") {
+            return Ok(Metadump::Busy);
+        }
+        if line.starts_with("ERROR") || line.contains("_ERROR") {
+            return Ok(Metadump::Unsupported);
         }
         let mut key = None;
         let mut class = None;
@@ -231,7 +262,7 @@ async fn metadump_keys(
             }
         }
     }
-    Ok(Some(keys))
+    Ok(Metadump::Keys(keys))
 }
 
 /// Up to `sample` keys per slab from `stats cachedump` (older servers).
