@@ -90,10 +90,16 @@ fn is_root() -> bool {
 }
 
 /// Runs a command, as `user` when we are root (servers that refuse root).
+/// `setpriv` execs the program, so the child we kill on drop is the server
+/// itself (`runuser` would stay in between and orphan it).
 fn command_as(user: &str, program: &Path) -> Command {
     if is_root() {
-        let mut command = Command::new("runuser");
-        command.args(["-u", user, "--"]).arg(program);
+        let mut command = Command::new(require("setpriv", "util-linux"));
+        command
+            .arg(format!("--reuid={user}"))
+            .arg(format!("--regid={user}"))
+            .args(["--init-groups", "--"])
+            .arg(program);
         command
     } else {
         Command::new(program)
