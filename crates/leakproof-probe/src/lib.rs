@@ -217,9 +217,12 @@ async fn probe_one(
     )
     .await
     .unwrap_or(Err(ProbeError::Timeout));
-    // A silent endpoint that never finished identification is an unidentified one.
+    // A silent bare endpoint that never finished identification is an
+    // unidentified one; a named protocol that timed out stays incomplete.
     let outcome = match outcome {
-        Err(ProbeError::Timeout) if observation.service.is_none() => {
+        Err(ProbeError::Timeout)
+            if observation.service.is_none() && endpoint.protocol.is_none() =>
+        {
             observation.banner = Some("no answer within the timeout".into());
             Ok(())
         }

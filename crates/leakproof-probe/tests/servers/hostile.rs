@@ -155,10 +155,19 @@ async fn a_silent_endpoint_is_unidentified_within_the_timeout() {
     let address = serve(Behaviour::Silent).await;
     let timeout = Duration::from_secs(2);
     let started = Instant::now();
-    let report = support::probe(&[address], &bounded(timeout)).await;
+    let report = support::probe(std::slice::from_ref(&address), &bounded(timeout)).await;
     assert!(started.elapsed() < timeout + Duration::from_secs(1));
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.findings[0].rule_id, RULE_UNIDENTIFIED);
+
+    // Named, the silence is a timeout of that protocol.
+    let report = support::probe(&[format!("postgres://{address}")], &bounded(timeout)).await;
+    assert_eq!(report.findings[0].rule_id, RULE_INCOMPLETE);
+    assert!(
+        report.findings[0].message.contains("timed out"),
+        "{}",
+        report.findings[0].message
+    );
 }
 
 #[tokio::test]
