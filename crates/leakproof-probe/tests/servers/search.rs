@@ -103,6 +103,19 @@ async fn basic_auth_in_front_is_locked_and_credentials_confirm_it() {
     assert_eq!(locked.properties["service"], "OpenSearch");
     assert!(report.findings.iter().all(|f| f.rule_id != RULE_OPEN));
     assert!(!format!("{report:?}").contains("correct horse"));
+    // Sampled with permission: unredacted PII is worth fixing, not an exposure.
+    let pii = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == RULE_PII)
+        .unwrap();
+    assert_eq!(pii.severity, Severity::Medium);
+    assert!(
+        pii.message
+            .contains("(sampled with the supplied credentials)"),
+        "{}",
+        pii.message
+    );
 
     let mut options = support::options(0);
     options.credentials.insert(
