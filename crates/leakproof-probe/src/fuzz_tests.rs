@@ -18,6 +18,7 @@ proptest! {
         let _ = postgres::data_row(&bytes);
         let _ = mysql::parse_packet(&bytes);
         let _ = mysql::parse_greeting(&bytes);
+        let _ = mysql::parse_row(&bytes, 4);
         let _ = mongo::parse_reply(&bytes);
         let _ = mongo::decode_document(&bytes, 0);
     }

@@ -1,10 +1,11 @@
 //! MySQL and MariaDB: the server greets first (HandshakeV10, with its
 //! version); we answer with HandshakeResponse41 for the anonymous user with
 //! an empty password, and if that is accepted list databases with
-//! `SHOW DATABASES`. Nothing else is tried.
+//! `SHOW DATABASES`, tables from `information_schema`, and sample rows with
+//! `SELECT ... LIMIT N`. No other login is tried.
 
 use crate::net::{Conn, Parsed, ProbeError};
-use crate::observation::{Access, Observation, Resource};
+use crate::observation::{Access, Observation, Resource, SampleStats};
 use crate::session::Session;
 
 const CLIENT_LONG_PASSWORD: u32 = 0x0000_0001;
@@ -92,7 +93,7 @@ pub(crate) async fn probe(
 ) -> Result<(), ProbeError> {
     let mut conn = session.connect("MySQL").await?;
     let (_, greeting) = conn.read_frame(parse_packet).await?;
-    probe_with(conn, &greeting, observation).await
+    probe_with(session, conn, &greeting, observation).await
 }
 
 fn handshake_response() -> Vec<u8> {
@@ -113,6 +114,7 @@ fn handshake_response() -> Vec<u8> {
 
 /// Continues a probe on a connection whose greeting has been read.
 pub(crate) async fn probe_with(
+    session: &Session<'_>,
     mut conn: Conn,
     greeting: &[u8],
     observation: &mut Observation,
@@ -158,52 +160,149 @@ pub(crate) async fn probe_with(
     }
     observation.access = Some(Access::Open);
     observation.fact("user", "anonymous (empty user name and password)");
-    let mut command = vec![0x03];
-    command.extend_from_slice(b"SHOW DATABASES");
-    conn.send(&packet(0, &command)).await?;
-    for name in text_resultset_first_column(&mut conn).await? {
-        let system = matches!(
-            name.as_str(),
-            "information_schema" | "performance_schema" | "mysql" | "sys"
-        );
-        if !system {
-            observation.serves_data = true;
+    let databases = query(&mut conn, "SHOW DATABASES")
+        .await?
+        .map_err(|m| ProbeError::malformed("MySQL", format!("SHOW DATABASES refused: {m}")))?;
+    let databases: Vec<String> = databases
+        .into_iter()
+        .filter_map(|row| row.into_iter().next().flatten())
+        .collect();
+    observation.fact("databases", databases.clone());
+    let tables = query(
+        &mut conn,
+        "SELECT table_schema, table_name, table_rows FROM information_schema.tables \
+         WHERE table_type = 'BASE TABLE' AND table_schema NOT IN \
+         ('mysql', 'information_schema', 'performance_schema', 'sys') \
+         ORDER BY 1, 2 LIMIT 50",
+    )
+    .await?
+    .unwrap_or_default();
+    let sample = session.options.sample;
+    for row in tables {
+        let mut row = row.into_iter();
+        let (Some(Some(schema)), Some(Some(table))) = (row.next(), row.next()) else {
+            continue;
+        };
+        let rows = row.next().flatten().and_then(|r| r.parse::<u64>().ok());
+        let mut resource = Resource::new("table", format!("{schema}.{table}"));
+        if let Some(rows) = rows {
+            resource = resource.with("rows_estimate", rows);
+            if rows > 0 {
+                observation.serves_data = true;
+            }
         }
-        observation.resources.push(Resource::new("database", name));
+        if sample > 0 {
+            let sql = format!(
+                "SELECT * FROM {}.{} LIMIT {sample}",
+                quote_ident(&schema),
+                quote_ident(&table)
+            );
+            if let Ok(rows) = query(&mut conn, &sql).await? {
+                let mut stats = SampleStats::default();
+                for row in rows {
+                    let text: Vec<String> = row.into_iter().flatten().collect();
+                    stats.add_document(session.detector, &text.join("\n"));
+                }
+                if stats.documents > 0 {
+                    observation.serves_data = true;
+                }
+                resource.sample = Some(stats);
+            }
+        }
+        observation.resources.push(resource);
     }
     Ok(())
 }
 
-/// Reads a text resultset and returns its first column.
-async fn text_resultset_first_column(conn: &mut Conn) -> Result<Vec<String>, ProbeError> {
+fn quote_ident(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// A length-encoded integer at `at`: its value (`None` for the NULL marker
+/// 0xfb) and the bytes it took.
+fn lenenc(buf: &[u8], at: usize) -> Result<(Option<u64>, usize), String> {
+    let truncated = || "truncated length-encoded integer".to_string();
+    let first = *buf.get(at).ok_or_else(truncated)?;
+    let wide = |n: usize| -> Result<(Option<u64>, usize), String> {
+        let bytes = buf.get(at + 1..at + 1 + n).ok_or_else(truncated)?;
+        let value = bytes
+            .iter()
+            .rev()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        Ok((Some(value), 1 + n))
+    };
+    match first {
+        0xfb => Ok((None, 1)),
+        0xfc => wide(2),
+        0xfd => wide(3),
+        0xfe => wide(8),
+        0xff => Err("0xff is not a length".into()),
+        n => Ok((Some(u64::from(n)), 1)),
+    }
+}
+
+/// One text-protocol row of `columns` values.
+pub(crate) fn parse_row(payload: &[u8], columns: usize) -> Result<Vec<Option<String>>, String> {
+    let mut values = Vec::with_capacity(columns.min(256));
+    let mut at = 0;
+    for _ in 0..columns {
+        let (len, used) = lenenc(payload, at)?;
+        at += used;
+        match len {
+            None => values.push(None),
+            Some(len) => {
+                let len = usize::try_from(len).map_err(|_| "value too long".to_string())?;
+                let end = at.checked_add(len).ok_or("value too long")?;
+                let value = payload.get(at..end).ok_or("truncated row value")?;
+                values.push(Some(String::from_utf8_lossy(value).into_owned()));
+                at = end;
+            }
+        }
+    }
+    Ok(values)
+}
+
+/// Runs one COM_QUERY: its rows, or the server's error message.
+async fn query(
+    conn: &mut Conn,
+    sql: &str,
+) -> Result<Result<Vec<Vec<Option<String>>>, String>, ProbeError> {
+    let mut command = vec![0x03];
+    command.extend_from_slice(sql.as_bytes());
+    conn.send(&packet(0, &command)).await?;
     let (_, head) = conn.read_frame(parse_packet).await?;
     let columns = match head.first() {
-        Some(0xff) => return Err(ProbeError::malformed("MySQL", "query refused")),
-        Some(0x00) => return Ok(Vec::new()),
-        Some(&n) if n < 0xfb => usize::from(n),
-        _ => return Err(ProbeError::malformed("MySQL", "bad column count")),
+        Some(0xff) => return Ok(Err(error_message(&head))),
+        Some(0x00) => return Ok(Ok(Vec::new())),
+        _ => lenenc(&head, 0)
+            .ok()
+            .and_then(|(n, _)| n)
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|n| *n > 0 && *n <= 4096)
+            .ok_or_else(|| ProbeError::malformed("MySQL", "bad column count"))?,
     };
     for _ in 0..columns {
         conn.read_frame(parse_packet).await?;
     }
     // EOF after the column definitions (no CLIENT_DEPRECATE_EOF asked).
     conn.read_frame(parse_packet).await?;
-    let mut values = Vec::new();
+    let mut rows = Vec::new();
     loop {
         let (_, row) = conn.read_frame(parse_packet).await?;
         match row.first() {
-            Some(0xfe) if row.len() < 9 => return Ok(values),
-            Some(0xff) => return Err(ProbeError::malformed("MySQL", "error inside the resultset")),
-            Some(0xfb) => {}
-            Some(&len) if len < 0xfb => {
-                let value = row
-                    .get(1..1 + usize::from(len))
-                    .ok_or_else(|| ProbeError::malformed("MySQL", "truncated row"))?;
-                values.push(String::from_utf8_lossy(value).into_owned());
+            Some(0xfe) if row.len() < 9 => return Ok(Ok(rows)),
+            Some(0xff) => return Ok(Err(error_message(&row))),
+            _ => {
+                rows.push(parse_row(&row, columns).map_err(|r| ProbeError::malformed("MySQL", r))?)
             }
-            _ => return Err(ProbeError::malformed("MySQL", "unsupported row encoding")),
         }
     }
+}
+
+/// The message of an ERR packet (after the code and SQL state).
+fn error_message(payload: &[u8]) -> String {
+    let message = payload.get(9..).unwrap_or_default();
+    String::from_utf8_lossy(message).chars().take(160).collect()
 }
 
 #[cfg(test)]
@@ -225,6 +324,12 @@ mod tests {
         assert_eq!(greeting.version, "11.8.3-MariaDB");
         assert_eq!(greeting.auth_plugin, "mysql_native_password");
         assert!(parse_greeting(b"\x09old").is_err());
+        assert_eq!(
+            parse_row(&[2, b'h', b'i', 0xfb, 0xfc, 1, 0, b'x'], 3).unwrap(),
+            vec![Some("hi".to_string()), None, Some("x".to_string())]
+        );
+        assert!(parse_row(&[5, b'a'], 1).is_err());
+        assert_eq!(quote_ident("a`b"), "`a``b`");
         let framed = packet(0, &payload);
         let ((seq, back), used) = parse_packet(&framed).unwrap().unwrap();
         assert_eq!((seq, used), (0, framed.len()));

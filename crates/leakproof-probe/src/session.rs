@@ -69,7 +69,9 @@ pub(crate) async fn probe_endpoint(
     };
     session.identifying = false;
     match decision {
-        Decision::Mysql(conn, greeting) => mysql::probe_with(conn, &greeting, observation).await,
+        Decision::Mysql(conn, greeting) => {
+            mysql::probe_with(session, conn, &greeting, observation).await
+        }
         Decision::Speak(protocol) => speak(session, protocol, observation).await,
         Decision::Nothing(heard) => {
             observation.banner = Some(match heard {

@@ -1,5 +1,5 @@
 use leakproof_core::Severity;
-use leakproof_probe::{RULE_LOCKED, RULE_OPEN};
+use leakproof_probe::{RULE_LOCKED, RULE_OPEN, RULE_PII};
 
 use crate::support;
 
@@ -7,7 +7,7 @@ use crate::support;
 async fn anonymous_account_is_open() {
     let server = support::mariadb(true);
     // A bare host:port: MariaDB greets first.
-    let report = support::probe(&[server.address()], &support::options(0)).await;
+    let report = support::probe(&[server.address()], &support::options(10)).await;
     let open = report
         .findings
         .iter()
@@ -15,13 +15,22 @@ async fn anonymous_account_is_open() {
         .unwrap_or_else(|| panic!("{:#?}", report.findings));
     assert_eq!(open.properties["service"], "MariaDB");
     assert_eq!(open.severity, Severity::High);
-    let names: Vec<&str> = open.properties["resources"]
-        .as_array()
-        .unwrap()
+    let databases = open.properties["databases"].as_array().unwrap();
+    assert!(databases.iter().any(|d| d == "supportdb"), "{databases:?}");
+    assert_eq!(open.properties["resources"][0]["name"], "supportdb.cases");
+    let pii = report
+        .findings
         .iter()
-        .filter_map(|r| r["name"].as_str())
-        .collect();
-    assert!(names.contains(&"supportdb"), "{names:?}");
+        .find(|f| f.rule_id == RULE_PII)
+        .unwrap_or_else(|| panic!("{:#?}", report.findings));
+    assert_eq!(pii.severity, Severity::Critical);
+    assert_eq!(pii.location.resource.as_deref(), Some("supportdb.cases"));
+    assert!(
+        pii.message.contains("in 3 sampled documents"),
+        "{}",
+        pii.message
+    );
+    assert!(pii.properties["entity_counts"]["EMAIL"].as_u64().unwrap() >= 3);
 }
 
 #[tokio::test]

@@ -288,7 +288,13 @@ pub fn mariadb(anonymous: bool) -> Server {
     let log = dir.path().join("mariadb.log");
     let mut children = vec![spawn(command, &log)];
     wait_for_port(port, &mut children, "mariadbd", &log);
-    let mut sql = String::from("CREATE DATABASE supportdb;");
+    let mut sql = String::from(
+        "CREATE DATABASE supportdb; \
+         CREATE TABLE supportdb.cases (id INT, customer VARCHAR(100), note TEXT); \
+         INSERT INTO supportdb.cases VALUES (1, 'jane.roe@example.org', 'called'), \
+         (2, 'john @ contoso.com', NULL), (3, 'amy@example.net', 'from 203.0.113.7'); \
+         ANALYZE TABLE supportdb.cases;",
+    );
     if anonymous {
         sql.push_str(
             "CREATE USER ''@'localhost'; CREATE USER ''@'127.0.0.1'; \
