@@ -206,3 +206,12 @@ fn ctrl_c_still_reports_what_was_learnt() {
             .contains("interrupted")
     );
 }
+
+#[test]
+fn a_sample_is_not_a_dump() {
+    leakproof()
+        .args(["probe", "127.0.0.1:1", "--sample", "1000000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--sample is at most 10000"));
+}

@@ -9,6 +9,10 @@ use leakproof_probe::{Credentials, ProbeOptions, Target, parse_targets_file};
 
 use crate::common::ReportArgs;
 
+/// The largest `--sample`: a sample, not a dump (and within what search
+/// engines return in one page).
+const MAX_SAMPLE: usize = 10_000;
+
 /// Options of `leakproof probe`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -82,6 +86,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if targets.is_empty() {
         bail!("no targets: give TARGET arguments or --targets FILE");
+    }
+    if args.sample > MAX_SAMPLE {
+        bail!("--sample is at most {MAX_SAMPLE} documents per resource");
     }
     if args.concurrency == 0 {
         bail!("--concurrency must be at least 1");
