@@ -16,6 +16,8 @@ const MAX_RUN: usize = 48;
 /// A run of digits and separators, and its digit groups.
 struct Run<'a> {
     text: &'a str,
+    /// Up to 16 bytes of text before the run, for version cues.
+    before: &'a str,
     start: usize,
     digits: Vec<u8>,
     /// Lengths of the digit groups.
@@ -42,13 +44,21 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
             i += 1;
             continue;
         }
-        // A run glued to a word (KB5005565, 0x8007, v10) is an identifier.
+        // A run glued to a word (KB5005565, 0x8007, v10) is an identifier:
+        // skip that word only, so the values after it are still seen.
         let glued = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        if glued {
+            i += 1;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            continue;
+        }
         let end = run_end(bytes, i);
         let glued_after = bytes
             .get(end)
             .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-        if !glued && !glued_after && end - i <= MAX_RUN && worth_classifying(&bytes[i..end]) {
+        if !glued_after && end - i <= MAX_RUN && worth_classifying(&bytes[i..end]) {
             let run = Run::new(text, i, end);
             classify(&run, out);
         }
@@ -123,8 +133,13 @@ impl<'a> Run<'a> {
         if group > 0 {
             groups.push(group);
         }
+        let mut from = start.saturating_sub(16);
+        while !full.is_char_boundary(from) {
+            from += 1;
+        }
         Run {
             text,
+            before: &full[from..start],
             start,
             digits,
             groups,
@@ -190,7 +205,7 @@ fn ipv4(run: &Run<'_>) -> Option<Candidate> {
     {
         return None;
     }
-    if run.groups.iter().any(|g| *g > 3) {
+    if run.groups.iter().any(|g| *g > 3) || preceded_by_version_word(run.before) {
         return None;
     }
     let mut octets = [0u8; 4];
@@ -211,6 +226,30 @@ fn ipv4(run: &Run<'_>) -> Option<Candidate> {
         if spaced { 0.8 } else { 0.9 },
         addr.to_string(),
     ))
+}
+
+/// "version 1.2.3.4", "build 10.0.1.2": a dotted quad named as a version.
+fn preceded_by_version_word(before: &str) -> bool {
+    let lower = before.to_ascii_lowercase();
+    let last_word = lower
+        .trim_end_matches([' ', ':', '=', '#'])
+        .rsplit([' ', '(', '"', '\'', ','])
+        .next()
+        .unwrap_or("");
+    matches!(
+        last_word,
+        "version"
+            | "ver"
+            | "ver."
+            | "v"
+            | "v."
+            | "build"
+            | "release"
+            | "firmware"
+            | "driver"
+            | "rev"
+            | "revision"
+    )
 }
 
 /// yyyy-mm-dd, dd/mm/yyyy, dd.mm.yy and similar: dates are decoys unless a
