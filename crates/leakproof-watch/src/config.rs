@@ -1,0 +1,459 @@
+//! The `leakproof.toml` configuration of `leakproof watch`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use leakproof_core::Severity;
+use leakproof_probe::Target;
+use serde::Deserialize;
+
+use crate::WatchError;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where findings are stored.
+    #[serde(default)]
+    pub store: StoreConfig,
+    /// Groups of paths to audit.
+    #[serde(default)]
+    pub audit: Vec<AuditGroup>,
+    /// Groups of endpoints to probe.
+    #[serde(default)]
+    pub probe: Vec<ProbeGroup>,
+    /// Where alerts go.
+    #[serde(default)]
+    pub alert: Vec<AlertSink>,
+    /// The read-only HTTP API and dashboard.
+    #[serde(default)]
+    pub api: ApiConfig,
+    /// How alerts are batched and retried.
+    #[serde(default)]
+    pub delivery: DeliveryConfig,
+}
+
+/// `[store]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// The SQLite file; relative paths are relative to the config file.
+    /// Defaults to `<data dir>/leakproof/leakproof.db`.
+    pub path: Option<PathBuf>,
+}
+
+/// One `[[audit]]` group.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AuditGroup {
+    /// Files and directories to audit; re-audited as soon as they change.
+    pub paths: Vec<PathBuf>,
+    /// Re-audit this often even when nothing changed (a safety net).
+    #[serde(default = "default_audit_interval", with = "humantime_serde")]
+    pub interval: Duration,
+}
+
+/// One `[[probe]]` group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeGroup {
+    /// Endpoints or ranges you own (`host:port`, CIDR, URL).
+    pub targets: Vec<String>,
+    /// How often to probe.
+    #[serde(default = "default_probe_interval", with = "humantime_serde")]
+    pub interval: Duration,
+    /// Documents sampled per index or collection for the PII scan.
+    pub sample: Option<usize>,
+    /// Time allowed per target.
+    #[serde(default, with = "humantime_serde")]
+    pub timeout: Option<Duration>,
+    /// Targets probed at once.
+    pub concurrency: Option<usize>,
+}
+
+/// The kind of an alert sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SinkKind {
+    /// Generic JSON webhook with an HMAC signature.
+    Webhook,
+    /// Slack incoming webhook.
+    Slack,
+    /// Microsoft Teams incoming webhook.
+    Teams,
+    /// SMTP email.
+    Email,
+    /// NDJSON on standard output.
+    Stdout,
+}
+
+impl SinkKind {
+    /// The lowercase name used in the config.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SinkKind::Webhook => "webhook",
+            SinkKind::Slack => "slack",
+            SinkKind::Teams => "teams",
+            SinkKind::Email => "email",
+            SinkKind::Stdout => "stdout",
+        }
+    }
+}
+
+/// How email is encrypted in transit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Upgrade with STARTTLS and refuse to send without it.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same host.
+    None,
+}
+
+/// One `[[alert]]` sink.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertSink {
+    /// What kind of sink.
+    pub kind: SinkKind,
+    /// A name for logs and metrics; defaults to `<kind>-<n>`.
+    pub name: Option<String>,
+    /// The webhook URL (webhook, slack, teams).
+    pub url: Option<String>,
+    /// Only events at or above this severity are sent.
+    #[serde(default = "default_min_severity")]
+    pub min_severity: Severity,
+    /// Also send an alert when a finding is resolved.
+    #[serde(default)]
+    pub on_resolved: bool,
+    /// Environment variable holding the webhook HMAC secret.
+    pub secret_env: Option<String>,
+    /// File holding the webhook HMAC secret.
+    pub secret_file: Option<PathBuf>,
+    /// SMTP server host (email).
+    pub host: Option<String>,
+    /// SMTP server port (email; default 587, 465 with `tls = "tls"`).
+    pub port: Option<u16>,
+    /// SMTP encryption (email).
+    #[serde(default)]
+    pub tls: SmtpTls,
+    /// Sender address (email).
+    pub from: Option<String>,
+    /// Recipient addresses (email).
+    #[serde(default)]
+    pub to: Vec<String>,
+    /// SMTP user name (email).
+    pub username: Option<String>,
+    /// Environment variable holding the SMTP password (email).
+    pub password_env: Option<String>,
+}
+
+/// `[api]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Address to listen on; anything but loopback needs a token.
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// Environment variable holding the bearer token.
+    pub token_env: Option<String>,
+    /// File holding the bearer token.
+    pub token_file: Option<PathBuf>,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            listen: default_listen(),
+            token_env: None,
+            token_file: None,
+        }
+    }
+}
+
+/// `[delivery]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryConfig {
+    /// More events than this from one run go out as one digest per sink.
+    #[serde(default = "default_digest_threshold")]
+    pub digest_threshold: usize,
+    /// First retry delay; doubled on each failure, with jitter.
+    #[serde(default = "default_initial_backoff", with = "humantime_serde")]
+    pub initial_backoff: Duration,
+    /// Longest retry delay.
+    #[serde(default = "default_max_backoff", with = "humantime_serde")]
+    pub max_backoff: Duration,
+    /// Time allowed for one delivery attempt.
+    #[serde(default = "default_delivery_timeout", with = "humantime_serde")]
+    pub timeout: Duration,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        DeliveryConfig {
+            digest_threshold: default_digest_threshold(),
+            initial_backoff: default_initial_backoff(),
+            max_backoff: default_max_backoff(),
+            timeout: default_delivery_timeout(),
+        }
+    }
+}
+
+/// The default API port.
+pub const DEFAULT_API_PORT: u16 = 9717;
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], DEFAULT_API_PORT))
+}
+fn default_audit_interval() -> Duration {
+    Duration::from_secs(300)
+}
+fn default_probe_interval() -> Duration {
+    Duration::from_secs(300)
+}
+fn default_min_severity() -> Severity {
+    Severity::Low
+}
+fn default_digest_threshold() -> usize {
+    10
+}
+fn default_initial_backoff() -> Duration {
+    Duration::from_secs(2)
+}
+fn default_max_backoff() -> Duration {
+    Duration::from_secs(300)
+}
+fn default_delivery_timeout() -> Duration {
+    Duration::from_secs(15)
+}
+
+impl Config {
+    /// Reads and checks a config file. Relative paths in it are resolved
+    /// against the file's directory.
+    pub fn load(path: &Path) -> Result<Config, WatchError> {
+        let text = std::fs::read_to_string(path).map_err(|source| WatchError::Io {
+            context: format!("reading config {}", path.display()),
+            source,
+        })?;
+        let base = path.parent().unwrap_or_else(|| Path::new("."));
+        Config::parse(&text, base).map_err(|err| match err {
+            WatchError::Config(msg) => WatchError::Config(format!("{}: {msg}", path.display())),
+            other => other,
+        })
+    }
+
+    /// Parses and checks config text; relative paths are resolved against `base`.
+    pub fn parse(text: &str, base: &Path) -> Result<Config, WatchError> {
+        let mut config: Config =
+            toml::from_str(text).map_err(|err| WatchError::Config(err.to_string()))?;
+        config.resolve_paths(base);
+        config.check()?;
+        Ok(config)
+    }
+
+    fn resolve_paths(&mut self, base: &Path) {
+        let resolve = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        if let Some(path) = self.store.path.as_mut() {
+            resolve(path);
+        }
+        for group in &mut self.audit {
+            group.paths.iter_mut().for_each(resolve);
+        }
+        for sink in &mut self.alert {
+            if let Some(file) = sink.secret_file.as_mut() {
+                resolve(file);
+            }
+        }
+        if let Some(file) = self.api.token_file.as_mut() {
+            resolve(file);
+        }
+    }
+
+    fn check(&self) -> Result<(), WatchError> {
+        for (i, group) in self.probe.iter().enumerate() {
+            for spec in &group.targets {
+                spec.parse::<Target>()
+                    .map_err(|err| WatchError::Config(format!("[[probe]] #{}: {err}", i + 1)))?;
+            }
+            if group.interval.is_zero() {
+                return Err(WatchError::Config(format!(
+                    "[[probe]] #{}: interval must be above zero",
+                    i + 1
+                )));
+            }
+        }
+        for (i, group) in self.audit.iter().enumerate() {
+            if group.interval.is_zero() {
+                return Err(WatchError::Config(format!(
+                    "[[audit]] #{}: interval must be above zero",
+                    i + 1
+                )));
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        for (i, sink) in self.alert.iter().enumerate() {
+            let name = self.sink_name(i);
+            if !names.insert(name.clone()) {
+                return Err(WatchError::Config(format!(
+                    "[[alert]] #{}: duplicate name {name:?}",
+                    i + 1
+                )));
+            }
+            let missing = |field: &str| {
+                WatchError::Config(format!(
+                    "[[alert]] #{} ({}): `{field}` is required",
+                    i + 1,
+                    sink.kind.as_str()
+                ))
+            };
+            match sink.kind {
+                SinkKind::Webhook | SinkKind::Slack | SinkKind::Teams => {
+                    let url = sink.url.as_deref().ok_or_else(|| missing("url"))?;
+                    reqwest::Url::parse(url).map_err(|err| {
+                        WatchError::Config(format!("[[alert]] #{}: invalid url: {err}", i + 1))
+                    })?;
+                }
+                SinkKind::Email => {
+                    sink.host.as_deref().ok_or_else(|| missing("host"))?;
+                    sink.from.as_deref().ok_or_else(|| missing("from"))?;
+                    if sink.to.is_empty() {
+                        return Err(missing("to"));
+                    }
+                }
+                SinkKind::Stdout => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The name of the `index`-th sink: its `name`, or `<kind>-<n>`.
+    pub fn sink_name(&self, index: usize) -> String {
+        let sink = &self.alert[index];
+        sink.name
+            .clone()
+            .unwrap_or_else(|| format!("{}-{}", sink.kind.as_str(), index + 1))
+    }
+
+    /// The store path: `--db` if given, else `[store] path`, else the
+    /// default under the user's data directory.
+    pub fn store_path(&self, db_override: Option<&Path>) -> Result<PathBuf, WatchError> {
+        if let Some(path) = db_override {
+            return Ok(path.to_path_buf());
+        }
+        if let Some(path) = &self.store.path {
+            return Ok(path.clone());
+        }
+        default_store_path()
+    }
+}
+
+/// `<data dir>/leakproof/leakproof.db`.
+pub fn default_store_path() -> Result<PathBuf, WatchError> {
+    dirs::data_dir()
+        .map(|dir| dir.join("leakproof").join("leakproof.db"))
+        .ok_or_else(|| {
+            WatchError::Config("no user data directory; set [store] path or --db".into())
+        })
+}
+
+/// Reads a secret from an environment variable or a file (trailing
+/// whitespace trimmed). `None` when neither is configured.
+pub fn read_secret(env: Option<&str>, file: Option<&Path>) -> Result<Option<String>, WatchError> {
+    if let Some(var) = env {
+        let value = std::env::var(var)
+            .map_err(|_| WatchError::Config(format!("environment variable {var} is not set")))?;
+        if value.trim().is_empty() {
+            return Err(WatchError::Config(format!(
+                "environment variable {var} is empty"
+            )));
+        }
+        return Ok(Some(value.trim_end().to_string()));
+    }
+    if let Some(path) = file {
+        let value = std::fs::read_to_string(path).map_err(|source| WatchError::Io {
+            context: format!("reading secret file {}", path.display()),
+            source,
+        })?;
+        let value = value.trim_end().to_string();
+        if value.is_empty() {
+            return Err(WatchError::Config(format!(
+                "secret file {} is empty",
+                path.display()
+            )));
+        }
+        return Ok(Some(value));
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[store]
+path = "leakproof.db"
+
+[[audit]]
+paths = ["/etc/elasticsearch", "infra/network"]
+
+[[probe]]
+targets = ["127.0.0.1:9200", "10.0.0.0/28"]
+interval = "60s"
+sample = 20
+
+[[alert]]
+kind = "webhook"
+url = "http://127.0.0.1:9000/hooks/leakproof"
+min_severity = "high"
+"#;
+
+    #[test]
+    fn minimal_config_parses_as_written() {
+        let config = Config::parse(MINIMAL, Path::new("/srv/lp")).unwrap();
+        assert_eq!(
+            config.store.path.as_deref(),
+            Some(Path::new("/srv/lp/leakproof.db"))
+        );
+        assert_eq!(config.audit[0].paths[1], Path::new("/srv/lp/infra/network"));
+        assert_eq!(config.audit[0].paths[0], Path::new("/etc/elasticsearch"));
+        assert_eq!(config.audit[0].interval, Duration::from_secs(300));
+        assert_eq!(config.probe[0].interval, Duration::from_secs(60));
+        assert_eq!(config.probe[0].sample, Some(20));
+        assert_eq!(config.alert[0].min_severity, Severity::High);
+        assert_eq!(config.sink_name(0), "webhook-1");
+        assert!(config.api.listen.ip().is_loopback());
+    }
+
+    #[test]
+    fn unknown_field_is_an_error_with_a_line_number() {
+        let text = "[store]\npath = \"x.db\"\n\n[[alert]]\nkind = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nmin_sevrity = \"high\"\n";
+        let err = Config::parse(text, Path::new(".")).unwrap_err().to_string();
+        assert!(err.contains("line 7"), "{err}");
+        assert!(err.contains("min_sevrity"), "{err}");
+    }
+
+    #[test]
+    fn webhook_without_url_is_rejected() {
+        let err = Config::parse("[[alert]]\nkind = \"webhook\"\n", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`url` is required"), "{err}");
+    }
+
+    #[test]
+    fn bad_duration_is_rejected() {
+        let text = "[[probe]]\ntargets = [\"127.0.0.1:9200\"]\ninterval = \"soon\"\n";
+        let err = Config::parse(text, Path::new(".")).unwrap_err().to_string();
+        assert!(err.contains("line 3"), "{err}");
+    }
+}
