@@ -1,21 +1,38 @@
 //! Finds datastore and network-rule misconfigurations in config files, cloud
-//! network rules and infrastructure code.
+//! network rules and infrastructure code, and answers the question the other
+//! tools leave open: can someone on the internet reach this datastore
+//! without credentials?
 //!
-//! CONTRACT SKELETON: `audit_paths` and `AuditReport` are the API that
-//! leakproof-watch codes against. The implementation is being written on
-//! the `audit` branch.
+//! [`audit_paths`] walks files and directories, recognises each file's kind
+//! by name and content, runs the checks of the [`rules`] catalogue, and
+//! combines a datastore answering without authentication with a network
+//! rule that opens its port to the internet into one critical finding.
 
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
 
-use leakproof_core::Finding;
+use leakproof_core::{Finding, Location, Severity};
+
+mod catalogue;
+mod chain;
+mod inputs;
+mod net;
+mod text;
+mod tree;
+
+pub use catalogue::{InputKind, Rule, rule, rules};
 
 /// What an audit found.
 #[derive(Debug, Clone, Default)]
 pub struct AuditReport {
-    /// Findings, including error findings for files that could not be parsed.
+    /// Findings, including error findings for files that could not be parsed,
+    /// ordered by path, line and rule id.
     pub findings: Vec<Finding>,
     /// How many files were recognised and checked.
     pub files_checked: usize,
+    /// How many files were skipped because their kind was not recognised.
+    pub files_skipped: usize,
 }
 
 /// Why an audit could not run at all (a single bad file is a finding, not an error).
@@ -31,8 +48,128 @@ pub enum AuditError {
     },
 }
 
+/// Directories never worth walking: version control and build output.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    "target",
+    ".terraform",
+];
+
+/// Files larger than this are not configuration; they are skipped.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Audits files and directories (recursively).
 pub fn audit_paths(paths: &[PathBuf]) -> Result<AuditReport, AuditError> {
-    let _ = paths;
-    Ok(AuditReport::default())
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files, true)?;
+    }
+    files.sort();
+    files.dedup();
+    let mut out = inputs::Output::default();
+    let mut report = AuditReport::default();
+    for path in &files {
+        let display = path.to_string_lossy().into_owned();
+        let Ok(bytes) = fs::read(path) else {
+            report.files_skipped += 1;
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let file = inputs::SourceFile {
+            path,
+            display: &display,
+            text: &text,
+        };
+        if inputs::check_file(&file, &mut out) {
+            report.files_checked += 1;
+        } else {
+            report.files_skipped += 1;
+        }
+    }
+    inputs::finish(&mut out);
+    let mut findings = out.findings;
+    findings.extend(chain::combine(&out.unauthenticated, &out.internet_openings));
+    let mut seen = BTreeSet::new();
+    findings.retain(|f| seen.insert(f.fingerprint.clone()));
+    findings.sort_by(|a, b| {
+        (
+            &a.location.path,
+            a.location.line,
+            &a.rule_id,
+            &a.location.resource,
+        )
+            .cmp(&(
+                &b.location.path,
+                b.location.line,
+                &b.rule_id,
+                &b.location.resource,
+            ))
+    });
+    report.findings = findings;
+    Ok(report)
+}
+
+fn collect(path: &Path, files: &mut Vec<PathBuf>, top: bool) -> Result<(), AuditError> {
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        // Below the paths the user named, a dangling link is not worth failing for.
+        Err(_) if !top => return Ok(()),
+        Err(source) => {
+            return Err(AuditError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if meta.is_file() {
+        if meta.len() <= MAX_FILE_BYTES {
+            files.push(path.to_path_buf());
+        }
+        return Ok(());
+    }
+    if !meta.is_dir() {
+        return Ok(());
+    }
+    let entries = match fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(_) if !top => return Ok(()),
+        Err(source) => {
+            return Err(AuditError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    for entry in entries.flatten() {
+        let child = entry.path();
+        let name = entry.file_name();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) && SKIPPED_DIRS.iter().any(|d| name == *d) {
+            continue;
+        }
+        collect(&child, files, false)?;
+    }
+    Ok(())
+}
+
+/// The severity to report for a rule whose default is `default`, given
+/// whether the thing it guards is reachable beyond loopback.
+pub(crate) fn exposure_severity(default: Severity, beyond_loopback: bool) -> Severity {
+    if beyond_loopback {
+        default
+    } else {
+        default.min(Severity::Medium)
+    }
+}
+
+/// A location in a file at a line (0 means "no line": the setting is absent).
+pub(crate) fn at(path: &str, line: u32) -> Location {
+    let location = Location::file(path);
+    if line == 0 {
+        location
+    } else {
+        location.with_line(line)
+    }
 }
