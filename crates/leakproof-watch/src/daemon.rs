@@ -192,6 +192,10 @@ async fn supervise_jobs(shared: Arc<Shared>, shutdown: CancellationToken) {
             changed = active.changed() => changed.is_ok(),
             () = shutdown.cancelled() => false,
         };
+        if !changed {
+            // Without hot reload the config never changes: run until shutdown.
+            shutdown.cancelled().await;
+        }
         jobs.cancel();
         for handle in handles {
             let _ = handle.await;

@@ -44,6 +44,14 @@ pub struct Receiver {
 
 impl Receiver {
     pub async fn start(secret: &str) -> Receiver {
+        // Daemon logs in the test output (RUST_LOG overrides).
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "leakproof_watch=debug".into()),
+            )
+            .with_test_writer()
+            .try_init();
         let state = Arc::new(ReceiverState {
             secret: secret.as_bytes().to_vec(),
             ..ReceiverState::default()
