@@ -77,8 +77,7 @@ fn leakproof() -> Command {
     Command::cargo_bin("leakproof").unwrap()
 }
 
-const GOOD: &str =
-    "network.host: 127.0.0.1\nxpack.security.enabled: true\nxpack.security.http.ssl.enabled: true\n";
+const GOOD: &str = "network.host: 127.0.0.1\nxpack.security.enabled: true\nxpack.security.http.ssl.enabled: true\n";
 const BAD: &str = "network.host: 0.0.0.0\nxpack.security.enabled: false\n";
 
 fn write_config(dir: &Path, hook: SocketAddr, api_port: u16, closed_port: u16) {
@@ -129,9 +128,8 @@ fn the_binary_watches_alerts_and_answers_queries() {
             .unwrap(),
     );
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let get = |url: &str| {
-        runtime.block_on(async { reqwest::get(url).await.ok()?.text().await.ok() })
-    };
+    let get =
+        |url: &str| runtime.block_on(async { reqwest::get(url).await.ok()?.text().await.ok() });
     let health = format!("http://127.0.0.1:{api_port}/healthz");
     wait_until("the API", Duration::from_secs(20), || {
         get(&health).as_deref() == Some("ok\n")
@@ -179,11 +177,22 @@ fn the_binary_watches_alerts_and_answers_queries() {
     // `findings` reads the same store.
     let db = dir.path().join("leakproof.db");
     let out = leakproof()
-        .args(["findings", "--report", "json", "--min-severity", "high", "--db"])
+        .args([
+            "findings",
+            "--report",
+            "json",
+            "--min-severity",
+            "high",
+            "--db",
+        ])
         .arg(&db)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rules: Vec<&str> = listed
         .as_array()
@@ -207,7 +216,9 @@ fn the_binary_watches_alerts_and_answers_queries() {
     assert!(table.status.success());
     assert!(String::from_utf8_lossy(&table.stdout).contains("LP-ES-001"));
     let resolved = leakproof()
-        .args(["findings", "--status", "resolved", "--report", "json", "--db"])
+        .args([
+            "findings", "--status", "resolved", "--report", "json", "--db",
+        ])
         .arg(&db)
         .output()
         .unwrap();
