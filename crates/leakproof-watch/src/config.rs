@@ -456,4 +456,13 @@ min_severity = "high"
         let err = Config::parse(text, Path::new(".")).unwrap_err().to_string();
         assert!(err.contains("line 3"), "{err}");
     }
+
+    #[test]
+    fn the_annotated_example_parses() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/leakproof.toml");
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.alert.len(), 4);
+        assert_eq!(config.sink_name(0), "secops-hook");
+        assert_eq!(config.delivery.digest_threshold, 10);
+    }
 }

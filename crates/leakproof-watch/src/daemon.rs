@@ -408,7 +408,10 @@ async fn watch_config(
         match loaded {
             Ok(next) => {
                 let current = active.borrow().clone();
-                if next.config.api.listen != current.config.api.listen
+                let (was, now) = (&current.config.api, &next.config.api);
+                if now.listen != was.listen
+                    || now.token_env != was.token_env
+                    || now.token_file != was.token_file
                     || next.config.store.path != current.config.store.path
                 {
                     tracing::warn!("[api] and [store] changes take effect after a restart");

@@ -1,14 +1,16 @@
 //! The delivery worker: sends what the outbox holds, retrying failures with
 //! capped exponential backoff and jitter, until each alert is delivered.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::daemon::Active;
-use crate::store::Store;
+use crate::store::{OutboxItem, Store};
 
 /// How long to wait before attempt `attempts + 1`: `initial * 2^attempts`,
 /// capped at `max`, then scaled by a random factor in [0.5, 1.0] so that
@@ -36,39 +38,22 @@ pub(crate) async fn run(
             }
         };
         let current = active.borrow().clone();
-        for item in &due {
-            if shutdown.is_cancelled() {
-                return;
-            }
-            let delivery = &current.config.delivery;
-            let retry_in = backoff(
-                item.attempts,
-                delivery.initial_backoff,
-                delivery.max_backoff,
-            );
-            let Some(sink) = current.sinks.get(&item.sink) else {
-                // The sink was removed from the config; keep the alert in
-                // case it comes back, and say so.
-                tracing::warn!(sink = %item.sink, delivery = %item.delivery_id, "no such sink in the config; alert kept in the outbox");
-                record(store.mark_failed(item.id, "sink not configured", delivery.max_backoff));
-                continue;
-            };
-            let result = tokio::select! {
-                result = sink.send(&item.payload) => result,
-                () = shutdown.cancelled() => return,
-            };
-            match result {
-                Ok(()) => {
-                    tracing::info!(sink = %item.sink, delivery = %item.delivery_id, summary = %item.payload.summary, "alert delivered");
-                    record(store.mark_delivered(item.id));
-                }
-                Err(err) => {
-                    tracing::warn!(sink = %item.sink, delivery = %item.delivery_id, attempt = item.attempts + 1, %err, retry_in = ?retry_in, "alert delivery failed");
-                    record(store.mark_failed(item.id, &err.to_string(), retry_in));
-                }
-            }
+        // One task per sink, so that a slow or unreachable sink does not
+        // hold up the others; each sink's alerts go out in order.
+        let mut by_sink: BTreeMap<String, Vec<OutboxItem>> = BTreeMap::new();
+        let found = !due.is_empty();
+        for item in due {
+            by_sink.entry(item.sink.clone()).or_default().push(item);
         }
-        if !due.is_empty() {
+        let mut senders = JoinSet::new();
+        for (name, items) in by_sink {
+            senders.spawn(deliver_to_sink(store.clone(), current.clone(), name, items));
+        }
+        tokio::select! {
+            () = async { while senders.join_next().await.is_some() {} } => {}
+            () = shutdown.cancelled() => return,
+        }
+        if found {
             continue;
         }
         let wait = match store.next_due() {
@@ -82,6 +67,41 @@ pub(crate) async fn run(
             () = tokio::time::sleep(wait) => {}
             () = wakeup.notified() => {}
             () = shutdown.cancelled() => return,
+        }
+    }
+}
+
+async fn deliver_to_sink(
+    store: Arc<Store>,
+    current: Arc<Active>,
+    name: String,
+    items: Vec<OutboxItem>,
+) {
+    let delivery = &current.config.delivery;
+    let Some(sink) = current.sinks.get(&name) else {
+        // The sink was removed from the config; keep its alerts in case it
+        // comes back, and say so.
+        tracing::warn!(sink = %name, pending = items.len(), "no such sink in the config; alerts kept in the outbox");
+        for item in &items {
+            record(store.mark_failed(item.id, "sink not configured", delivery.max_backoff));
+        }
+        return;
+    };
+    for item in &items {
+        let retry_in = backoff(
+            item.attempts,
+            delivery.initial_backoff,
+            delivery.max_backoff,
+        );
+        match sink.send(&item.payload).await {
+            Ok(()) => {
+                tracing::info!(sink = %name, delivery = %item.delivery_id, summary = %item.payload.summary, "alert delivered");
+                record(store.mark_delivered(item.id));
+            }
+            Err(err) => {
+                tracing::warn!(sink = %name, delivery = %item.delivery_id, attempt = item.attempts + 1, %err, retry_in = ?retry_in, "alert delivery failed");
+                record(store.mark_failed(item.id, &err.to_string(), retry_in));
+            }
         }
     }
 }
