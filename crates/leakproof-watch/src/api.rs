@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -177,7 +177,7 @@ fn label(value: &str) -> String {
         .replace('\n', "\\n")
 }
 
-async fn metrics(State(state): State<AppState>, _headers: HeaderMap) -> Response {
+async fn metrics(State(state): State<AppState>) -> Response {
     let stats = match state.store.stats() {
         Ok(stats) => stats,
         Err(err) => return internal(err),
