@@ -77,7 +77,7 @@ pub fn audit_paths(paths: &[PathBuf]) -> Result<AuditReport, AuditError> {
             report.files_skipped += 1;
             continue;
         };
-        let text = String::from_utf8_lossy(&bytes);
+        let text = decode(&bytes);
         let file = inputs::SourceFile {
             path,
             display: &display,
@@ -110,6 +110,31 @@ pub fn audit_paths(paths: &[PathBuf]) -> Result<AuditReport, AuditError> {
     });
     report.findings = findings;
     Ok(report)
+}
+
+/// File text as UTF-8, with a byte-order mark dropped. UTF-16 is decoded
+/// too: `az ... > nsg.json` in Windows PowerShell 5 writes UTF-16LE.
+fn decode(bytes: &[u8]) -> String {
+    let utf16 = |rest: &[u8], big_endian: bool| {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|pair| {
+                let pair = [pair[0], pair[1]];
+                if big_endian {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
+            })
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    match bytes {
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, false),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, true),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 fn collect(path: &Path, files: &mut Vec<PathBuf>, top: bool) -> Result<(), AuditError> {
@@ -171,5 +196,22 @@ pub(crate) fn at(path: &str, line: u32) -> Location {
         location
     } else {
         location.with_line(line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_boms_and_utf16() {
+        let text = "{\"securityRules\": []}";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&le), text);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend(text.as_bytes());
+        assert_eq!(decode(&bom), text);
+        assert_eq!(decode(text.as_bytes()), text);
     }
 }

@@ -35,11 +35,15 @@ pub(crate) fn datastore_name(port: u16) -> Option<&'static str> {
         .map(|(_, n)| *n)
 }
 
-/// A set of addresses: disjoint, sorted, inclusive intervals per family.
+/// A set of addresses: disjoint, sorted, inclusive intervals per family,
+/// plus named public ranges whose addresses we do not carry (cloud service
+/// tags such as Azure's `AzureCloud`): they are inside every set that
+/// covers the whole public internet, and otherwise only equal to themselves.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct AddrSet {
     v4: Vec<(u128, u128)>,
     v6: Vec<(u128, u128)>,
+    tags: Vec<String>,
 }
 
 const V4_MAX: u128 = u32::MAX as u128;
@@ -97,11 +101,28 @@ impl AddrSet {
         AddrSet {
             v4: vec![(0, V4_MAX)],
             v6: vec![(0, u128::MAX)],
+            tags: Vec::new(),
+        }
+    }
+
+    /// A named public range whose addresses are not known here.
+    pub fn tag(name: &str) -> Self {
+        AddrSet {
+            tags: vec![name.to_ascii_lowercase()],
+            ..AddrSet::default()
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.v4.is_empty() && self.v6.is_empty()
+        self.v4.is_empty() && self.v6.is_empty() && self.tags.is_empty()
+    }
+
+    /// Whether every public address is in the set (so every tag is too).
+    fn covers_public(&self) -> bool {
+        let non_public = AddrSet::non_public();
+        let public_v4 = subtract(&[(0, V4_MAX)], &non_public.v4);
+        let public_v6 = subtract(&[(0, u128::MAX)], &non_public.v6);
+        subtract(&public_v4, &self.v4).is_empty() && subtract(&public_v6, &self.v6).is_empty()
     }
 
     fn insert(&mut self, net: IpNet) {
@@ -174,16 +195,32 @@ impl AddrSet {
     }
 
     pub fn union(&self, other: &AddrSet) -> AddrSet {
+        let mut tags: Vec<String> = self.tags.iter().chain(&other.tags).cloned().collect();
+        tags.sort();
+        tags.dedup();
         AddrSet {
             v4: normalise(self.v4.iter().chain(&other.v4).copied().collect()),
             v6: normalise(self.v6.iter().chain(&other.v6).copied().collect()),
+            tags,
         }
     }
 
     pub fn minus(&self, other: &AddrSet) -> AddrSet {
+        let tags = if other.tags.is_empty() && other.v4.is_empty() && other.v6.is_empty() {
+            self.tags.clone()
+        } else if other.covers_public() {
+            Vec::new()
+        } else {
+            self.tags
+                .iter()
+                .filter(|t| !other.tags.contains(t))
+                .cloned()
+                .collect()
+        };
         AddrSet {
             v4: subtract(&self.v4, &other.v4),
             v6: subtract(&self.v6, &other.v6),
+            tags,
         }
     }
 
@@ -197,6 +234,8 @@ impl AddrSet {
         let (v4, v6) = (count(&public.v4), count(&public.v6));
         if v4 > 1u128 << 31 || v6 >= 1u128 << 124 {
             Reach::Internet
+        } else if !self.tags.is_empty() {
+            Reach::PublicRanges
         } else if v4 == 0 && v6 == 0 {
             Reach::Private
         } else if v4 <= 16 && v6 <= 16u128 << 64 {
@@ -352,6 +391,35 @@ pub(crate) fn describe_ports(ports: &[(u16, Transport)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn has_v4(set: &AddrSet, addr: u32) -> bool {
+        set.v4
+            .iter()
+            .any(|(lo, hi)| (*lo..=*hi).contains(&u128::from(addr)))
+    }
+
+    fn net(base: u8, len: u8) -> AddrSet {
+        AddrSet::parse_cidr(&format!("10.0.0.{base}/{}", 24 + len % 9)).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn algebra_matches_membership(a in (0u8.., 0u8..), b in (0u8.., 0u8..), c in (0u8.., 0u8..)) {
+            let (a, b, c) = (net(a.0, a.1), net(b.0, b.1), net(c.0, c.1));
+            let mixed = a.union(&b).minus(&c);
+            let common = a.intersect(&b);
+            for last in 0u32..=255 {
+                let ip = 0x0a00_0000 | last;
+                prop_assert_eq!(has_v4(&mixed, ip), (has_v4(&a, ip) || has_v4(&b, ip)) && !has_v4(&c, ip));
+                prop_assert_eq!(has_v4(&common, ip), has_v4(&a, ip) && has_v4(&b, ip));
+            }
+            // Normalised: sorted, disjoint, not adjacent.
+            for pair in mixed.v4.windows(2) {
+                prop_assert!(pair[0].1 + 1 < pair[1].0);
+            }
+        }
+    }
 
     #[test]
     fn reach_classes() {
@@ -384,6 +452,15 @@ mod tests {
             Reach::FewPublicHosts
         );
         assert!(AddrSet::parse_cidr("not-an-ip").is_none());
+        // A service tag is public, removed by the internet, kept by others.
+        let tag = AddrSet::tag("AzureCloud");
+        assert_eq!(tag.reach(), Reach::PublicRanges);
+        assert!(
+            tag.minus(&AddrSet::all().minus(&AddrSet::private()))
+                .is_empty()
+        );
+        assert_eq!(tag.minus(&AddrSet::parse_cidr("10.0.0.0/8").unwrap()), tag);
+        assert_eq!(tag.intersect(&AddrSet::all()), tag);
         // 0.0.0.0/0 minus one /24 is still the internet.
         let most = AddrSet::all().minus(&AddrSet::parse_cidr("198.51.100.0/24").unwrap());
         assert_eq!(most.reach(), Reach::Internet);

@@ -14,6 +14,8 @@ pub(crate) struct Permission {
     pub to_port: Option<i64>,
     pub cidrs: Vec<String>,
     pub line: u32,
+    /// The group (or Terraform resource) the permission belongs to.
+    pub owner: String,
     pub label: String,
 }
 
@@ -41,6 +43,8 @@ impl Permission {
             matches: vec![(self.protocol.clone(), ports)],
             sources: cidrs(self.cidrs.iter().map(String::as_str)),
             label: self.label.clone(),
+            // A permission is identified by what it opens, not its position.
+            resource: format!("{} {}/{port_text}", self.owner, self.protocol),
             line: self.line,
             evidence: format!(
                 "protocol {} ports {port_text} from {}",
@@ -105,6 +109,7 @@ pub(crate) fn check(file: &SourceFile<'_>, doc: &Node, out: &mut Output) {
                 to_port: number(perm, "ToPort"),
                 cidrs: ranges,
                 line: perm.line,
+                owner: id.to_string(),
                 label: format!("{id} ({name}) inbound permission #{}", i + 1),
             });
         }
@@ -125,6 +130,7 @@ mod tests {
             to_port: None,
             cidrs: vec!["::/0".into()],
             line: 1,
+            owner: "sg-1".into(),
             label: "x".into(),
         };
         let spec = p.spec();

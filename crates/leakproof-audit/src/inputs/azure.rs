@@ -24,13 +24,15 @@ pub(crate) struct NsgRule {
 /// is every address outside private space; `VirtualNetwork` is private
 /// space (the VNet, peerings and on-premises ranges); `AzureLoadBalancer`
 /// is the platform's health-probe address, not a stranger; other service
-/// tags are Azure-owned ranges we do not carry, so they count as nothing.
+/// tags (`AzureCloud`, `Storage.WestEurope`) are Azure-owned public ranges:
+/// anyone renting there is inside, so they count as public ranges.
 pub(crate) fn source_set(prefix: &str) -> AddrSet {
     match prefix.trim().to_ascii_lowercase().as_str() {
         "*" | "any" => AddrSet::all(),
         "internet" => AddrSet::all().minus(&AddrSet::private()),
         "virtualnetwork" => AddrSet::private(),
-        other => AddrSet::parse_cidr(other).unwrap_or_default(),
+        "azureloadbalancer" => AddrSet::default(),
+        other => AddrSet::parse_cidr(other).unwrap_or_else(|| AddrSet::tag(other)),
     }
 }
 
@@ -91,6 +93,7 @@ pub(crate) fn evaluate_nsg(
                     .iter()
                     .fold(AddrSet::default(), |acc, s| acc.union(&source_set(s))),
                 label: format!("{nsg}/{} (priority {})", r.name, r.priority),
+                resource: format!("{nsg}/{}", r.name),
                 line: r.line,
                 evidence: format!(
                     "{} {} from {} to port {}",
@@ -115,7 +118,7 @@ pub(crate) fn looks_like(doc: &Node) -> bool {
     nsg(doc)
         || doc.seq().iter().any(nsg)
         || doc.get("resources").is_some_and(|r| {
-            r.seq().iter().any(|res| {
+            arm_resources(r).into_iter().any(|res| {
                 res.str_of("type").is_some_and(|t| {
                     t.to_ascii_lowercase()
                         .starts_with("microsoft.network/networksecuritygroups")
@@ -150,6 +153,16 @@ pub(crate) fn check(file: &SourceFile<'_>, doc: &Node, out: &mut Output) {
             }
         }
         evaluate_nsg(file, out, &name, rules, ids);
+    }
+}
+
+/// The resources of a template: an array, or (language version 2.0, as
+/// Bicep emits) an object keyed by symbolic name.
+fn arm_resources(resources: &Node) -> Vec<&Node> {
+    if resources.is_map() {
+        resources.entries().iter().map(|(_, _, r)| r).collect()
+    } else {
+        resources.seq().iter().collect()
     }
 }
 
@@ -204,7 +217,7 @@ fn check_arm(
             groups[index].1.push(rule);
         }
     };
-    let mut visit: Vec<&Node> = resources.seq().iter().collect();
+    let mut visit: Vec<&Node> = arm_resources(resources);
     while let Some(res) = visit.pop() {
         let kind = res.str_of("type").unwrap_or_default().to_ascii_lowercase();
         let name = res.str_of("name").and_then(&resolve).unwrap_or_default();
@@ -342,5 +355,9 @@ mod tests {
         assert_eq!(source_set("Internet").reach(), Reach::Internet);
         assert_eq!(source_set("VirtualNetwork").reach(), Reach::Private);
         assert!(source_set("AzureLoadBalancer").is_empty());
+        assert_eq!(
+            source_set("AzureCloud.WestEurope").reach(),
+            Reach::PublicRanges
+        );
     }
 }

@@ -11,24 +11,24 @@ use crate::net::datastore_name;
 use crate::text::{is_wildcard_bind, parse_bool, substitute};
 use crate::tree::{Node, Value};
 
-/// Image names of datastores.
-const DATASTORE_IMAGES: &[&str] = &[
-    "elasticsearch",
-    "opensearch",
-    "kibana",
-    "redis",
-    "valkey",
-    "mongo",
-    "postgres",
-    "postgis",
-    "mysql",
-    "mariadb",
-    "memcached",
-    "couchdb",
-    "cassandra",
-    "influxdb",
-    "neo4j",
-    "clickhouse",
+/// Image names of datastores, with the port each listens on by default.
+const DATASTORE_IMAGES: &[(&str, u16)] = &[
+    ("elasticsearch", 9200),
+    ("opensearch", 9200),
+    ("kibana", 5601),
+    ("redis", 6379),
+    ("valkey", 6379),
+    ("mongo", 27017),
+    ("postgres", 5432),
+    ("postgis", 5432),
+    ("mysql", 3306),
+    ("mariadb", 3306),
+    ("memcached", 11211),
+    ("couchdb", 5984),
+    ("cassandra", 9042),
+    ("influxdb", 8086),
+    ("neo4j", 7474),
+    ("clickhouse", 8123),
 ];
 
 pub(crate) fn looks_like(name: &str, text: &str) -> bool {
@@ -76,7 +76,8 @@ fn parse_short(spec: &str) -> Option<Published> {
     })
 }
 
-fn datastore_image(image: &str) -> bool {
+/// The default port of a datastore image, if it is one.
+fn datastore_image(image: &str) -> Option<u16> {
     let name = image
         .rsplit('/')
         .next()
@@ -85,7 +86,10 @@ fn datastore_image(image: &str) -> bool {
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    DATASTORE_IMAGES.iter().any(|d| name.contains(d))
+    DATASTORE_IMAGES
+        .iter()
+        .find(|(d, _)| name.contains(d))
+        .map(|(_, port)| *port)
 }
 
 /// Environment settings that turn a datastore's authentication off.
@@ -135,7 +139,8 @@ pub(crate) fn check(file: &SourceFile<'_>, docs: &[Node], out: &mut Output) {
     };
     for (service, _, svc) in services.entries() {
         let image = svc.str_of("image").and_then(subst).unwrap_or_default();
-        let is_datastore = datastore_image(&image);
+        let default_port = datastore_image(&image);
+        let is_datastore = default_port.is_some();
         let mut exposed: Vec<(u16, u32, String)> = Vec::new();
         for port in svc.get("ports").map(Node::seq).unwrap_or_default() {
             let published = match &port.value {
@@ -172,7 +177,7 @@ pub(crate) fn check(file: &SourceFile<'_>, docs: &[Node], out: &mut Output) {
             else {
                 continue;
             };
-            let host_port = p.host_port.map(|h| h + (container_port - lo));
+            let host_port = p.host_port.and_then(|h| h.checked_add(container_port - lo));
             let what = datastore_name(container_port)
                 .unwrap_or(if image.is_empty() {
                     "datastore"
@@ -199,6 +204,25 @@ pub(crate) fn check(file: &SourceFile<'_>, docs: &[Node], out: &mut Output) {
             );
             if let Some(h) = host_port {
                 exposed.push((h, port.line, what));
+            }
+        }
+        // The host network publishes every port the container listens on.
+        if let (Some(port), Some(mode)) = (default_port, svc.get("network_mode")) {
+            if mode.str() == Some("host") {
+                let what = datastore_name(port).unwrap_or("datastore").to_string();
+                out.findings.push(
+                    known("LP-COMPOSE-001")
+                        .finding(
+                            crate::at(file.display, mode.line)
+                                .with_pointer(format!("services.{service}.network_mode")),
+                        )
+                        .with_message(format!(
+                            "service {service} uses the host network: {what} port {port} listens on every host interface"
+                        ))
+                        .with_evidence("network_mode: host")
+                        .with_fingerprint_discriminator("host"),
+                );
+                exposed.push((port, mode.line, what));
             }
         }
         let env: Vec<(String, u32, String)> = match svc.get("environment").map(|e| &e.value) {
@@ -276,10 +300,11 @@ mod tests {
 
     #[test]
     fn images() {
-        assert!(datastore_image(
-            "docker.elastic.co/elasticsearch/elasticsearch:7.10.2"
-        ));
-        assert!(datastore_image("redis:7-alpine"));
-        assert!(!datastore_image("nginx:1.27"));
+        assert_eq!(
+            datastore_image("docker.elastic.co/elasticsearch/elasticsearch:7.10.2"),
+            Some(9200)
+        );
+        assert_eq!(datastore_image("redis:7-alpine"), Some(6379));
+        assert_eq!(datastore_image("nginx:1.27"), None);
     }
 }

@@ -185,9 +185,14 @@ pub(crate) fn check_elasticsearch(file: &SourceFile<'_>, doc: &Node, out: &mut O
             );
         }
     }
-    let security_off = matches!(security, Some((_, false)));
+    // TLS matters once there are credentials to protect: security on, set
+    // explicitly or by default from 8.0.
+    let security_on = match security {
+        Some((_, on)) => on,
+        None => version_hint(file.display, file.text).is_some_and(|major| major >= 8),
+    };
     let tls = s.flag("xpack.security.http.ssl.enabled");
-    if public && !security_off && !matches!(tls, Some((_, true))) {
+    if public && security_on && !matches!(tls, Some((_, true))) {
         let line = tls.map_or(0, |(line, _)| line);
         out.findings.push(
             known("LP-ES-006")

@@ -78,6 +78,7 @@ pub(crate) fn evaluate(
                 matches,
                 sources,
                 label: format!("{} (priority {})", r.name, r.priority),
+                resource: r.name.clone(),
                 line: r.line,
                 evidence: format!(
                     "{} {} from {} to {targets}",

@@ -56,7 +56,32 @@ fn options(text: &str) -> Vec<(u32, String, Option<String>)> {
     out
 }
 
+/// `127.0.0.1:11211` and `[::1]:11211` name a port; a bare IPv6 address
+/// has colons of its own.
+fn without_port(address: &str) -> &str {
+    if let Some(rest) = address.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match address.matches(':').count() {
+        1 => address.split(':').next().unwrap_or(address),
+        _ => address,
+    }
+}
+
 pub(crate) fn check(file: &SourceFile<'_>, out: &mut Output) {
+    // Debian's /etc/default/memcached only says ENABLE_MEMCACHED=yes; the
+    // options live in /etc/memcached.conf, so such a file says nothing.
+    let shell_variables = file.text.lines().any(|l| {
+        l.trim_start().starts_with("ENABLE_MEMCACHED=") || l.trim_start().starts_with("USER=")
+    });
+    if shell_variables
+        && !file
+            .text
+            .lines()
+            .any(|l| l.trim_start().starts_with("OPTIONS="))
+    {
+        return;
+    }
     let opts = options(file.text);
     let last = |key: &str| opts.iter().rev().find(|(_, k, _)| k == key);
     let listen = last("-l");
@@ -64,10 +89,7 @@ pub(crate) fn check(file: &SourceFile<'_>, out: &mut Output) {
         .and_then(|(_, _, v)| v.clone())
         .map(|v| v.split(',').map(|a| a.trim().to_string()).collect())
         .unwrap_or_default();
-    let public = listen.is_none()
-        || addresses
-            .iter()
-            .any(|a| !is_loopback_bind(a.rsplit_once(':').map_or(a.as_str(), |(h, _)| h)));
+    let public = listen.is_none() || addresses.iter().any(|a| !is_loopback_bind(without_port(a)));
     let sasl = last("-S").is_some();
     if public {
         let (line, evidence) = match listen {

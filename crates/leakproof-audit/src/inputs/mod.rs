@@ -113,7 +113,8 @@ pub(crate) fn check_file(file: &SourceFile<'_>, out: &mut Output) -> bool {
         _ if yaml && compose::looks_like(&name, file.text) => {
             with_yaml_docs(file, out, "compose", compose::check)
         }
-        _ if yaml && kubernetes::looks_like(file.text) => {
+        // Helm templates are not YAML until rendered: render, then audit.
+        _ if yaml && kubernetes::looks_like(file.text) && !file.text.contains("{{") => {
             with_yaml_docs(file, out, "kubernetes", kubernetes::check)
         }
         _ if name.ends_with(".json") => return check_json(file, out),

@@ -17,8 +17,11 @@ pub(crate) struct RuleSpec {
     /// (protocol, ports) pairs; the rule matches when any pair does.
     pub matches: Vec<(String, PortSet)>,
     pub sources: AddrSet,
-    /// How reports name the rule: `nsg-prod/allow-es (priority 100)`.
+    /// How messages name the rule: `nsg-prod/allow-es (priority 100)`.
     pub label: String,
+    /// What identifies the rule across edits (no priority, no position):
+    /// the finding's resource, and so part of its fingerprint.
+    pub resource: String,
     pub line: u32,
     /// The rule's own words, for evidence: `Allow Tcp from Internet to 9200`.
     pub evidence: String,
@@ -98,7 +101,7 @@ pub(crate) fn report(
             Reach::PublicRanges => (known(public_id), Severity::Medium),
             Reach::FewPublicHosts | Reach::Private => (known(public_id), Severity::Low),
         };
-        let location = crate::at(file.display, rule.line).with_resource(rule.label.clone());
+        let location = crate::at(file.display, rule.line).with_resource(rule.resource.clone());
         let port_list: Vec<u16> = ports.iter().map(|(p, _)| *p).collect();
         if reach == Reach::Internet {
             for (port, transport) in &ports {
@@ -146,6 +149,7 @@ mod tests {
             matches: vec![("Tcp".into(), PortSet::parse(ports).unwrap())],
             sources: AddrSet::parse_cidr(source).unwrap(),
             label: format!("{allow} {source} {ports}"),
+            resource: format!("{allow} {source} {ports}"),
             line: 1,
             evidence: String::new(),
         }

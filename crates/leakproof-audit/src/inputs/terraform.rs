@@ -97,7 +97,12 @@ pub(crate) fn check(file: &SourceFile<'_>, doc: &Node, out: &mut Output) {
                     .iter()
                     .enumerate()
                     .map(|(i, rule)| {
-                        aws_permission(rule, format!("{} ingress #{}", r.address, i + 1), rule.line)
+                        aws_permission(
+                            rule,
+                            &r.address,
+                            format!("{} ingress #{}", r.address, i + 1),
+                            rule.line,
+                        )
                     })
                     .collect();
                 aws.push((r.address.clone(), perms));
@@ -105,7 +110,7 @@ pub(crate) fn check(file: &SourceFile<'_>, doc: &Node, out: &mut Output) {
             "aws_security_group_rule" if v.str_of("type") == Some("ingress") => {
                 aws.push((
                     r.address.clone(),
-                    vec![aws_permission(v, r.address.clone(), r.line)],
+                    vec![aws_permission(v, &r.address, r.address.clone(), r.line)],
                 ));
             }
             "aws_vpc_security_group_ingress_rule" => {
@@ -121,6 +126,7 @@ pub(crate) fn check(file: &SourceFile<'_>, doc: &Node, out: &mut Output) {
                         to_port: int(v, "to_port"),
                         cidrs,
                         line: r.line,
+                        owner: r.address.clone(),
                         label: r.address.clone(),
                     }],
                 ));
@@ -162,7 +168,7 @@ pub(crate) fn check(file: &SourceFile<'_>, doc: &Node, out: &mut Output) {
     }
 }
 
-fn aws_permission(rule: &Node, label: String, line: u32) -> Permission {
+fn aws_permission(rule: &Node, owner: &str, label: String, line: u32) -> Permission {
     let mut cidrs = strings(rule, "cidr_blocks");
     cidrs.extend(strings(rule, "ipv6_cidr_blocks"));
     Permission {
@@ -171,6 +177,7 @@ fn aws_permission(rule: &Node, label: String, line: u32) -> Permission {
         to_port: int(rule, "to_port"),
         cidrs,
         line,
+        owner: owner.to_string(),
         label,
     }
 }

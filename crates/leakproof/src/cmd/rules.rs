@@ -52,8 +52,8 @@ fn rule_json(rule: &Rule) -> serde_json::Value {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match args.command {
-        None => list(&mut out, args.report)?,
+    let written = match args.command {
+        None => list(&mut out, args.report),
         Some(Command::Explain { id }) => {
             let Some(rule) = leakproof_audit::rule(&id) else {
                 bail!(
@@ -61,11 +61,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     leakproof_audit::rules().len()
                 );
             };
-            explain(&mut out, rule, args.report)?;
+            explain(&mut out, rule, args.report)
         }
+    };
+    match written.and_then(|()| Ok(out.flush()?)) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // `leakproof rules | head` closes the pipe early: not an error.
+        Err(err) if is_broken_pipe(&err) => Ok(ExitCode::SUCCESS),
+        Err(err) => Err(err),
     }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let kind = err
+        .downcast_ref::<std::io::Error>()
+        .map(std::io::Error::kind)
+        .or_else(|| {
+            err.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+        });
+    kind == Some(std::io::ErrorKind::BrokenPipe)
 }
 
 fn list(out: &mut dyn Write, format: ListFormat) -> anyhow::Result<()> {
