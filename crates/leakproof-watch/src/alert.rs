@@ -438,38 +438,53 @@ fn slack_body(payload: &AlertPayload) -> Vec<u8> {
         .unwrap_or_default()
 }
 
-/// Microsoft Teams incoming-webhook body: a MessageCard.
+/// Microsoft Teams incoming-webhook body: a message with one Adaptive Card
+/// (the format Teams workflow webhooks accept).
 fn teams_body(payload: &AlertPayload) -> Vec<u8> {
     let color = match payload.events.iter().map(|e| e.severity).max() {
-        Some(Severity::Critical) => "8B0000",
-        Some(Severity::High) => "D9534F",
-        Some(Severity::Medium) => "F0AD4E",
-        _ => "5BC0DE",
+        Some(Severity::Critical | Severity::High) => "Attention",
+        Some(Severity::Medium) => "Warning",
+        _ => "Default",
     };
-    let sections: Vec<serde_json::Value> = payload
-        .events
-        .iter()
-        .take(40)
-        .map(|e| {
-            serde_json::json!({
-                "activityTitle": format!("{} — {}", e.change.as_str().replace('_', " "), e.finding.title),
-                "facts": [
-                    {"name": "Severity", "value": e.severity.as_str()},
-                    {"name": "Rule", "value": e.finding.rule_id},
-                    {"name": "Location", "value": e.finding.location.to_string()},
-                    {"name": "Evidence", "value": e.finding.evidence.clone().unwrap_or_default()},
-                    {"name": "Remediation", "value": e.finding.remediation},
-                ],
-            })
-        })
-        .collect();
+    let mut body = vec![serde_json::json!({
+        "type": "TextBlock",
+        "text": payload.summary,
+        "weight": "Bolder",
+        "size": "Medium",
+        "color": color,
+        "wrap": true,
+    })];
+    for e in payload.events.iter().take(40) {
+        body.push(serde_json::json!({
+            "type": "TextBlock",
+            "text": format!("{}: {}", e.change.as_str().replace('_', " "), e.finding.title),
+            "weight": "Bolder",
+            "separator": true,
+            "wrap": true,
+        }));
+        body.push(serde_json::json!({
+            "type": "FactSet",
+            "facts": [
+                {"title": "Severity", "value": e.severity.as_str()},
+                {"title": "Rule", "value": e.finding.rule_id},
+                {"title": "Location", "value": e.finding.location.to_string()},
+                {"title": "Evidence", "value": e.finding.evidence.clone().unwrap_or_default()},
+                {"title": "Remediation", "value": e.finding.remediation},
+            ],
+        }));
+    }
     serde_json::to_vec(&serde_json::json!({
-        "@type": "MessageCard",
-        "@context": "https://schema.org/extensions",
+        "type": "message",
         "summary": payload.summary,
-        "themeColor": color,
-        "title": payload.summary,
-        "sections": sections,
+        "attachments": [{
+            "contentType": "application/vnd.microsoft.card.adaptive",
+            "content": {
+                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                "type": "AdaptiveCard",
+                "version": "1.4",
+                "body": body,
+            },
+        }],
     }))
     .unwrap_or_default()
 }
@@ -578,7 +593,8 @@ mod tests {
         assert!(slack["text"].as_str().unwrap().contains("thing 7"));
         assert_eq!(slack["blocks"][0]["type"], "header");
         let teams: serde_json::Value = serde_json::from_slice(&teams_body(&payload)).unwrap();
-        assert_eq!(teams["@type"], "MessageCard");
-        assert_eq!(teams["sections"][0]["facts"][0]["value"], "high");
+        let card = &teams["attachments"][0]["content"];
+        assert_eq!(card["type"], "AdaptiveCard");
+        assert_eq!(card["body"][2]["facts"][0]["value"], "high");
     }
 }

@@ -4,6 +4,8 @@
 //!
 //! Start a daemon with [`start`]; stop it with [`DaemonHandle::shutdown`].
 
+#![warn(missing_docs)]
+
 pub mod alert;
 mod api;
 pub mod config;

@@ -63,9 +63,15 @@ async fn slack_and_teams_get_their_own_formats() {
         "{section}"
     );
     let teams = &got[1].body;
-    assert_eq!(teams["@type"], "MessageCard");
-    assert_eq!(teams["themeColor"], "8B0000");
-    assert_eq!(teams["sections"][0]["facts"][1]["value"], "LP-ES-001");
+    assert_eq!(teams["type"], "message");
+    let card = &teams["attachments"][0];
+    assert_eq!(
+        card["contentType"],
+        "application/vnd.microsoft.card.adaptive"
+    );
+    assert_eq!(card["content"]["type"], "AdaptiveCard");
+    assert_eq!(card["content"]["body"][0]["color"], "Attention");
+    assert_eq!(card["content"]["body"][2]["facts"][1]["value"], "LP-ES-001");
     for r in &got {
         assert!(!r.body.to_string().contains(RAW_EMAIL));
         assert_eq!(r.delivery_id, payload.delivery_id);
