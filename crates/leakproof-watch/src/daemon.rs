@@ -224,7 +224,7 @@ fn record(shared: &Shared, run: RunInput) {
                 "run recorded"
             );
             if outcome.alerts_queued > 0 {
-                shared.outbox_wakeup.notify_one();
+                shared.outbox_wakeup.notify_waiters();
             }
         }
         Err(err) => tracing::error!(%err, source = %run.source, "recording a run failed"),

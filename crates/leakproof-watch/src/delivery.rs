@@ -1,7 +1,6 @@
 //! The delivery worker: sends what the outbox holds, retrying failures with
 //! capped exponential backoff and jitter, until each alert is delivered.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -10,7 +9,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::daemon::Active;
-use crate::store::{OutboxItem, Store};
+use crate::store::Store;
 
 /// How long to wait before attempt `attempts + 1`: `initial * 2^attempts`,
 /// capped at `max`, then scaled by a random factor in [0.5, 1.0] so that
@@ -21,42 +20,109 @@ pub(crate) fn backoff(attempts: u32, initial: Duration, max: Duration) -> Durati
     capped.mul_f64(0.5 + fastrand::f64() / 2.0)
 }
 
-/// Delivers outbox items until `shutdown`; `wakeup` is notified when new
-/// items are queued.
+/// Delivers outbox items until `shutdown`: one worker per configured sink,
+/// so that a slow or unreachable sink never holds up the others; the
+/// workers are restarted when the config changes. `wakeup` is notified when
+/// new items are queued.
 pub(crate) async fn run(
     store: Arc<Store>,
-    active: watch::Receiver<Arc<Active>>,
+    mut active: watch::Receiver<Arc<Active>>,
     wakeup: Arc<Notify>,
     shutdown: CancellationToken,
 ) {
     loop {
-        let due = match store.due_deliveries(64) {
+        let current = active.borrow_and_update().clone();
+        warn_about_orphans(&store, &current);
+        let workers = shutdown.child_token();
+        let mut tasks = JoinSet::new();
+        for name in current.sinks.keys() {
+            tasks.spawn(sink_worker(
+                store.clone(),
+                current.clone(),
+                name.clone(),
+                wakeup.clone(),
+                workers.clone(),
+            ));
+        }
+        let changed = tokio::select! {
+            changed = active.changed() => changed.is_ok(),
+            () = shutdown.cancelled() => false,
+        };
+        if !changed {
+            // Without hot reload the sinks never change: run until shutdown.
+            shutdown.cancelled().await;
+        }
+        workers.cancel();
+        while tasks.join_next().await.is_some() {}
+        if shutdown.is_cancelled() {
+            return;
+        }
+    }
+}
+
+/// Alerts queued for a sink that is no longer configured stay in the outbox
+/// (they go out if the sink comes back); say so rather than drop them.
+fn warn_about_orphans(store: &Store, current: &Active) {
+    if let Ok(stats) = store.stats() {
+        for (sink, (_, _, pending)) in stats.sinks {
+            if pending > 0 && !current.sinks.contains_key(&sink) {
+                tracing::warn!(%sink, pending, "alerts queued for a sink that is not configured; they stay in the outbox");
+            }
+        }
+    }
+}
+
+/// Sends the alerts of one sink in order, each retried with backoff.
+async fn sink_worker(
+    store: Arc<Store>,
+    current: Arc<Active>,
+    name: String,
+    wakeup: Arc<Notify>,
+    stop: CancellationToken,
+) {
+    let Some(sink) = current.sinks.get(&name) else {
+        return;
+    };
+    let delivery = &current.config.delivery;
+    loop {
+        // Registered before looking at the outbox, so that an alert queued
+        // in between still wakes this worker.
+        let woken = wakeup.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        let due = match store.due_deliveries(&name, 32) {
             Ok(due) => due,
             Err(err) => {
-                tracing::error!(%err, "reading the outbox failed");
+                tracing::error!(%err, sink = %name, "reading the outbox failed");
                 Vec::new()
             }
         };
-        let current = active.borrow().clone();
-        // One task per sink, so that a slow or unreachable sink does not
-        // hold up the others; each sink's alerts go out in order.
-        let mut by_sink: BTreeMap<String, Vec<OutboxItem>> = BTreeMap::new();
-        let found = !due.is_empty();
-        for item in due {
-            by_sink.entry(item.sink.clone()).or_default().push(item);
+        for item in &due {
+            let retry_in = backoff(
+                item.attempts,
+                delivery.initial_backoff,
+                delivery.max_backoff,
+            );
+            let result = tokio::select! {
+                result = sink.send(&item.payload) => result,
+                // An attempt cut short is retried (same delivery id) later.
+                () = stop.cancelled() => return,
+            };
+            match result {
+                Ok(()) => {
+                    tracing::info!(sink = %name, delivery = %item.delivery_id, summary = %item.payload.summary, "alert delivered");
+                    record(store.mark_delivered(item.id));
+                }
+                Err(err) => {
+                    tracing::warn!(sink = %name, delivery = %item.delivery_id, attempt = item.attempts + 1, %err, retry_in = ?retry_in, "alert delivery failed");
+                    record(store.mark_failed(item.id, &err.to_string(), retry_in));
+                }
+            }
         }
-        let mut senders = JoinSet::new();
-        for (name, items) in by_sink {
-            senders.spawn(deliver_to_sink(store.clone(), current.clone(), name, items));
-        }
-        tokio::select! {
-            () = async { while senders.join_next().await.is_some() {} } => {}
-            () = shutdown.cancelled() => return,
-        }
-        if found {
+        if !due.is_empty() {
             continue;
         }
-        let wait = match store.next_due() {
+        let wait = match store.next_due(&name) {
             Ok(Some(at)) => at
                 .duration_since(SystemTime::now())
                 .unwrap_or(Duration::ZERO)
@@ -65,43 +131,8 @@ pub(crate) async fn run(
         };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
-            () = wakeup.notified() => {}
-            () = shutdown.cancelled() => return,
-        }
-    }
-}
-
-async fn deliver_to_sink(
-    store: Arc<Store>,
-    current: Arc<Active>,
-    name: String,
-    items: Vec<OutboxItem>,
-) {
-    let delivery = &current.config.delivery;
-    let Some(sink) = current.sinks.get(&name) else {
-        // The sink was removed from the config; keep its alerts in case it
-        // comes back, and say so.
-        tracing::warn!(sink = %name, pending = items.len(), "no such sink in the config; alerts kept in the outbox");
-        for item in &items {
-            record(store.mark_failed(item.id, "sink not configured", delivery.max_backoff));
-        }
-        return;
-    };
-    for item in &items {
-        let retry_in = backoff(
-            item.attempts,
-            delivery.initial_backoff,
-            delivery.max_backoff,
-        );
-        match sink.send(&item.payload).await {
-            Ok(()) => {
-                tracing::info!(sink = %name, delivery = %item.delivery_id, summary = %item.payload.summary, "alert delivered");
-                record(store.mark_delivered(item.id));
-            }
-            Err(err) => {
-                tracing::warn!(sink = %name, delivery = %item.delivery_id, attempt = item.attempts + 1, %err, retry_in = ?retry_in, "alert delivery failed");
-                record(store.mark_failed(item.id, &err.to_string(), retry_in));
-            }
+            () = woken => {}
+            () = stop.cancelled() => return,
         }
     }
 }

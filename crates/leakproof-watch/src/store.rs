@@ -73,7 +73,7 @@ CREATE TABLE outbox (
     delivered_at INTEGER,
     last_error   TEXT
 );
-CREATE INDEX outbox_due ON outbox (delivered_at, next_attempt);
+CREATE INDEX outbox_due ON outbox (sink, delivered_at, next_attempt);
 "#];
 
 /// Where a run's findings came from.
@@ -616,15 +616,15 @@ impl Store {
         insert_outbox(&conn, sink, payload)
     }
 
-    /// Undelivered alerts whose next attempt is due, oldest first.
-    pub fn due_deliveries(&self, limit: usize) -> Result<Vec<OutboxItem>, WatchError> {
+    /// Undelivered alerts for `sink` whose next attempt is due, oldest first.
+    pub fn due_deliveries(&self, sink: &str, limit: usize) -> Result<Vec<OutboxItem>, WatchError> {
         let conn = self.lock();
         let mut stmt = conn.prepare(
             "SELECT id, sink, delivery_id, payload, attempts FROM outbox
-             WHERE delivered_at IS NULL AND next_attempt <= ?1 ORDER BY id LIMIT ?2",
+             WHERE sink = ?1 AND delivered_at IS NULL AND next_attempt <= ?2 ORDER BY id LIMIT ?3",
         )?;
         let rows = stmt.query_map(
-            params![now_ms(), i64::try_from(limit).unwrap_or(i64::MAX)],
+            params![sink, now_ms(), i64::try_from(limit).unwrap_or(i64::MAX)],
             |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
@@ -649,12 +649,12 @@ impl Store {
         Ok(out)
     }
 
-    /// When the next undelivered alert is due, if any.
-    pub fn next_due(&self) -> Result<Option<SystemTime>, WatchError> {
+    /// When the next undelivered alert for `sink` is due, if any.
+    pub fn next_due(&self, sink: &str) -> Result<Option<SystemTime>, WatchError> {
         let conn = self.lock();
         let next: Option<i64> = conn.query_row(
-            "SELECT MIN(next_attempt) FROM outbox WHERE delivered_at IS NULL",
-            [],
+            "SELECT MIN(next_attempt) FROM outbox WHERE sink = ?1 AND delivered_at IS NULL",
+            [sink],
             |r| r.get(0),
         )?;
         Ok(next.map(|ms| UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0))))

@@ -146,3 +146,45 @@ async fn an_alert_survives_a_restart_while_the_sink_is_down() {
     assert!(all.iter().all(|r| r.signature_ok));
     daemon.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_sink_does_not_hold_up_the_others() {
+    let receiver = Receiver::start(SECRET).await;
+    // Accepts connections and never answers.
+    let hanging = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hanging_addr = hanging.local_addr().unwrap();
+    let _held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = hanging.accept().await {
+            open.push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let extra = format!(
+        "\n[[alert]]\nkind = \"webhook\"\nname = \"stuck\"\nurl = \"http://{hanging_addr}/hook\"\nmin_severity = \"high\"\n"
+    );
+    let config_path = write_config(dir.path(), &receiver.url(), &extra);
+    let config = Config::load(&config_path).unwrap();
+    let daemon = start(config.clone(), DaemonOptions::default())
+        .await
+        .unwrap();
+    let queued = Instant::now();
+    daemon
+        .store()
+        .record_run(
+            &run_with(vec![finding("LP-ES-001", "es.yml", Severity::High)]),
+            &AlertRoute::all(&config),
+            10,
+        )
+        .unwrap();
+    receiver
+        .wait_for(Duration::from_secs(10), |r| !r.is_empty())
+        .await;
+    // The stuck sink's attempt times out after 2s; the good one did not wait.
+    assert!(
+        queued.elapsed() < Duration::from_millis(1800),
+        "{:?}",
+        queued.elapsed()
+    );
+    daemon.shutdown().await;
+}

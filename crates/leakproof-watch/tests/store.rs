@@ -183,11 +183,11 @@ fn alerts_are_filtered_digested_and_survive_reopening_the_store() {
     }
     // Reopened (migrations already applied): the alert is still queued.
     let store = Store::open(&path).unwrap();
-    let due = store.due_deliveries(10).unwrap();
+    let due = store.due_deliveries("hook", 10).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].payload.kind, "digest");
     assert_eq!(due[0].payload.events.len(), 12);
     assert_eq!(due[0].delivery_id, due[0].payload.delivery_id);
     store.mark_delivered(due[0].id).unwrap();
-    assert!(store.due_deliveries(10).unwrap().is_empty());
+    assert!(store.due_deliveries("hook", 10).unwrap().is_empty());
 }
