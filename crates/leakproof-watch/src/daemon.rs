@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use leakproof_probe::{ProbeOptions, Target};
 use notify::{EventKind, RecursiveMode, Watcher};
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -91,7 +91,6 @@ impl DaemonHandle {
 struct Shared {
     store: Arc<Store>,
     active: watch::Receiver<Arc<Active>>,
-    outbox_wakeup: Arc<Notify>,
 }
 
 /// Starts the daemon on the current tokio runtime.
@@ -125,7 +124,6 @@ pub async fn start(config: Config, options: DaemonOptions) -> Result<DaemonHandl
     let shared = Arc::new(Shared {
         store: store.clone(),
         active: active_rx,
-        outbox_wakeup: Arc::new(Notify::new()),
     });
     let mut tasks = Vec::new();
 
@@ -144,7 +142,6 @@ pub async fn start(config: Config, options: DaemonOptions) -> Result<DaemonHandl
     tasks.push(tokio::spawn(crate::delivery::run(
         store.clone(),
         shared.active.clone(),
-        shared.outbox_wakeup.clone(),
         shutdown.clone(),
     )));
     tasks.push(tokio::spawn(supervise_jobs(
@@ -223,9 +220,6 @@ fn record(shared: &Shared, run: RunInput) {
                 error = run.outcome.as_ref().err().map(String::as_str),
                 "run recorded"
             );
-            if outcome.alerts_queued > 0 {
-                shared.outbox_wakeup.notify_waiters();
-            }
         }
         Err(err) => tracing::error!(%err, source = %run.source, "recording a run failed"),
     }

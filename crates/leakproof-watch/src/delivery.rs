@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -22,12 +22,10 @@ pub(crate) fn backoff(attempts: u32, initial: Duration, max: Duration) -> Durati
 
 /// Delivers outbox items until `shutdown`: one worker per configured sink,
 /// so that a slow or unreachable sink never holds up the others; the
-/// workers are restarted when the config changes. `wakeup` is notified when
-/// new items are queued.
+/// workers are restarted when the config changes.
 pub(crate) async fn run(
     store: Arc<Store>,
     mut active: watch::Receiver<Arc<Active>>,
-    wakeup: Arc<Notify>,
     shutdown: CancellationToken,
 ) {
     loop {
@@ -40,7 +38,6 @@ pub(crate) async fn run(
                 store.clone(),
                 current.clone(),
                 name.clone(),
-                wakeup.clone(),
                 workers.clone(),
             ));
         }
@@ -77,7 +74,6 @@ async fn sink_worker(
     store: Arc<Store>,
     current: Arc<Active>,
     name: String,
-    wakeup: Arc<Notify>,
     stop: CancellationToken,
 ) {
     let Some(sink) = current.sinks.get(&name) else {
@@ -87,7 +83,7 @@ async fn sink_worker(
     loop {
         // Registered before looking at the outbox, so that an alert queued
         // in between still wakes this worker.
-        let woken = wakeup.notified();
+        let woken = store.alerts_queued();
         tokio::pin!(woken);
         woken.as_mut().enable();
         let due = match store.due_deliveries(&name, 32) {

@@ -251,6 +251,8 @@ pub struct StoreStats {
 #[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
+    /// Woken whenever alerts are queued, so delivery starts at once.
+    queued: tokio::sync::Notify,
 }
 
 fn now_ms() -> i64 {
@@ -299,6 +301,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let store = Store {
             conn: Mutex::new(conn),
+            queued: tokio::sync::Notify::new(),
         };
         store.migrate()?;
         Ok(store)
@@ -497,6 +500,9 @@ impl Store {
             }
         }
         tx.commit()?;
+        if alerts_queued > 0 {
+            self.queued.notify_waiters();
+        }
         Ok(RunOutcome {
             run_id,
             events,
@@ -612,8 +618,14 @@ impl Store {
 
     /// Queues one alert for `sink` on its own (used for alerts not tied to a run).
     pub fn enqueue(&self, sink: &str, payload: &AlertPayload) -> Result<(), WatchError> {
-        let conn = self.lock();
-        insert_outbox(&conn, sink, payload)
+        insert_outbox(&self.lock(), sink, payload)?;
+        self.queued.notify_waiters();
+        Ok(())
+    }
+
+    /// Resolves when alerts are queued after it was created (and enabled).
+    pub(crate) fn alerts_queued(&self) -> tokio::sync::futures::Notified<'_> {
+        self.queued.notified()
     }
 
     /// Undelivered alerts for `sink` whose next attempt is due, oldest first.

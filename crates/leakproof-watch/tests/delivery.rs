@@ -180,7 +180,22 @@ async fn a_hanging_sink_does_not_hold_up_the_others() {
     receiver
         .wait_for(Duration::from_secs(10), |r| !r.is_empty())
         .await;
-    // The stuck sink's attempt times out after 2s; the good one did not wait.
+    // A second alert while the stuck sink is still inside its 2s attempt.
+    daemon
+        .store()
+        .record_run(
+            &run_with(vec![
+                finding("LP-ES-001", "es.yml", Severity::High),
+                finding("LP-ES-004", "es.yml", Severity::Critical),
+            ]),
+            &AlertRoute::all(&config),
+            10,
+        )
+        .unwrap();
+    receiver
+        .wait_for(Duration::from_secs(10), |r| r.len() == 2)
+        .await;
+    // The stuck sink's attempts time out after 2s; the good one never waited.
     assert!(
         queued.elapsed() < Duration::from_millis(1800),
         "{:?}",
