@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::WatchError;
-use crate::config::{AlertSink, Config, SinkKind, SmtpTls, read_secret};
+use crate::config::{AlertSink, Config, SinkKind, SmtpTls, check_url, read_secret};
 
 /// The `schema` field of every alert payload.
 pub const ALERT_SCHEMA: &str = "leakproof.alert.v1";
@@ -284,10 +284,22 @@ impl Sink {
         } else {
             None
         };
+        let url = match &sink.url_env {
+            Some(var) => {
+                let url = read_secret(Some(var), None)?;
+                if let Some(url) = &url {
+                    check_url(url).map_err(|err| {
+                        WatchError::Config(format!("[[alert]] {name}: {var}: {err}"))
+                    })?;
+                }
+                url
+            }
+            None => sink.url.clone(),
+        };
         Ok(Sink {
             name,
             kind: sink.kind,
-            url: sink.url.clone(),
+            url,
             secret,
             email,
             http,

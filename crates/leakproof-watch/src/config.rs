@@ -124,6 +124,9 @@ pub struct AlertSink {
     pub name: Option<String>,
     /// The webhook URL (webhook, slack, teams).
     pub url: Option<String>,
+    /// Environment variable holding the URL instead (Slack and Teams
+    /// webhook URLs are credentials).
+    pub url_env: Option<String>,
     /// Only events at or above this severity are sent.
     #[serde(default = "default_min_severity")]
     pub min_severity: Severity,
@@ -249,8 +252,20 @@ impl Config {
 
     /// Parses and checks config text; relative paths are resolved against `base`.
     pub fn parse(text: &str, base: &Path) -> Result<Config, WatchError> {
-        let mut config: Config =
-            toml::from_str(text).map_err(|err| WatchError::Config(err.to_string()))?;
+        let mut config: Config = toml::from_str(text).map_err(|err| {
+            // Line and column from the span, but not toml's quoted source
+            // line: it could hold a webhook URL, which is a secret.
+            let at = err
+                .span()
+                .and_then(|span| text.get(..span.start))
+                .map(|before| {
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    format!("line {line}, column {column}: ")
+                })
+                .unwrap_or_default();
+            WatchError::Config(format!("{at}{}", err.message().trim_end()))
+        })?;
         config.resolve_paths(base);
         config.check()?;
         Ok(config)
@@ -317,10 +332,19 @@ impl Config {
             };
             match sink.kind {
                 SinkKind::Webhook | SinkKind::Slack | SinkKind::Teams => {
-                    let url = sink.url.as_deref().ok_or_else(|| missing("url"))?;
-                    reqwest::Url::parse(url).map_err(|err| {
-                        WatchError::Config(format!("[[alert]] #{}: invalid url: {err}", i + 1))
-                    })?;
+                    match (&sink.url, &sink.url_env) {
+                        (Some(url), None) => check_url(url).map_err(|err| {
+                            WatchError::Config(format!("[[alert]] #{}: {err}", i + 1))
+                        })?,
+                        (None, Some(_)) => {}
+                        (Some(_), Some(_)) => {
+                            return Err(WatchError::Config(format!(
+                                "[[alert]] #{}: `url` and `url_env` exclude each other",
+                                i + 1
+                            )));
+                        }
+                        (None, None) => return Err(missing("url")),
+                    }
                 }
                 SinkKind::Email => {
                     sink.host.as_deref().ok_or_else(|| missing("host"))?;
@@ -353,6 +377,19 @@ impl Config {
             return Ok(path.clone());
         }
         default_store_path()
+    }
+}
+
+/// Checks a sink URL without echoing it (it may hold a credential).
+pub(crate) fn check_url(url: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|err| format!("invalid url: {err}"))?;
+    if matches!(parsed.scheme(), "http" | "https") {
+        Ok(())
+    } else {
+        Err(format!(
+            "url scheme {:?} is not http or https",
+            parsed.scheme()
+        ))
     }
 }
 
@@ -464,5 +501,32 @@ min_severity = "high"
         assert_eq!(config.alert.len(), 4);
         assert_eq!(config.sink_name(0), "secops-hook");
         assert_eq!(config.delivery.digest_threshold, 10);
+    }
+
+    #[test]
+    fn errors_never_echo_the_config_text() {
+        let text = "[[alert]]\nkind = \"slack\"\nurl = \"https://hooks.slack.com/services/T0/B0/SECRETXYZ\" oops\n";
+        let err = Config::parse(text, Path::new(".")).unwrap_err().to_string();
+        assert!(err.contains("line 3"), "{err}");
+        assert!(!err.contains("SECRETXYZ"), "{err}");
+        let text = "[[alert]]\nkind = \"teams\"\nurl = \"ftp://SECRETXYZ@example.org/\"\n";
+        let err = Config::parse(text, Path::new(".")).unwrap_err().to_string();
+        assert!(
+            err.contains("not http or https") && !err.contains("SECRETXYZ"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_sink_url_can_come_from_the_environment() {
+        let text = "[[alert]]\nkind = \"slack\"\nurl_env = \"LP_TEST_SLACK_URL_NEVER_SET\"\n";
+        let config = Config::parse(text, Path::new(".")).unwrap();
+        let err = crate::alert::Sink::all(&config).unwrap_err().to_string();
+        assert!(
+            err.contains("LP_TEST_SLACK_URL_NEVER_SET is not set"),
+            "{err}"
+        );
+        let both = "[[alert]]\nkind = \"slack\"\nurl = \"https://x.invalid/\"\nurl_env = \"X\"\n";
+        assert!(Config::parse(both, Path::new(".")).is_err());
     }
 }
