@@ -28,7 +28,7 @@ struct AppState {
 
 /// The API router over `store`. With a `token`, every route but `/healthz`
 /// needs `Authorization: Bearer <token>`.
-pub fn router(store: Arc<Store>, token: Option<String>) -> Router {
+pub(crate) fn router(store: Arc<Store>, token: Option<String>) -> Router {
     let state = AppState {
         store,
         token_digest: token.map(|t| Sha256::digest(t.as_bytes()).into()),

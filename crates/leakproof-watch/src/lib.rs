@@ -13,7 +13,6 @@ mod daemon;
 mod delivery;
 pub mod store;
 
-pub use api::router;
 pub use config::Config;
 pub use daemon::{DaemonHandle, DaemonOptions, start};
 pub use store::Store;

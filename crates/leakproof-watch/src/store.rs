@@ -616,13 +616,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Queues one alert for `sink` on its own (used for alerts not tied to a run).
-    pub fn enqueue(&self, sink: &str, payload: &AlertPayload) -> Result<(), WatchError> {
-        insert_outbox(&self.lock(), sink, payload)?;
-        self.queued.notify_waiters();
-        Ok(())
-    }
-
     /// Resolves when alerts are queued after it was created (and enabled).
     pub(crate) fn alerts_queued(&self) -> tokio::sync::futures::Notified<'_> {
         self.queued.notified()
