@@ -72,6 +72,32 @@ pub struct ProbeGroup {
     pub concurrency: Option<usize>,
 }
 
+/// Ports probed when a target is a CIDR range without ports: Elasticsearch
+/// and OpenSearch, Redis, PostgreSQL, MySQL/MariaDB, MongoDB, memcached.
+pub const DEFAULT_PROBE_PORTS: &str = "9200,6379,5432,3306,27017,11211";
+
+impl ProbeGroup {
+    /// The group's targets. A CIDR range written without ports
+    /// (`10.0.0.0/28`) is probed on [`DEFAULT_PROBE_PORTS`].
+    pub fn parsed_targets(&self) -> Result<Vec<Target>, leakproof_probe::TargetError> {
+        self.targets
+            .iter()
+            .map(|spec| {
+                let spec = spec.trim();
+                let bare_cidr = spec.rsplit_once('/').is_some_and(|(_, prefix)| {
+                    let prefix = prefix.trim_end_matches(']');
+                    !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_digit())
+                });
+                if bare_cidr {
+                    format!("{spec}:{DEFAULT_PROBE_PORTS}").parse()
+                } else {
+                    spec.parse()
+                }
+            })
+            .collect()
+    }
+}
+
 /// The kind of an alert sink.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -295,10 +321,9 @@ impl Config {
 
     fn check(&self) -> Result<(), WatchError> {
         for (i, group) in self.probe.iter().enumerate() {
-            for spec in &group.targets {
-                spec.parse::<Target>()
-                    .map_err(|err| WatchError::Config(format!("[[probe]] #{}: {err}", i + 1)))?;
-            }
+            group
+                .parsed_targets()
+                .map_err(|err| WatchError::Config(format!("[[probe]] #{}: {err}", i + 1)))?;
             if group.interval.is_zero() {
                 return Err(WatchError::Config(format!(
                     "[[probe]] #{}: interval must be above zero",
@@ -466,6 +491,13 @@ min_severity = "high"
         assert_eq!(config.audit[0].interval, Duration::from_secs(300));
         assert_eq!(config.probe[0].interval, Duration::from_secs(60));
         assert_eq!(config.probe[0].sample, Some(20));
+        let targets = config.probe[0].parsed_targets().unwrap();
+        assert_eq!(targets.len(), 2);
+        assert_eq!(
+            targets[1].endpoints().len(),
+            16 * 6,
+            "a bare /28 on six ports"
+        );
         assert_eq!(config.alert[0].min_severity, Severity::High);
         assert_eq!(config.sink_name(0), "webhook-1");
         assert!(config.api.listen.ip().is_loopback());

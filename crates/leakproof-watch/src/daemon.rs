@@ -340,11 +340,13 @@ async fn audit_job(shared: Arc<Shared>, group: AuditGroup, stop: CancellationTok
 async fn probe_job(shared: Arc<Shared>, group: ProbeGroup, stop: CancellationToken) {
     let source = format!("probe:{}", group.targets.join(","));
     // Targets were checked when the config was loaded.
-    let targets: Vec<Target> = group
-        .targets
-        .iter()
-        .filter_map(|t| t.parse().ok())
-        .collect();
+    let targets: Vec<Target> = match group.parsed_targets() {
+        Ok(targets) => targets,
+        Err(err) => {
+            tracing::error!(%err, source = %source, "probe group not started");
+            return;
+        }
+    };
     let mut options = ProbeOptions::default();
     if let Some(sample) = group.sample {
         options.sample = sample;
