@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use leakproof_core::Severity;
-use leakproof_probe::Target;
+use leakproof_probe::{Credentials, ProbeOptions, Target};
 use serde::Deserialize;
 
 use crate::WatchError;
@@ -70,6 +70,15 @@ pub struct ProbeGroup {
     pub timeout: Option<Duration>,
     /// Targets probed at once.
     pub concurrency: Option<usize>,
+    /// Endpoints started per second at most.
+    pub rate: Option<f64>,
+    /// The most bytes read for one response.
+    pub max_response_bytes: Option<usize>,
+    /// A credentials file (the probe's TOML format) for your own endpoints.
+    pub credentials: Option<PathBuf>,
+    /// Do not verify TLS certificates (self-signed endpoints you own).
+    #[serde(default)]
+    pub insecure: bool,
 }
 
 /// Ports probed when a target is a CIDR range without ports: Elasticsearch
@@ -77,6 +86,30 @@ pub struct ProbeGroup {
 pub const DEFAULT_PROBE_PORTS: &str = "9200,6379,5432,3306,27017,11211";
 
 impl ProbeGroup {
+    /// How this group is probed; reads the credentials file, if any.
+    pub fn options(&self) -> Result<ProbeOptions, WatchError> {
+        let mut options = ProbeOptions::default();
+        if let Some(sample) = self.sample {
+            options.sample = sample;
+        }
+        if let Some(concurrency) = self.concurrency {
+            options.concurrency = concurrency.max(1);
+        }
+        if let Some(timeout) = self.timeout {
+            options.timeout = timeout;
+        }
+        if let Some(max) = self.max_response_bytes {
+            options.max_response_bytes = max;
+        }
+        options.rate = self.rate;
+        options.verify_tls = !self.insecure;
+        if let Some(path) = &self.credentials {
+            options.credentials =
+                Credentials::load(path).map_err(|err| WatchError::Config(err.to_string()))?;
+        }
+        Ok(options)
+    }
+
     /// The group's targets. A CIDR range written without ports
     /// (`10.0.0.0/28`) is probed on [`DEFAULT_PROBE_PORTS`].
     pub fn parsed_targets(&self) -> Result<Vec<Target>, leakproof_probe::TargetError> {
@@ -308,6 +341,11 @@ impl Config {
         }
         for group in &mut self.audit {
             group.paths.iter_mut().for_each(resolve);
+        }
+        for group in &mut self.probe {
+            if let Some(file) = group.credentials.as_mut() {
+                resolve(file);
+            }
         }
         for sink in &mut self.alert {
             if let Some(file) = sink.secret_file.as_mut() {

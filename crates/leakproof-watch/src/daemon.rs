@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::WatchError;
 use crate::alert::{AlertRoute, Sink};
-use crate::config::{AuditGroup, Config, ProbeGroup, read_secret};
+use crate::config::{AuditGroup, Config, read_secret};
 use crate::store::{RunInput, RunKind, Store};
 
 /// How long file changes are collected before one audit runs.
@@ -37,19 +37,48 @@ pub(crate) struct Active {
     pub(crate) config: Config,
     pub(crate) sinks: HashMap<String, Sink>,
     pub(crate) routes: Vec<AlertRoute>,
+    probes: Vec<ProbePlan>,
+}
+
+/// One `[[probe]]` group, ready to run.
+#[derive(Debug, Clone)]
+struct ProbePlan {
+    source: String,
+    targets: Vec<Target>,
+    options: ProbeOptions,
+    interval: Duration,
 }
 
 impl Active {
+    /// Builds sinks and probe plans, reading secrets and credentials, so
+    /// that a config whose files are missing is rejected as a whole.
     fn build(config: Config) -> Result<Active, WatchError> {
         let sinks = Sink::all(&config)?
             .into_iter()
             .map(|s| (s.name.clone(), s))
             .collect();
         let routes = AlertRoute::all(&config);
+        let probes = config
+            .probe
+            .iter()
+            .enumerate()
+            .map(|(i, group)| {
+                let in_group = |err: &dyn std::fmt::Display| {
+                    WatchError::Config(format!("[[probe]] #{}: {err}", i + 1))
+                };
+                Ok(ProbePlan {
+                    source: format!("probe:{}", group.targets.join(",")),
+                    targets: group.parsed_targets().map_err(|e| in_group(&e))?,
+                    options: group.options().map_err(|e| in_group(&e))?,
+                    interval: group.interval,
+                })
+            })
+            .collect::<Result<_, WatchError>>()?;
         Ok(Active {
             config,
             sinks,
             routes,
+            probes,
         })
     }
 }
@@ -178,10 +207,10 @@ async fn supervise_jobs(shared: Arc<Shared>, shutdown: CancellationToken) {
                 jobs.clone(),
             )));
         }
-        for group in &current.config.probe {
+        for plan in &current.probes {
             handles.push(tokio::spawn(probe_job(
                 shared.clone(),
-                group.clone(),
+                plan.clone(),
                 jobs.clone(),
             )));
         }
@@ -337,26 +366,13 @@ async fn audit_job(shared: Arc<Shared>, group: AuditGroup, stop: CancellationTok
     }
 }
 
-async fn probe_job(shared: Arc<Shared>, group: ProbeGroup, stop: CancellationToken) {
-    let source = format!("probe:{}", group.targets.join(","));
-    // Targets were checked when the config was loaded.
-    let targets: Vec<Target> = match group.parsed_targets() {
-        Ok(targets) => targets,
-        Err(err) => {
-            tracing::error!(%err, source = %source, "probe group not started");
-            return;
-        }
-    };
-    let mut options = ProbeOptions::default();
-    if let Some(sample) = group.sample {
-        options.sample = sample;
-    }
-    if let Some(concurrency) = group.concurrency {
-        options.concurrency = concurrency;
-    }
-    if let Some(timeout) = group.timeout {
-        options.timeout = timeout;
-    }
+async fn probe_job(shared: Arc<Shared>, group: ProbePlan, stop: CancellationToken) {
+    let ProbePlan {
+        source,
+        targets,
+        options,
+        interval,
+    } = group;
     loop {
         let started = SystemTime::now();
         let report = tokio::select! {
@@ -375,7 +391,7 @@ async fn probe_job(shared: Arc<Shared>, group: ProbeGroup, stop: CancellationTok
         );
         tokio::select! {
             () = stop.cancelled() => return,
-            () = tokio::time::sleep(group.interval) => {}
+            () = tokio::time::sleep(interval) => {}
         }
     }
 }
