@@ -191,3 +191,78 @@ fn alerts_are_filtered_digested_and_survive_reopening_the_store() {
     store.mark_delivered(due[0].id).unwrap();
     assert!(store.due_deliveries("hook", 10).unwrap().is_empty());
 }
+
+mod diff_invariants {
+    use std::collections::BTreeMap;
+
+    use leakproof_core::Severity;
+    use leakproof_watch::Store;
+    use leakproof_watch::alert::ChangeKind;
+    use leakproof_watch::store::FindingQuery;
+    use proptest::prelude::*;
+
+    fn severity() -> impl Strategy<Value = Severity> {
+        prop::sample::select(Severity::ALL.to_vec())
+    }
+
+    /// Runs over 6 possible findings: each run reports some of them, each
+    /// at some severity.
+    fn runs() -> impl Strategy<Value = Vec<BTreeMap<usize, Severity>>> {
+        prop::collection::vec(
+            prop::collection::btree_map(0usize..6, severity(), 0..6),
+            1..8,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        /// After every run: the open findings are exactly the run's; events
+        /// are new = reported and not open before, resolved = open before
+        /// and not reported, raised = open before at a lower severity.
+        #[test]
+        fn events_are_the_difference_between_runs(runs in runs()) {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open(&dir.path().join("p.db")).unwrap();
+            let mut open: BTreeMap<usize, Severity> = BTreeMap::new();
+            for run in runs {
+                let findings = run
+                    .iter()
+                    .map(|(i, s)| super::common::finding("LP-P-001", &format!("f{i}.yml"), *s))
+                    .collect();
+                let outcome = store.record_run(&super::run("s", findings), &[], 10).unwrap();
+                let fp = |i: usize| super::common::finding("LP-P-001", &format!("f{i}.yml"), Severity::Info).fingerprint;
+                let mut expected: Vec<(ChangeKind, String)> = Vec::new();
+                for (i, s) in &run {
+                    match open.get(i) {
+                        None => expected.push((ChangeKind::New, fp(*i))),
+                        Some(before) if s > before => expected.push((ChangeKind::SeverityRaised, fp(*i))),
+                        Some(_) => {}
+                    }
+                }
+                for i in open.keys().filter(|i| !run.contains_key(i)) {
+                    expected.push((ChangeKind::Resolved, fp(*i)));
+                }
+                let mut got: Vec<(ChangeKind, String)> = outcome
+                    .events
+                    .iter()
+                    .map(|e| (e.change, e.finding.fingerprint.clone()))
+                    .collect();
+                let key = |(k, f): &(ChangeKind, String)| (k.as_str(), f.clone());
+                expected.sort_by_key(key);
+                got.sort_by_key(key);
+                prop_assert_eq!(got, expected);
+                open = run;
+                let stored = store
+                    .findings(&FindingQuery { status: Some("open".into()), ..FindingQuery::default() })
+                    .unwrap();
+                prop_assert_eq!(stored.len(), open.len());
+                for f in stored {
+                    let i = open.keys().find(|i| fp(**i) == f.fingerprint).copied();
+                    prop_assert!(i.is_some());
+                    prop_assert_eq!(f.severity, open[&i.unwrap()]);
+                }
+            }
+        }
+    }
+}
