@@ -70,6 +70,7 @@ async fn failed_deliveries_are_retried_with_backoff_until_the_sink_accepts() {
     // Only the critical finding passes min_severity = high.
     assert_eq!(got.len(), 1);
     let body = &got[0].body;
+    common::assert_alert_schema(body);
     assert_eq!(body["schema"], "leakproof.alert.v1");
     assert_eq!(body["events"][0]["change"], "new");
     assert_eq!(body["events"][0]["finding"]["rule_id"], "LP-ES-001");

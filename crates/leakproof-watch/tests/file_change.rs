@@ -57,6 +57,7 @@ async fn a_bad_elasticsearch_edit_is_alerted_within_seconds() {
     let elapsed = got[0].at - edited;
     println!("edit-to-alert: {elapsed:?}");
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    common::assert_alert_schema(&got[0].body);
     let events = got[0].body["events"].as_array().unwrap();
     let rules: Vec<&str> = events
         .iter()
@@ -88,6 +89,8 @@ async fn a_bad_elasticsearch_edit_is_alerted_within_seconds() {
             })
             .await;
     assert!(got.iter().all(|r| r.signature_ok));
+    got.iter()
+        .for_each(|r| common::assert_alert_schema(&r.body));
     daemon.shutdown().await;
 }
 

@@ -80,6 +80,7 @@ async fn an_open_redis_is_alerted_and_resolved_when_closed() {
     let got = receiver
         .wait_for(Duration::from_secs(20), |r| !r.is_empty())
         .await;
+    common::assert_alert_schema(&got[0].body);
     let event = &got[0].body["events"][0];
     assert_eq!(event["change"], "new");
     assert_eq!(event["finding"]["rule_id"], "LP-PROBE-101");

@@ -186,6 +186,10 @@ fn alerts_are_filtered_digested_and_survive_reopening_the_store() {
     let due = store.due_deliveries("hook", 10).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].payload.kind, "digest");
+    common::assert_alert_schema(&serde_json::to_value(&due[0].payload).unwrap());
+    common::assert_alert_schema(
+        &serde_json::to_value(leakproof_watch::alert::test_payload()).unwrap(),
+    );
     assert_eq!(due[0].payload.events.len(), 12);
     assert_eq!(due[0].delivery_id, due[0].payload.delivery_id);
     store.mark_delivered(due[0].id).unwrap();

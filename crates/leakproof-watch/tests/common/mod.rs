@@ -201,3 +201,12 @@ on_resolved = true
 }
 
 pub const SECRET: &str = "s3cret-hmac-key";
+
+/// Checks `body` against the published alert schema (schema/alert.v1.schema.json).
+pub fn assert_alert_schema(body: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../schema/alert.v1.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?} in {body:#}");
+}
