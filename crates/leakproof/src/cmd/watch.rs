@@ -54,12 +54,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let mut terminate =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
                 .context("installing the SIGTERM handler")?;
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = terminate.recv() => {}
-            () = daemon.stopped() => {}
-        }
+        let failed = tokio::select! {
+            _ = tokio::signal::ctrl_c() => false,
+            _ = terminate.recv() => false,
+            () = daemon.stopped() => true,
+        };
         daemon.shutdown().await;
+        if failed {
+            anyhow::bail!("the daemon stopped on a fatal error (see the log above)");
+        }
         eprintln!("leakproof watch: stopped");
         Ok(ExitCode::SUCCESS)
     })
