@@ -219,8 +219,9 @@ pub enum DeliveryError {
     Stdout(#[from] std::io::Error),
 }
 
-/// A configured sink, with its secrets read, ready to send.
-#[derive(Debug)]
+/// A configured sink, with its secrets read, ready to send. Its `Debug`
+/// shows the name and kind only: the URL, HMAC key and SMTP password are
+/// credentials.
 pub struct Sink {
     /// Its name.
     pub name: String,
@@ -231,7 +232,15 @@ pub struct Sink {
     http: reqwest::Client,
 }
 
-#[derive(Debug)]
+impl std::fmt::Debug for Sink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sink")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
 struct EmailSettings {
     host: String,
     port: u16,

@@ -173,8 +173,9 @@ pub enum SmtpTls {
     None,
 }
 
-/// One `[[alert]]` sink.
-#[derive(Debug, Clone, Deserialize)]
+/// One `[[alert]]` sink. Its `Debug` leaves out the URL, which can be a
+/// credential (Slack and Teams webhook URLs are).
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AlertSink {
     /// What kind of sink.
@@ -212,6 +213,21 @@ pub struct AlertSink {
     pub username: Option<String>,
     /// Environment variable holding the SMTP password (email).
     pub password_env: Option<String>,
+}
+
+impl std::fmt::Debug for AlertSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AlertSink")
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("url", &self.url.as_ref().map(|_| "(set)"))
+            .field("url_env", &self.url_env)
+            .field("min_severity", &self.min_severity)
+            .field("on_resolved", &self.on_resolved)
+            .field("host", &self.host)
+            .field("to", &self.to)
+            .finish_non_exhaustive()
+    }
 }
 
 /// `[api]`.
@@ -598,5 +614,14 @@ min_severity = "high"
         );
         let both = "[[alert]]\nkind = \"slack\"\nurl = \"https://x.invalid/\"\nurl_env = \"X\"\n";
         assert!(Config::parse(both, Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn debug_output_leaves_out_sink_urls() {
+        let text = "[[alert]]\nkind = \"slack\"\nurl = \"https://hooks.slack.com/services/T0/B0/SECRETXYZ\"\n";
+        let config = Config::parse(text, Path::new(".")).unwrap();
+        assert!(!format!("{config:?}").contains("SECRETXYZ"));
+        let sinks = crate::alert::Sink::all(&config).unwrap();
+        assert!(!format!("{sinks:?}").contains("SECRETXYZ"));
     }
 }
