@@ -58,8 +58,9 @@ const SKIPPED_DIRS: &[&str] = &[
     ".terraform",
 ];
 
-/// Files larger than this are not configuration; they are skipped.
-const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Files larger than this are not configuration (Terraform plans of large
+/// estates stay well below it); they are skipped and counted.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Audits files and directories (recursively).
 pub fn audit_paths(paths: &[PathBuf]) -> Result<AuditReport, AuditError> {
@@ -73,7 +74,8 @@ pub fn audit_paths(paths: &[PathBuf]) -> Result<AuditReport, AuditError> {
     let mut report = AuditReport::default();
     for path in &files {
         let display = path.to_string_lossy().into_owned();
-        let Ok(bytes) = fs::read(path) else {
+        let too_big = fs::metadata(path).map_or(true, |m| m.len() > MAX_FILE_BYTES);
+        let Some(bytes) = (!too_big).then(|| fs::read(path).ok()).flatten() else {
             report.files_skipped += 1;
             continue;
         };
@@ -150,9 +152,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, top: bool) -> Result<(), Audit
         }
     };
     if meta.is_file() {
-        if meta.len() <= MAX_FILE_BYTES {
-            files.push(path.to_path_buf());
-        }
+        files.push(path.to_path_buf());
         return Ok(());
     }
     if !meta.is_dir() {
@@ -169,9 +169,15 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, top: bool) -> Result<(), Audit
         }
     };
     for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         let child = entry.path();
-        let name = entry.file_name();
-        if entry.file_type().is_ok_and(|t| t.is_dir()) && SKIPPED_DIRS.iter().any(|d| name == *d) {
+        // Symbolic links are followed to files only: a link to a directory
+        // can loop back on the tree.
+        let linked_dir = kind.is_symlink() && child.is_dir();
+        let skipped = kind.is_dir() && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d);
+        if linked_dir || skipped {
             continue;
         }
         collect(&child, files, false)?;

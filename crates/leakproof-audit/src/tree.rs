@@ -84,6 +84,15 @@ impl Node {
         }
     }
 
+    /// How many nodes this one is made of, itself included.
+    fn size(&self) -> usize {
+        match &self.value {
+            Value::Null | Value::Scalar(_) => 1,
+            Value::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
+            Value::Map(entries) => 1 + entries.iter().map(|(_, _, v)| 1 + v.size()).sum::<usize>(),
+        }
+    }
+
     pub fn is_map(&self) -> bool {
         matches!(self.value, Value::Map(_))
     }
@@ -139,6 +148,10 @@ enum Frame {
     },
 }
 
+/// The most nodes a document may expand to through aliases: configs are
+/// small, and "billion laughs" documents must not exhaust memory.
+const MAX_NODES: usize = 1_000_000;
+
 /// Parses every document of a YAML stream (JSON is YAML too: tabs, which
 /// JSON allows as whitespace only, are turned into spaces first).
 pub(crate) fn parse_documents(text: &str, json: bool) -> Result<Vec<Node>, ParseFailure> {
@@ -149,7 +162,9 @@ pub(crate) fn parse_documents(text: &str, json: bool) -> Result<Vec<Node>, Parse
     } else {
         text
     };
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    // Each anchor with its size, so that alias expansion is budgeted.
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let mut budget = MAX_NODES;
     let mut stack: Vec<Frame> = Vec::new();
     let mut docs = Vec::new();
     for event in Parser::new_from_str(text) {
@@ -213,10 +228,17 @@ pub(crate) fn parse_documents(text: &str, json: bool) -> Result<Vec<Node>, Parse
                 Some((Node { value, line }, anchor))
             }
             Event::Alias(id) => {
-                let node = anchors.get(&id).cloned().unwrap_or(Node {
-                    value: Value::Null,
+                let (node, size) = anchors.get(&id).cloned().unwrap_or((
+                    Node {
+                        value: Value::Null,
+                        line,
+                    },
+                    1,
+                ));
+                budget = budget.checked_sub(size).ok_or_else(|| ParseFailure {
                     line,
-                });
+                    message: format!("aliases expand to more than {MAX_NODES} nodes"),
+                })?;
                 Some((node, 0))
             }
             _ => None,
@@ -225,7 +247,7 @@ pub(crate) fn parse_documents(text: &str, json: bool) -> Result<Vec<Node>, Parse
             continue;
         };
         if anchor != 0 {
-            anchors.insert(anchor, node.clone());
+            anchors.insert(anchor, (node.clone(), node.size()));
         }
         match stack.last_mut() {
             None => docs.push(node),
@@ -293,6 +315,17 @@ mod tests {
         };
         assert_eq!(key(a)[0].0, key(b)[0].0);
         assert_eq!(key(b)[0].1, 3);
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..8 {
+            let prev = format!("*a{}", i - 1);
+            text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+        }
+        let err = parse_documents(&text, false).unwrap_err();
+        assert!(err.message.contains("aliases expand"), "{}", err.message);
     }
 
     #[test]

@@ -360,3 +360,37 @@ fn azure_service_tags_are_public_ranges_unless_the_internet_is_denied() {
     let (findings, _) = audit(&[("nsg.json", &nsg(&denied))]);
     assert!(findings.is_empty(), "{findings:?}");
 }
+
+#[test]
+fn unresolved_security_variable_is_reported_as_unknown() {
+    let (findings, _) = audit(&[(
+        "elasticsearch.yml",
+        "network.host: 0.0.0.0\nxpack.security.enabled: ${ES_SECURITY}\n",
+    )]);
+    let es2 = of(&findings, "LP-ES-002");
+    assert_eq!(es2.len(), 1);
+    assert_eq!(
+        (es2[0].severity, es2[0].location.line),
+        (Severity::Medium, Some(2))
+    );
+    assert!(es2[0].message.contains("environment variable"));
+    let (findings, _) = audit(&[(
+        "elasticsearch.yml",
+        "network.host: 0.0.0.0\nxpack.security.enabled: ${ES_SECURITY:-false}\n",
+    )]);
+    assert_eq!(
+        of(&findings, "LP-ES-001").len(),
+        1,
+        "a default is used: {findings:?}"
+    );
+}
+
+#[test]
+fn symlinked_directories_do_not_loop() {
+    let dir = TempDir::new().expect("temp dir");
+    std::fs::create_dir(dir.path().join("conf")).expect("mkdir");
+    std::fs::write(dir.path().join("conf/redis.conf"), "bind 0.0.0.0\n").expect("write");
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("conf/loop")).expect("symlink");
+    let report = audit_paths(&[dir.path().to_path_buf()]).expect("audits");
+    assert_eq!(report.files_checked, 1);
+}

@@ -120,6 +120,18 @@ pub(crate) fn check_elasticsearch(file: &SourceFile<'_>, doc: &Node, out: &mut O
             unauthenticated = Some((line, "xpack.security.enabled: false".to_string()));
         }
         Some((_, true)) => {}
+        None if s.get("xpack.security.enabled").is_some() => {
+            // Set from a `${VAR}` with no default: the value is the
+            // deployment's, which the files do not show.
+            let line = s.get("xpack.security.enabled").map_or(0, |(line, _)| line);
+            out.findings.push(
+                known("LP-ES-002")
+                    .finding(crate::at(file.display, line).with_pointer("xpack.security.enabled"))
+                    .with_severity(Severity::Medium)
+                    .with_message("xpack.security.enabled comes from an environment variable without a default: whether security is on cannot be told from the file")
+                    .with_evidence("xpack.security.enabled: ${...} (unresolved)"),
+            );
+        }
         None => {
             let rule = known("LP-ES-002");
             match version_hint(file.display, file.text) {

@@ -193,7 +193,7 @@ pub(crate) fn finish(out: &mut Output) {
             known("LP-K8S-002")
                 .finding(location.with_pointer(format!("namespace {ns}")))
                 .with_message(format!(
-                    "namespace {ns} runs a datastore and no NetworkPolicy in the input selects it"
+                    "namespace {ns} runs a datastore and no NetworkPolicy in the input covers the namespace"
                 )),
         );
     }

@@ -111,10 +111,23 @@ fn list(out: &mut dyn Write, format: ListFormat) -> anyhow::Result<()> {
             rule.title
         )?;
     }
+    let mut per_input: Vec<(leakproof_audit::InputKind, usize)> = Vec::new();
+    for rule in rules {
+        match per_input.iter_mut().find(|(kind, _)| *kind == rule.input) {
+            Some((_, n)) => *n += 1,
+            None => per_input.push((rule.input, 1)),
+        }
+    }
+    per_input.sort();
+    let counts: Vec<String> = per_input
+        .iter()
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect();
     writeln!(
         out,
-        "\n{} rules; `leakproof rules explain ID` for one in full",
-        rules.len()
+        "\n{} rules ({}); `leakproof rules explain ID` for one in full",
+        rules.len(),
+        counts.join(", ")
     )?;
     Ok(())
 }
