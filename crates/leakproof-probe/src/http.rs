@@ -78,6 +78,28 @@ impl Client<'_> {
 }
 
 fn map_error(error: reqwest::Error) -> ProbeError {
+    // The causes, not the top error: its text holds the URL, whose host
+    // name could contain any of the words looked for.
+    let mut chain = String::new();
+    let mut source = std::error::Error::source(&error);
+    while let Some(e) = source {
+        chain.push_str(&e.to_string());
+        chain.push(' ');
+        source = e.source();
+    }
+    let lower = chain.to_ascii_lowercase();
+    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        let reason = if lower.contains("unknownissuer") || lower.contains("unknown issuer") {
+            "certificate issuer not trusted".to_string()
+        } else if lower.contains("notvalidforname") || lower.contains("not valid for name") {
+            "certificate not valid for this name".to_string()
+        } else if lower.contains("expired") {
+            "certificate expired".to_string()
+        } else {
+            "no TLS or an unusable certificate".to_string()
+        };
+        return ProbeError::Tls(reason);
+    }
     if error.is_connect() {
         ProbeError::Connect("connection refused or unreachable".to_string())
     } else if error.is_timeout() {
@@ -414,4 +436,88 @@ async fn kibana(
     // behind it.
     observation.serves_data = status.status.is_success();
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn answer(status: u16, headers: &[(&'static str, &str)], body: &str) -> Answer {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        Answer {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: map,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn product(a: &Answer) -> Product {
+        identify(a, a.json().as_ref())
+    }
+
+    // Root answers as the products send them (shortened).
+    #[test]
+    fn identifies_products_by_their_root_answer() {
+        let es = answer(
+            200,
+            &[("x-elastic-product", "Elasticsearch")],
+            r#"{"name":"n1","cluster_name":"support","version":{"number":"7.4.0","build_flavor":"default"},"tagline":"You Know, for Search"}"#,
+        );
+        assert_eq!(product(&es), Product::Elasticsearch);
+        let os = answer(
+            200,
+            &[],
+            r#"{"cluster_name":"c","version":{"distribution":"opensearch","number":"2.11.0"},"tagline":"The OpenSearch Project: https://opensearch.org/"}"#,
+        );
+        assert_eq!(product(&os), Product::OpenSearch);
+        let couch = answer(
+            200,
+            &[("server", "CouchDB/3.3.3 (Erlang OTP/24)")],
+            r#"{"couchdb":"Welcome","version":"3.3.3","vendor":{"name":"The Apache Software Foundation"}}"#,
+        );
+        assert_eq!(product(&couch), Product::CouchDb);
+        let kibana = answer(
+            302,
+            &[("kbn-name", "kibana"), ("location", "/spaces/enter")],
+            "",
+        );
+        assert_eq!(product(&kibana), Product::Kibana);
+        assert_eq!(
+            product(&answer(200, &[("server", "nginx")], "<html></html>")),
+            Product::Other
+        );
+    }
+
+    #[test]
+    fn tells_a_security_realm_apart() {
+        let es = answer(
+            401,
+            &[(
+                "www-authenticate",
+                "Basic realm=\"security\" charset=\"UTF-8\"",
+            )],
+            r#"{"error":{"type":"security_exception","reason":"missing authentication credentials"},"status":401}"#,
+        );
+        assert_eq!(product_of_locked(&es), "Elasticsearch");
+        assert_eq!(
+            es.realm().unwrap(),
+            "Basic realm=\"security\" charset=\"UTF-8\""
+        );
+        let couch = answer(
+            401,
+            &[],
+            r#"{"error":"unauthorized","reason":"You are not authorized to access this db."}"#,
+        );
+        assert_eq!(product_of_locked(&couch), "CouchDB");
+        let proxy = answer(
+            401,
+            &[("www-authenticate", "Basic realm=\"restricted\"")],
+            "<html>401</html>",
+        );
+        assert_eq!(product_of_locked(&proxy), "HTTP service");
+    }
 }

@@ -87,7 +87,7 @@ pub(crate) fn parse_reply(buf: &[u8]) -> Parsed<Value> {
     Ok(Some((value, len)))
 }
 
-fn take<'a>(buf: &'a [u8], at: usize, n: usize) -> Result<&'a [u8], String> {
+fn take(buf: &[u8], at: usize, n: usize) -> Result<&[u8], String> {
     buf.get(at..at.checked_add(n).ok_or("length overflow")?)
         .ok_or_else(|| "truncated BSON".to_string())
 }

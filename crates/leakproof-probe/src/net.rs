@@ -34,6 +34,11 @@ pub(crate) enum ProbeError {
         /// What was wrong.
         reason: String,
     },
+    /// The TLS handshake failed, typically an untrusted certificate.
+    #[error(
+        "TLS handshake failed ({0}); for an endpoint you own with a self-signed certificate, use --insecure"
+    )]
+    Tls(String),
     /// A read or write failed.
     #[error("i/o error: {0}")]
     Io(String),

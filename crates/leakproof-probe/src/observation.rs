@@ -260,7 +260,22 @@ fn resource_summary(resources: &[Resource]) -> String {
         return String::new();
     }
     let kind = resources[0].kind;
-    let names: Vec<&str> = resources.iter().take(5).map(|r| r.name.as_str()).collect();
+    let names: Vec<String> = resources
+        .iter()
+        .take(5)
+        .map(|r| {
+            let count = ["docs", "keys", "items", "rows_estimate"]
+                .iter()
+                .find_map(|k| r.properties.get(*k).and_then(Value::as_u64).map(|n| (k, n)));
+            match count {
+                Some((&"rows_estimate", n)) => {
+                    format!("{}: ~{} rows", r.name, thousands(n as usize))
+                }
+                Some((k, n)) => format!("{}: {} {k}", r.name, thousands(n as usize)),
+                None => r.name.clone(),
+            }
+        })
+        .collect();
     let more = if resources.len() > 5 { ", ..." } else { "" };
     format!(
         " and lists {} {}{} ({}{more})",

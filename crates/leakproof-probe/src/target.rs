@@ -125,7 +125,7 @@ impl FromStr for Target {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let spec = s.trim();
         let error = |reason: &str| TargetError {
-            spec: spec.to_string(),
+            spec: without_userinfo(spec),
             reason: reason.to_string(),
         };
         if spec.is_empty() {
@@ -150,6 +150,19 @@ impl FromStr for Target {
             spec: spec.to_string(),
             endpoints,
         })
+    }
+}
+
+/// The spec with any `user:password@` of a URL replaced by `***@`, so an
+/// error message never echoes a password typed on the command line.
+fn without_userinfo(spec: &str) -> String {
+    let Some((scheme, rest)) = spec.split_once("://") else {
+        return spec.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => spec.to_string(),
     }
 }
 
@@ -360,6 +373,7 @@ mod tests {
         ] {
             let err = spec.parse::<Target>().unwrap_err();
             assert!(err.to_string().contains(needle), "{spec}: {err}");
+            assert!(!err.to_string().contains(":pw@"), "{err}");
         }
     }
 
