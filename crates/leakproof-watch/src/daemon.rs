@@ -286,7 +286,13 @@ fn watch_paths(
                 if *is_dir {
                     changed.starts_with(path)
                 } else {
+                    // Kubernetes mounts swap a `..data` symlink rather than
+                    // write the file itself.
                     changed == path
+                        || (changed.parent() == path.parent()
+                            && changed
+                                .file_name()
+                                .is_some_and(|n| n.to_string_lossy().starts_with("..")))
                 }
             })
         });
@@ -411,11 +417,19 @@ async fn watch_config(
             return;
         }
     };
+    let mut last_text = std::fs::read_to_string(&path).ok();
     loop {
         tokio::select! {
             () = shutdown.cancelled() => return,
             Some(()) = rx.recv() => debounce(&mut rx).await,
         }
+        // A touch or a rewrite with the same content changes nothing (and
+        // must not restart every job).
+        let text = std::fs::read_to_string(&path).ok();
+        if text == last_text {
+            continue;
+        }
+        last_text = text;
         let loaded = Config::load(&path).and_then(Active::build);
         match loaded {
             Ok(next) => {

@@ -138,3 +138,36 @@ async fn config_changes_are_applied_and_invalid_ones_rejected() {
         .await;
     daemon.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kubernetes_style_symlink_swap_is_seen() {
+    use std::os::unix::fs::symlink;
+    let receiver = Receiver::start(SECRET).await;
+    let dir = tempfile::tempdir().unwrap();
+    // The layout of a Kubernetes ConfigMap volume: the file is a symlink
+    // through `..data`, and an update swaps `..data` to a new directory.
+    let mount = dir.path().join("mount");
+    std::fs::create_dir_all(mount.join("..v1")).unwrap();
+    std::fs::write(mount.join("..v1/elasticsearch.yml"), GOOD).unwrap();
+    symlink("..v1", mount.join("..data")).unwrap();
+    symlink("..data/elasticsearch.yml", mount.join("elasticsearch.yml")).unwrap();
+    let audit = format!(
+        "\n[[audit]]\npaths = [\"{}\"]\ninterval = \"1h\"\n",
+        mount.join("elasticsearch.yml").display()
+    );
+    let config = Config::load(&write_config(dir.path(), &receiver.url(), &audit)).unwrap();
+    let daemon = start(config, DaemonOptions::default()).await.unwrap();
+    wait_for_runs(&daemon, 1).await;
+
+    std::fs::create_dir(mount.join("..v2")).unwrap();
+    std::fs::write(mount.join("..v2/elasticsearch.yml"), BAD).unwrap();
+    symlink("..v2", mount.join("..data_tmp")).unwrap();
+    let swapped = Instant::now();
+    std::fs::rename(mount.join("..data_tmp"), mount.join("..data")).unwrap();
+    let got = receiver
+        .wait_for(Duration::from_secs(10), |r| !r.is_empty())
+        .await;
+    println!("symlink swap to alert: {:?}", got[0].at - swapped);
+    assert!(got[0].body["events"].to_string().contains("LP-ES-001"));
+    daemon.shutdown().await;
+}
