@@ -34,6 +34,14 @@ pub enum WatchError {
     /// The store failed.
     #[error("store: {0}")]
     Store(#[from] rusqlite::Error),
+    /// The store was written by a newer leakproof (its schema is ahead).
+    #[error("store schema version {found} is newer than this leakproof knows ({known})")]
+    StoreTooNew {
+        /// The store's schema version.
+        found: usize,
+        /// The newest version this build knows.
+        known: usize,
+    },
     /// A stored record could not be (de)serialised.
     #[error("store record: {0}")]
     Json(#[from] serde_json::Error),

@@ -318,10 +318,10 @@ impl Store {
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let version = usize::try_from(version).unwrap_or(0);
         if version > MIGRATIONS.len() {
-            return Err(WatchError::Config(format!(
-                "store schema version {version} is newer than this leakproof knows ({})",
-                MIGRATIONS.len()
-            )));
+            return Err(WatchError::StoreTooNew {
+                found: version,
+                known: MIGRATIONS.len(),
+            });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             let tx = conn.transaction()?;

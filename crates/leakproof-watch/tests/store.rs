@@ -270,3 +270,23 @@ mod diff_invariants {
         }
     }
 }
+
+#[test]
+fn a_store_from_a_newer_leakproof_is_refused_not_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leakproof.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1, "migrations are tracked in user_version");
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Store::open(&path).unwrap_err().to_string();
+    assert!(err.contains("version 99 is newer"), "{err}");
+}
