@@ -70,6 +70,8 @@ async fn loopback_without_token_serves_findings_with_filters() {
         .await
         .unwrap();
     assert_eq!(one.status(), 200);
+    assert_eq!(one.headers()["cache-control"], "no-store");
+    assert_eq!(one.headers()["x-content-type-options"], "nosniff");
     let one: serde_json::Value = one.json().await.unwrap();
     assert_eq!(one["severity_history"][0]["severity"], "critical");
     assert_eq!(
