@@ -179,10 +179,23 @@ pub(crate) async fn probe(
         }
         Product::CouchDb => couchdb(&client, json.as_ref(), observation).await,
         Product::Kibana => kibana(&client, &root, observation).await,
-        Product::Other => {
-            observation.fact("http_status", root.status.as_u16());
+        Product::Other if observation.access == Some(Access::Open) => {
+            // A web server that is not a datastore: nothing a stranger reads
+            // here is ours to judge, so it is reported as unidentified.
+            observation.service = None;
+            observation.access = None;
+            let server = root
+                .headers
+                .get("server")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("unnamed");
+            observation.banner = Some(format!(
+                "an HTTP server ({}) that is none of Elasticsearch, OpenSearch, Kibana or CouchDB",
+                server.chars().take(60).collect::<String>()
+            ));
             Ok(true)
         }
+        Product::Other => Ok(true),
     }
 }
 

@@ -248,7 +248,9 @@ pub(crate) async fn probe(
             let rows = estimate.and_then(|e| e.parse::<u64>().ok()).unwrap_or(0);
             let mut resource = Resource::new("table", format!("{database}.{schema}.{table}"))
                 .with("rows_estimate", rows);
-            observation.serves_data = true;
+            if rows > 0 {
+                observation.serves_data = true;
+            }
             let sample = session.options.sample;
             if sample > 0 {
                 let sql = format!(
@@ -263,6 +265,9 @@ pub(crate) async fn probe(
                         .filter_map(|r| r.into_iter().next().flatten())
                     {
                         stats.add_document(session.detector, &value);
+                    }
+                    if stats.documents > 0 {
+                        observation.serves_data = true;
                     }
                     resource.sample = Some(stats);
                 }

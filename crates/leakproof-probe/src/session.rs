@@ -41,37 +41,90 @@ pub(crate) async fn probe_endpoint(
 ) -> Result<(), ProbeError> {
     if let Some(protocol) = session.endpoint.protocol {
         session.identifying = false;
-        return speak(session, protocol, observation).await.map(|_| ());
+        return speak(session, protocol, observation).await;
     }
     session.identifying = true;
-    // Server-first protocols (MySQL/MariaDB) greet on connect.
-    {
-        let mut conn = session.connect("greeting").await?;
-        let wait = session.attempt_timeout().min(Duration::from_millis(500));
-        if conn.server_speaks_first(wait).await? {
-            if let Some(greeting) = mysql::read_greeting(&mut conn).await {
-                session.identifying = false;
-                return mysql::probe_with(conn, &greeting, observation).await;
+    // Listen for a server-first greeting (MySQL/MariaDB) while the
+    // client-first protocols are tried on other connections: a server that
+    // greets first answers none of them, and one that answers them never
+    // greets, so both can run at once.
+    let decision = {
+        let session: &Session<'_> = session;
+        let greeting = listen_for_greeting(session);
+        let client_first = first_client_protocol(session);
+        tokio::pin!(greeting, client_first);
+        let mut heard: Option<Heard> = None;
+        loop {
+            tokio::select! {
+                result = &mut greeting, if heard.is_none() => match result? {
+                    Heard::Mysql(conn, greeting) => break Decision::Mysql(conn, greeting),
+                    other => heard = Some(other),
+                },
+                result = &mut client_first => match result? {
+                    Some(protocol) => break Decision::Speak(protocol),
+                    None => break Decision::Nothing(heard),
+                },
             }
-            observation.banner = Some("the server spoke first in an unknown protocol".into());
-            return Ok(());
+        }
+    };
+    session.identifying = false;
+    match decision {
+        Decision::Mysql(conn, greeting) => mysql::probe_with(conn, &greeting, observation).await,
+        Decision::Speak(protocol) => speak(session, protocol, observation).await,
+        Decision::Nothing(heard) => {
+            observation.banner = Some(match heard {
+                Some(Heard::Unknown) => "the server spoke first in an unknown protocol".into(),
+                _ => "no answer to HTTP, RESP, memcached, PostgreSQL or MongoDB".into(),
+            });
+            Ok(())
         }
     }
+}
+
+/// What the greeting connection heard.
+enum Heard {
+    Mysql(Conn, Vec<u8>),
+    Unknown,
+    Silence,
+}
+
+/// What identification decided.
+enum Decision {
+    Mysql(Conn, Vec<u8>),
+    Speak(Protocol),
+    Nothing(Option<Heard>),
+}
+
+async fn listen_for_greeting(session: &Session<'_>) -> Result<Heard, ProbeError> {
+    let mut conn = session.connect("greeting").await?;
+    let wait = session.attempt_timeout().min(Duration::from_millis(500));
+    if !conn.server_speaks_first(wait).await? {
+        return Ok(Heard::Silence);
+    }
+    Ok(match mysql::read_greeting(&mut conn).await {
+        Some(greeting) => Heard::Mysql(conn, greeting),
+        None => Heard::Unknown,
+    })
+}
+
+/// The first client-first protocol that answers, the well-known port's first.
+async fn first_client_protocol(session: &Session<'_>) -> Result<Option<Protocol>, ProbeError> {
     for protocol in attempt_order(session.endpoint.port) {
-        let attempt =
-            tokio::time::timeout(session.attempt_timeout(), identify(session, protocol)).await;
-        match attempt {
-            Ok(Ok(true)) => {
-                session.identifying = false;
-                return speak(session, protocol, observation).await.map(|_| ());
-            }
-            Ok(Ok(false)) | Err(_) => {}
-            Ok(Err(ProbeError::Connect(reason))) => return Err(ProbeError::Connect(reason)),
-            Ok(Err(_)) => {}
+        if try_protocol(session, protocol).await? {
+            return Ok(Some(protocol));
         }
     }
-    observation.banner = Some("no answer to HTTP, RESP, memcached, PostgreSQL or MongoDB".into());
-    Ok(())
+    Ok(None)
+}
+
+/// One identification attempt within its own time budget; only a refused
+/// connection is an error (the endpoint is gone), anything else is "no".
+async fn try_protocol(session: &Session<'_>, protocol: Protocol) -> Result<bool, ProbeError> {
+    match tokio::time::timeout(session.attempt_timeout(), identify(session, protocol)).await {
+        Ok(Ok(answers)) => Ok(answers),
+        Ok(Err(ProbeError::Connect(reason))) => Err(ProbeError::Connect(reason)),
+        Ok(Err(_)) | Err(_) => Ok(false),
+    }
 }
 
 /// Does `protocol` answer here? One short, harmless exchange.
@@ -101,29 +154,22 @@ async fn speak(
     session: &Session<'_>,
     protocol: Protocol,
     observation: &mut Observation,
-) -> Result<bool, ProbeError> {
+) -> Result<(), ProbeError> {
     match protocol {
-        Protocol::Http => http::probe(session, false, observation).await,
-        Protocol::Https => http::probe(session, true, observation).await,
-        Protocol::Redis => redis::probe(session, observation).await.map(|()| true),
-        Protocol::Memcached => memcached::probe(session, observation).await.map(|()| true),
-        Protocol::Postgres => postgres::probe(session, observation).await.map(|()| true),
-        Protocol::Mysql => mysql::probe(session, observation).await.map(|()| true),
-        Protocol::Mongo => mongo::probe(session, observation).await.map(|()| true),
+        Protocol::Http => http::probe(session, false, observation).await.map(|_| ()),
+        Protocol::Https => http::probe(session, true, observation).await.map(|_| ()),
+        Protocol::Redis => redis::probe(session, observation).await,
+        Protocol::Memcached => memcached::probe(session, observation).await,
+        Protocol::Postgres => postgres::probe(session, observation).await,
+        Protocol::Mysql => mysql::probe(session, observation).await,
+        Protocol::Mongo => mongo::probe(session, observation).await,
     }
 }
 
 /// The order in which protocols are tried on a bare `host:port`: the
 /// well-known port's protocol first, as a hint only.
 fn attempt_order(port: u16) -> Vec<Protocol> {
-    let hinted = match port {
-        6379 | 6380 => Some(Protocol::Redis),
-        11211 => Some(Protocol::Memcached),
-        5432 => Some(Protocol::Postgres),
-        27017..=27019 => Some(Protocol::Mongo),
-        443 | 8443 | 9243 => Some(Protocol::Https),
-        _ => None,
-    };
+    let hinted = hint(port);
     let mut order = vec![
         Protocol::Http,
         Protocol::Redis,
@@ -137,6 +183,19 @@ fn attempt_order(port: u16) -> Vec<Protocol> {
         order.insert(0, first);
     }
     order
+}
+
+/// The client-first protocol a well-known port suggests.
+fn hint(port: u16) -> Option<Protocol> {
+    match port {
+        6379 | 6380 => Some(Protocol::Redis),
+        11211 => Some(Protocol::Memcached),
+        5432 => Some(Protocol::Postgres),
+        27017..=27019 => Some(Protocol::Mongo),
+        443 | 8443 | 9243 => Some(Protocol::Https),
+        80 | 5601 | 5984 | 8080 | 9200 => Some(Protocol::Http),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

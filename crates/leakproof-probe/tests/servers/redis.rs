@@ -116,3 +116,26 @@ async fn requirepass_is_locked_and_auth_confirms_it() {
         assert_eq!(pii.severity, Severity::Medium);
     }
 }
+
+/// What redis-server in protected mode (no password, default bind) answers
+/// a client from a non-loopback address; played on loopback because the
+/// real server never refuses loopback.
+const PROTECTED_MODE_REPLY: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface.\r\n";
+
+#[tokio::test]
+async fn protected_mode_is_recognised_as_locked() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut request = [0u8; 64];
+            let _ = stream.read(&mut request).await;
+            let _ = stream.write_all(PROTECTED_MODE_REPLY).await;
+        }
+    });
+    let report = support::probe(&[address], &support::options(0)).await;
+    assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
+    assert_eq!(report.findings[0].rule_id, RULE_LOCKED);
+    assert!(report.findings[0].message.contains("protected mode"));
+}
