@@ -121,6 +121,8 @@ fn the_binary_watches_alerts_and_answers_queries() {
         leakproof()
             .args(["watch", "--config"])
             .arg(dir.path().join("leakproof.toml"))
+            .arg("--db")
+            .arg(dir.path().join("state/custom.db"))
             .env("LEAKPROOF_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -175,7 +177,10 @@ fn the_binary_watches_alerts_and_answers_queries() {
     assert!(stderr.contains("stopped"), "{stderr}");
 
     // `findings` reads the same store.
-    let db = dir.path().join("leakproof.db");
+    // --db overrode [store] path.
+    let db = dir.path().join("state/custom.db");
+    assert!(db.exists());
+    assert!(!dir.path().join("leakproof.db").exists());
     let out = leakproof()
         .args([
             "findings",
@@ -209,12 +214,20 @@ fn the_binary_watches_alerts_and_answers_queries() {
             .all(|f| f["status"] == "open")
     );
     let table = leakproof()
-        .args(["findings", "--config"])
-        .arg(dir.path().join("leakproof.toml"))
+        .args(["findings", "--db"])
+        .arg(&db)
         .output()
         .unwrap();
     assert!(table.status.success());
     assert!(String::from_utf8_lossy(&table.stdout).contains("LP-ES-001"));
+    // The config's [store] path holds no store: a clear error, exit 2.
+    let missing = leakproof()
+        .args(["findings", "--config"])
+        .arg(dir.path().join("leakproof.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no findings store at"));
     let resolved = leakproof()
         .args([
             "findings", "--status", "resolved", "--report", "json", "--db",
