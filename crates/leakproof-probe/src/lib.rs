@@ -9,6 +9,8 @@
 //! the run is bounded by a concurrency limit and a rate limit.
 
 mod credentials;
+#[cfg(test)]
+mod fuzz_tests;
 mod http;
 mod memcached;
 mod mongo;

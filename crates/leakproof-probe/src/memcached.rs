@@ -9,7 +9,7 @@ use crate::session::Session;
 const MAX_SLABS: usize = 64;
 
 /// Reads lines up to and including a terminating `END` line (or an error line).
-fn parse_until_end(buf: &[u8]) -> Parsed<Vec<String>> {
+pub(crate) fn parse_until_end(buf: &[u8]) -> Parsed<Vec<String>> {
     let mut lines = Vec::new();
     let mut at = 0;
     while let Some(pos) = buf[at..].windows(2).position(|w| w == b"\r\n") {
@@ -28,7 +28,7 @@ fn parse_until_end(buf: &[u8]) -> Parsed<Vec<String>> {
 }
 
 /// Parses a `get` reply: `VALUE key flags bytes` headers, data blocks, `END`.
-fn parse_values(buf: &[u8]) -> Parsed<Vec<(String, Vec<u8>)>> {
+pub(crate) fn parse_values(buf: &[u8]) -> Parsed<Vec<(String, Vec<u8>)>> {
     let mut values = Vec::new();
     let mut at = 0;
     loop {

@@ -14,7 +14,7 @@ const CLIENT_SECURE_CONNECTION: u32 = 0x0000_8000;
 const CLIENT_PLUGIN_AUTH: u32 = 0x0008_0000;
 
 /// One packet: sequence id and payload.
-fn parse_packet(buf: &[u8]) -> Parsed<(u8, Vec<u8>)> {
+pub(crate) fn parse_packet(buf: &[u8]) -> Parsed<(u8, Vec<u8>)> {
     if buf.len() < 4 {
         return Ok(None);
     }
@@ -34,12 +34,12 @@ fn packet(sequence: u8, payload: &[u8]) -> Vec<u8> {
 
 /// What the greeting says.
 #[derive(Debug, PartialEq)]
-struct Greeting {
+pub(crate) struct Greeting {
     version: String,
     auth_plugin: String,
 }
 
-fn parse_greeting(payload: &[u8]) -> Result<Greeting, String> {
+pub(crate) fn parse_greeting(payload: &[u8]) -> Result<Greeting, String> {
     match payload.first() {
         Some(10) => {}
         Some(0xff) => {
@@ -177,12 +177,12 @@ pub(crate) async fn probe_with(
 /// Reads a text resultset and returns its first column.
 async fn text_resultset_first_column(conn: &mut Conn) -> Result<Vec<String>, ProbeError> {
     let (_, head) = conn.read_frame(parse_packet).await?;
-    match head.first() {
+    let columns = match head.first() {
         Some(0xff) => return Err(ProbeError::malformed("MySQL", "query refused")),
         Some(0x00) => return Ok(Vec::new()),
-        _ => {}
-    }
-    let columns = usize::from(head[0]);
+        Some(&n) if n < 0xfb => usize::from(n),
+        _ => return Err(ProbeError::malformed("MySQL", "bad column count")),
+    };
     for _ in 0..columns {
         conn.read_frame(parse_packet).await?;
     }

@@ -15,7 +15,7 @@ const MAX_DATABASES: usize = 16;
 const MAX_TABLES: usize = 50;
 
 /// One backend message: type byte and body.
-fn parse_message(buf: &[u8]) -> Parsed<(u8, Vec<u8>)> {
+pub(crate) fn parse_message(buf: &[u8]) -> Parsed<(u8, Vec<u8>)> {
     if buf.len() < 5 {
         return Ok(None);
     }
@@ -164,7 +164,7 @@ async fn query(
     }
 }
 
-fn data_row(body: &[u8]) -> Result<Vec<Option<String>>, ProbeError> {
+pub(crate) fn data_row(body: &[u8]) -> Result<Vec<Option<String>>, ProbeError> {
     let malformed = || ProbeError::malformed("PostgreSQL", "truncated DataRow");
     let count = u16::from_be_bytes([
         *body.first().ok_or_else(malformed)?,
