@@ -40,7 +40,10 @@ fn split(record: &str, delimiter: u8) -> Result<Vec<RawField<'_>>, CsvError> {
                     None => return Err(CsvError("unterminated quoted field")),
                 }
             }
-            fields.push(RawField { raw: &record[pos..p], quoted: true });
+            fields.push(RawField {
+                raw: &record[pos..p],
+                quoted: true,
+            });
             pos = p;
             match bytes.get(pos) {
                 None => return Ok(fields),
@@ -79,7 +82,10 @@ fn decode(field: &RawField<'_>) -> String {
 }
 
 fn encode(value: &str, quoted: bool, delimiter: u8, out: &mut String) {
-    let needs = quoted || value.bytes().any(|b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
+    let needs = quoted
+        || value
+            .bytes()
+            .any(|b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
     if needs {
         out.push('"');
         out.push_str(&value.replace('"', "\"\""));
@@ -103,7 +109,9 @@ pub(crate) fn redact_record(
         if i > 0 {
             out.push(delimiter as char);
         }
-        let column = columns.get(i).map_or_else(|| format!("column{}", i + 1), Clone::clone);
+        let column = columns
+            .get(i)
+            .map_or_else(|| format!("column{}", i + 1), Clone::clone);
         let rule = if redactor.needs_paths() {
             redactor.policy().field_rule(&[column.as_str()]).cloned()
         } else {
@@ -155,11 +163,20 @@ mod tests {
         let cols = header("id,note,\"email\"", b',').expect("header");
         assert_eq!(cols, ["id", "note", "email"]);
         let mut t = Tally::default();
-        let out = redact_record(&r, "7,\"said \"\"hi\"\", call 555.123.4567\",  ann@example.com ", &cols, b',', &mut t)
-            .expect("valid");
+        let out = redact_record(
+            &r,
+            "7,\"said \"\"hi\"\", call 555.123.4567\",  ann@example.com ",
+            &cols,
+            b',',
+            &mut t,
+        )
+        .expect("valid");
         assert_eq!(out, "7,\"said \"\"hi\"\", call [PHONE]\",  [EMAIL] ");
         let untouched = "8,\"quoted, plain\",x";
-        assert_eq!(redact_record(&r, untouched, &cols, b',', &mut t).expect("valid"), untouched);
+        assert_eq!(
+            redact_record(&r, untouched, &cols, b',', &mut t).expect("valid"),
+            untouched
+        );
     }
 
     #[test]

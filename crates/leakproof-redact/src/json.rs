@@ -29,7 +29,11 @@ struct Walker<'a> {
 
 /// Redacts one JSON value (a whole NDJSON line or document, or one element
 /// of a top-level array). Leading and trailing whitespace is kept.
-pub(crate) fn redact_json(redactor: &Redactor, input: &str, tally: &mut Tally) -> Result<String, JsonError> {
+pub(crate) fn redact_json(
+    redactor: &Redactor,
+    input: &str,
+    tally: &mut Tally,
+) -> Result<String, JsonError> {
     let mut walker = Walker {
         redactor,
         input,
@@ -74,11 +78,19 @@ pub(crate) fn array_elements(input: &str) -> Result<Option<Vec<(usize, usize)>>,
             Some(b']') => {
                 let end = skip_ws(bytes, pos + 1);
                 if end != bytes.len() {
-                    return Err(JsonError { offset: end, message: "trailing characters after the array" });
+                    return Err(JsonError {
+                        offset: end,
+                        message: "trailing characters after the array",
+                    });
                 }
                 return Ok(Some(elements));
             }
-            _ => return Err(JsonError { offset: pos, message: "expected ',' or ']' in the array" }),
+            _ => {
+                return Err(JsonError {
+                    offset: pos,
+                    message: "expected ',' or ']' in the array",
+                });
+            }
         }
     }
 }
@@ -93,7 +105,10 @@ fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
 /// Skips one value without copying (validating as it goes).
 fn skip_value(bytes: &[u8], pos: usize, depth: usize) -> Result<usize, JsonError> {
     if depth > MAX_DEPTH {
-        return Err(JsonError { offset: pos, message: "nesting too deep" });
+        return Err(JsonError {
+            offset: pos,
+            message: "nesting too deep",
+        });
     }
     match bytes.get(pos) {
         Some(b'"') => string_end(bytes, pos),
@@ -108,11 +123,17 @@ fn skip_value(bytes: &[u8], pos: usize, depth: usize) -> Result<usize, JsonError
                 p = skip_ws(bytes, p);
                 if is_object {
                     if bytes.get(p) != Some(&b'"') {
-                        return Err(JsonError { offset: p, message: "expected a key" });
+                        return Err(JsonError {
+                            offset: p,
+                            message: "expected a key",
+                        });
                     }
                     p = skip_ws(bytes, string_end(bytes, p)?);
                     if bytes.get(p) != Some(&b':') {
-                        return Err(JsonError { offset: p, message: "expected ':'" });
+                        return Err(JsonError {
+                            offset: p,
+                            message: "expected ':'",
+                        });
                     }
                     p = skip_ws(bytes, p + 1);
                 }
@@ -120,12 +141,20 @@ fn skip_value(bytes: &[u8], pos: usize, depth: usize) -> Result<usize, JsonError
                 match bytes.get(p) {
                     Some(b',') => p += 1,
                     Some(c) if *c == close => return Ok(p + 1),
-                    _ => return Err(JsonError { offset: p, message: "expected ',' or a closing bracket" }),
+                    _ => {
+                        return Err(JsonError {
+                            offset: p,
+                            message: "expected ',' or a closing bracket",
+                        });
+                    }
                 }
             }
         }
         Some(_) => scalar_end(bytes, pos),
-        None => Err(JsonError { offset: pos, message: "unexpected end of input" }),
+        None => Err(JsonError {
+            offset: pos,
+            message: "unexpected end of input",
+        }),
     }
 }
 
@@ -134,23 +163,43 @@ fn string_end(bytes: &[u8], pos: usize) -> Result<usize, JsonError> {
     let mut p = pos + 1;
     loop {
         let Some(off) = memchr::memchr3(b'"', b'\\', b'\n', &bytes[p..]) else {
-            return Err(JsonError { offset: bytes.len(), message: "unterminated string" });
+            return Err(JsonError {
+                offset: bytes.len(),
+                message: "unterminated string",
+            });
         };
         p += off;
         match bytes[p] {
             b'"' => break,
-            b'\\' => {
-                match bytes.get(p + 1) {
-                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => p += 2,
-                    Some(b'u') if bytes.get(p + 2..p + 6).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) => p += 6,
-                    _ => return Err(JsonError { offset: p, message: "invalid escape" }),
+            b'\\' => match bytes.get(p + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => p += 2,
+                Some(b'u')
+                    if bytes
+                        .get(p + 2..p + 6)
+                        .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
+                {
+                    p += 6
                 }
+                _ => {
+                    return Err(JsonError {
+                        offset: p,
+                        message: "invalid escape",
+                    });
+                }
+            },
+            _ => {
+                return Err(JsonError {
+                    offset: p,
+                    message: "raw line break in a string",
+                });
             }
-            _ => return Err(JsonError { offset: p, message: "raw line break in a string" }),
         }
     }
     if bytes[pos + 1..p].iter().any(|b| *b < 0x20) {
-        return Err(JsonError { offset: pos, message: "control character in a string" });
+        return Err(JsonError {
+            offset: pos,
+            message: "control character in a string",
+        });
     }
     Ok(p + 1)
 }
@@ -174,12 +223,18 @@ fn scalar_end(bytes: &[u8], pos: usize) -> Result<usize, JsonError> {
         *p > s
     };
     if !digits(&mut p) {
-        return Err(JsonError { offset: pos, message: "expected a value" });
+        return Err(JsonError {
+            offset: pos,
+            message: "expected a value",
+        });
     }
     if bytes.get(p) == Some(&b'.') {
         p += 1;
         if !digits(&mut p) {
-            return Err(JsonError { offset: p, message: "bad number" });
+            return Err(JsonError {
+                offset: p,
+                message: "bad number",
+            });
         }
     }
     if matches!(bytes.get(p), Some(b'e' | b'E')) {
@@ -188,7 +243,10 @@ fn scalar_end(bytes: &[u8], pos: usize) -> Result<usize, JsonError> {
             p += 1;
         }
         if !digits(&mut p) {
-            return Err(JsonError { offset: p, message: "bad number" });
+            return Err(JsonError {
+                offset: p,
+                message: "bad number",
+            });
         }
     }
     Ok(p)
@@ -208,7 +266,10 @@ pub(crate) fn escape_into(s: &str, out: &mut String) {
 
 impl Walker<'_> {
     fn error(&self, message: &'static str) -> JsonError {
-        JsonError { offset: self.pos, message }
+        JsonError {
+            offset: self.pos,
+            message,
+        }
     }
 
     fn ws(&mut self) {
@@ -247,16 +308,24 @@ impl Walker<'_> {
                 self.pos = skip_value(self.bytes, self.pos, depth + 1)?;
                 let field = self.field();
                 if self.redactor.collect_fields {
-                    self.tally.fields.entry(("REMOVED".to_string(), field)).or_default().0 += 1;
+                    self.tally
+                        .fields
+                        .entry(("REMOVED".to_string(), field))
+                        .or_default()
+                        .0 += 1;
                 }
                 return Ok(false);
             }
             Some(FieldAction::Force(entity)) => {
-                if matches!(self.bytes.get(self.pos), Some(b'"') | Some(b'-') | Some(b'0'..=b'9')) {
+                if matches!(
+                    self.bytes.get(self.pos),
+                    Some(b'"') | Some(b'-') | Some(b'0'..=b'9')
+                ) {
                     let end = skip_value(self.bytes, self.pos, depth + 1)?;
                     let raw = &self.input[self.pos..end];
                     let decoded = if raw.starts_with('"') {
-                        serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.trim_matches('"').to_string())
+                        serde_json::from_str::<String>(raw)
+                            .unwrap_or_else(|_| raw.trim_matches('"').to_string())
                     } else {
                         raw.to_string()
                     };
@@ -267,16 +336,23 @@ impl Walker<'_> {
                     }
                     let entity = entity.clone();
                     let field = self.field();
-                    let Some(rule) = rule.as_ref() else { return Ok(true) };
-                    return Ok(match self.redactor.forced(&entity, &decoded, &field, rule, self.tally) {
-                        Some(replacement) => {
-                            self.out.push('"');
-                            escape_into(&replacement, &mut self.out);
-                            self.out.push('"');
-                            true
-                        }
-                        None => false,
-                    });
+                    let Some(rule) = rule.as_ref() else {
+                        return Ok(true);
+                    };
+                    return Ok(
+                        match self
+                            .redactor
+                            .forced(&entity, &decoded, &field, rule, self.tally)
+                        {
+                            Some(replacement) => {
+                                self.out.push('"');
+                                escape_into(&replacement, &mut self.out);
+                                self.out.push('"');
+                                true
+                            }
+                            None => false,
+                        },
+                    );
                 }
             }
             Some(FieldAction::Detect) | None => {}
@@ -290,7 +366,12 @@ impl Walker<'_> {
         }
     }
 
-    fn container(&mut self, depth: usize, is_object: bool, _rule: Option<&FieldRule>) -> Result<(), JsonError> {
+    fn container(
+        &mut self,
+        depth: usize,
+        is_object: bool,
+        _rule: Option<&FieldRule>,
+    ) -> Result<(), JsonError> {
         let close = if is_object { b'}' } else { b']' };
         self.out.push(if is_object { '{' } else { '[' });
         self.pos += 1;
@@ -315,7 +396,8 @@ impl Walker<'_> {
                 let end = string_end(self.bytes, self.pos)?;
                 let raw_key = &self.input[self.pos..end];
                 if self.track_paths {
-                    let key = serde_json::from_str::<String>(raw_key).unwrap_or_else(|_| raw_key.trim_matches('"').to_string());
+                    let key = serde_json::from_str::<String>(raw_key)
+                        .unwrap_or_else(|_| raw_key.trim_matches('"').to_string());
                     self.path.push(key);
                 }
                 self.out.push_str(raw_key);
@@ -377,7 +459,11 @@ impl Walker<'_> {
         if detections.is_empty() {
             self.out.push_str(raw);
         } else {
-            let field = if self.redactor.collect_fields { self.field() } else { String::new() };
+            let field = if self.redactor.collect_fields {
+                self.field()
+            } else {
+                String::new()
+            };
             let mut last = 0;
             for d in &detections {
                 self.out.push_str(&raw[last..d.start]);
@@ -399,9 +485,19 @@ impl Walker<'_> {
         self.pos = end;
         if raw.len() >= 7 && raw.bytes().all(|b| b.is_ascii_digit()) {
             let detections = self.redactor.detect(raw);
-            if let Some(d) = detections.iter().find(|d| d.start == 0 && d.end == raw.len()) {
-                let field = if self.redactor.collect_fields { self.field() } else { String::new() };
-                let replacement = self.redactor.replace(d, &field, rule, self.tally).unwrap_or_default();
+            if let Some(d) = detections
+                .iter()
+                .find(|d| d.start == 0 && d.end == raw.len())
+            {
+                let field = if self.redactor.collect_fields {
+                    self.field()
+                } else {
+                    String::new()
+                };
+                let replacement = self
+                    .redactor
+                    .replace(d, &field, rule, self.tally)
+                    .unwrap_or_default();
                 self.out.push('"');
                 escape_into(&replacement, &mut self.out);
                 self.out.push('"');
@@ -426,7 +522,8 @@ mod tests {
 
     #[test]
     fn untouched_json_is_byte_identical() {
-        let input = r#" { "a" : 1.50e3, "b":[true,false,null, -0.5 ],"c":{"d":"plain \"text\" \u00e9"} } "#;
+        let input =
+            r#" { "a" : 1.50e3, "b":[true,false,null, -0.5 ],"c":{"d":"plain \"text\" \u00e9"} } "#;
         assert_eq!(redact(Policy::default(), input).as_deref(), Ok(input));
     }
 
@@ -447,12 +544,24 @@ mod tests {
         .expect("policy");
         let input = r#"{"notes":"x","customer":{"email":"not even an email","name":"Ann"},"keep":"a@b.com","last":1}"#;
         let out = redact(policy, input).expect("valid");
-        assert_eq!(out, r#"{"customer":{"email":"[EMAIL]","name":"Ann"},"keep":"a@b.com","last":1}"#);
+        assert_eq!(
+            out,
+            r#"{"customer":{"email":"[EMAIL]","name":"Ann"},"keep":"a@b.com","last":1}"#
+        );
     }
 
     #[test]
     fn malformed_json_is_an_error_not_a_panic() {
-        for bad in [r#"{"a":}"#, r#"{"a":"b"#, "[1,2", r#"{"a" 1}"#, "tru", r#""\x""#, "{} {}", ""] {
+        for bad in [
+            r#"{"a":}"#,
+            r#"{"a":"b"#,
+            "[1,2",
+            r#"{"a" 1}"#,
+            "tru",
+            r#""\x""#,
+            "{} {}",
+            "",
+        ] {
             assert!(redact(Policy::default(), bad).is_err(), "{bad}");
         }
         let deep = "[".repeat(MAX_DEPTH + 5) + &"]".repeat(MAX_DEPTH + 5);

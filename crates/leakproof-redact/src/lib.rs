@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use leakproof_detect::{Detection, Detector, EntityType, canonicalize};
 
+pub mod corpus;
 mod csv;
 mod json;
 mod operator;
@@ -20,7 +21,7 @@ mod stream;
 
 pub use operator::{KeyError, Keys, Operator, ParseOperatorError, reveal};
 pub use policy::{FieldAction, FieldRule, Policy, PolicyError};
-pub use stream::{Format, StreamError, StreamOptions, redact_stream};
+pub use stream::{Format, StreamError, StreamOptions, Summary, redact_stream};
 
 /// Why a redactor cannot be built.
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +48,12 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn record(&mut self, entity: &EntityType, field: Option<&str>, masked: impl FnOnce() -> String) {
+    fn record(
+        &mut self,
+        entity: &EntityType,
+        field: Option<&str>,
+        masked: impl FnOnce() -> String,
+    ) {
         *self.entities.entry(entity.name().to_string()).or_default() += 1;
         if let Some(field) = field {
             let entry = self
@@ -132,12 +138,23 @@ impl Redactor {
         &self.policy
     }
 
-    fn replacement_for(&self, entity: &EntityType, canonical: &str, rule: Option<&FieldRule>) -> Option<String> {
+    fn replacement_for(
+        &self,
+        entity: &EntityType,
+        canonical: &str,
+        rule: Option<&FieldRule>,
+    ) -> Option<String> {
         let operator = self.policy.operator_for(entity, rule);
         // Redactor::new checked that keyed operators have a key; should one
         // slip through, mask rather than pass the value.
-        operator::replacement(operator, entity, canonical, self.keys.as_ref(), self.policy.keep_digits)
-            .unwrap_or_else(|_| Some(format!("[{}]", entity.name())))
+        operator::replacement(
+            operator,
+            entity,
+            canonical,
+            self.keys.as_ref(),
+            self.policy.keep_digits,
+        )
+        .unwrap_or_else(|_| Some(format!("[{}]", entity.name())))
     }
 
     /// Redacts free text (a text record, or a record that failed to parse).
@@ -158,7 +175,11 @@ impl Redactor {
     }
 
     fn count(&self, d: &Detection, field: Option<&str>, tally: &mut Tally) {
-        let field = if self.collect_fields { Some(field.unwrap_or("")) } else { None };
+        let field = if self.collect_fields {
+            Some(field.unwrap_or(""))
+        } else {
+            None
+        };
         tally.record(&d.entity, field, || d.masked());
     }
 
@@ -169,15 +190,30 @@ impl Redactor {
 
     /// The replacement for a whole field forced to `entity`, or `None` when
     /// the operator removes it.
-    pub(crate) fn forced(&self, entity: &EntityType, value: &str, field: &str, rule: &FieldRule, tally: &mut Tally) -> Option<String> {
+    pub(crate) fn forced(
+        &self,
+        entity: &EntityType,
+        value: &str,
+        field: &str,
+        rule: &FieldRule,
+        tally: &mut Tally,
+    ) -> Option<String> {
         let canonical = canonicalize(entity, value);
         let field = self.collect_fields.then_some(field);
-        tally.record(entity, field, || leakproof_core::mask::mask_generic(&canonical, 1, 1));
+        tally.record(entity, field, || {
+            leakproof_core::mask::mask_generic(&canonical, 1, 1)
+        });
         self.replacement_for(entity, &canonical, Some(rule))
     }
 
     /// The replacement for one detection in a field.
-    pub(crate) fn replace(&self, d: &Detection, field: &str, rule: Option<&FieldRule>, tally: &mut Tally) -> Option<String> {
+    pub(crate) fn replace(
+        &self,
+        d: &Detection,
+        field: &str,
+        rule: Option<&FieldRule>,
+        tally: &mut Tally,
+    ) -> Option<String> {
         self.count(d, Some(field), tally);
         self.replacement_for(&d.entity, &d.canonical, rule)
     }
@@ -191,7 +227,10 @@ mod tests {
     fn text_is_redacted_with_the_default_policy() {
         let r = Redactor::new(Policy::default(), None).expect("no key needed");
         let mut tally = Tally::default();
-        let out = r.redact_text("mail john.doe @ contoso.com or call (555) 123 4567", &mut tally);
+        let out = r.redact_text(
+            "mail john.doe @ contoso.com or call (555) 123 4567",
+            &mut tally,
+        );
         assert_eq!(out, "mail [EMAIL] or call [PHONE]");
         assert_eq!(tally.total(), 2);
     }
@@ -202,7 +241,10 @@ mod tests {
             default_operator: Operator::Hash,
             ..Policy::default()
         };
-        assert!(matches!(Redactor::new(policy, None), Err(RedactError::Key(KeyError::Missing(Operator::Hash)))));
+        assert!(matches!(
+            Redactor::new(policy, None),
+            Err(RedactError::Key(KeyError::Missing(Operator::Hash)))
+        ));
     }
 
     #[test]

@@ -137,7 +137,10 @@ impl Keys {
 
     /// A pseudonym for `canonical` of `entity`: 12 hex characters of HMAC.
     pub fn pseudonym(&self, entity: &EntityType, canonical: &str) -> String {
-        let digest = hmac(&self.hash_key, &[entity.name().as_bytes(), b"\x1f", canonical.as_bytes()]);
+        let digest = hmac(
+            &self.hash_key,
+            &[entity.name().as_bytes(), b"\x1f", canonical.as_bytes()],
+        );
         digest[..6].iter().map(|b| format!("{b:02x}")).collect()
     }
 
@@ -162,7 +165,13 @@ impl Keys {
         let nonce = Nonce::from_slice(&[0u8; 16]);
         let pt = self
             .cipher()
-            .decrypt(nonce, aes_siv::aead::Payload { msg: &ct, aad: entity.as_bytes() })
+            .decrypt(
+                nonce,
+                aes_siv::aead::Payload {
+                    msg: &ct,
+                    aad: entity.as_bytes(),
+                },
+            )
             .ok()?;
         String::from_utf8(pt).ok()
     }
@@ -213,11 +222,13 @@ fn partial(entity: &EntityType, canonical: &str, keep_digits: usize) -> String {
 
 /// Characters that need no escaping in JSON or CSV.
 fn is_token_safe(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
 }
 
-static ENCRYPTED_TOKEN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\[ENC:([A-Za-z0-9_]+):([A-Za-z0-9_\-]+)\]").expect("static regex"));
+static ENCRYPTED_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[ENC:([A-Za-z0-9_]+):([A-Za-z0-9_\-]+)\]").expect("static regex")
+});
 
 /// Replaces every `[ENC:...]` token in `text` with the value it encrypts.
 /// `index` counts tokens across calls, for error messages.
@@ -225,7 +236,8 @@ pub fn reveal(text: &str, keys: &Keys, index: &mut usize) -> Result<String, KeyE
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for caps in ENCRYPTED_TOKEN.captures_iter(text) {
-        let (Some(whole), Some(entity), Some(token)) = (caps.get(0), caps.get(1), caps.get(2)) else {
+        let (Some(whole), Some(entity), Some(token)) = (caps.get(0), caps.get(1), caps.get(2))
+        else {
             continue;
         };
         *index += 1;
@@ -251,28 +263,52 @@ mod tests {
     #[test]
     fn hash_is_stable_and_keyed() {
         let a = keys().pseudonym(&EntityType::Email, "john.doe@contoso.com");
-        assert_eq!(a, keys().pseudonym(&EntityType::Email, "john.doe@contoso.com"));
+        assert_eq!(
+            a,
+            keys().pseudonym(&EntityType::Email, "john.doe@contoso.com")
+        );
         assert_eq!(a.len(), 12);
         let other = Keys::from_secret(b"another key of enough length").expect("key");
-        assert_ne!(a, other.pseudonym(&EntityType::Email, "john.doe@contoso.com"));
+        assert_ne!(
+            a,
+            other.pseudonym(&EntityType::Email, "john.doe@contoso.com")
+        );
         assert!(Keys::from_secret(b"short").is_err());
     }
 
     #[test]
     fn encrypt_round_trips_and_wrong_key_fails() {
-        let token = replacement(Operator::Encrypt, &EntityType::Email, "john.doe@contoso.com", Some(&keys()), 4)
-            .expect("key given")
-            .expect("not removed");
+        let token = replacement(
+            Operator::Encrypt,
+            &EntityType::Email,
+            "john.doe@contoso.com",
+            Some(&keys()),
+            4,
+        )
+        .expect("key given")
+        .expect("not removed");
         let mut n = 0;
-        assert_eq!(reveal(&format!("to {token}."), &keys(), &mut n).expect("decrypts"), "to john.doe@contoso.com.");
+        assert_eq!(
+            reveal(&format!("to {token}."), &keys(), &mut n).expect("decrypts"),
+            "to john.doe@contoso.com."
+        );
         let wrong = Keys::from_secret(b"another key of enough length").expect("key");
-        assert!(matches!(reveal(&token, &wrong, &mut 0), Err(KeyError::WrongKey { index: 1 })));
+        assert!(matches!(
+            reveal(&token, &wrong, &mut 0),
+            Err(KeyError::WrongKey { index: 1 })
+        ));
     }
 
     #[test]
     fn partial_keeps_little() {
-        assert_eq!(partial(&EntityType::CreditCard, "4111111111111111", 4), "[CREDIT_CARD:…1111]");
-        assert_eq!(partial(&EntityType::Email, "john.doe@contoso.com", 4), "[EMAIL]@contoso.com");
+        assert_eq!(
+            partial(&EntityType::CreditCard, "4111111111111111", 4),
+            "[CREDIT_CARD:…1111]"
+        );
+        assert_eq!(
+            partial(&EntityType::Email, "john.doe@contoso.com", 4),
+            "[EMAIL]@contoso.com"
+        );
         assert_eq!(partial(&EntityType::UsSsn, "536221234", 4), "[US_SSN:…234]");
     }
 

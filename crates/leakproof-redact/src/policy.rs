@@ -138,7 +138,9 @@ impl FieldRule {
 fn glob_match(pattern: &[String], path: &[&str]) -> bool {
     match pattern.split_first() {
         None => path.is_empty(),
-        Some((first, rest)) if first == "**" => (0..=path.len()).any(|skip| glob_match(rest, &path[skip..])),
+        Some((first, rest)) if first == "**" => {
+            (0..=path.len()).any(|skip| glob_match(rest, &path[skip..]))
+        }
         Some((first, rest)) => match path.split_first() {
             Some((segment, path_rest)) => {
                 (first == "*" || first.eq_ignore_ascii_case(segment)) && glob_match(rest, path_rest)
@@ -177,7 +179,11 @@ impl Default for Policy {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].bytes().filter(|b| *b == b'\n').count() + 1
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
 }
 
 impl Policy {
@@ -214,7 +220,9 @@ impl Policy {
             } else {
                 Err(invalid(
                     s.span().start,
-                    format!("{field}: unknown entity type {name:?} (see `leakproof policy check --help` for the list)"),
+                    format!(
+                        "{field}: unknown entity type {name:?} (see `leakproof policy check --help` for the list)"
+                    ),
                 ))
             }
         };
@@ -227,7 +235,10 @@ impl Policy {
         let mut policy = Policy::default();
         if let Some(conf) = &raw.min_confidence {
             if !(0.0..=1.0).contains(conf.get_ref()) {
-                return Err(invalid(conf.span().start, "min_confidence: must be between 0 and 1".into()));
+                return Err(invalid(
+                    conf.span().start,
+                    "min_confidence: must be between 0 and 1".into(),
+                ));
             }
             policy.detector.min_confidence = *conf.get_ref();
         }
@@ -247,17 +258,31 @@ impl Policy {
         for (name, op) in &raw.operators {
             let key = Spanned::new(op.span(), name.clone());
             let e = entity(&key, "operators")?;
-            policy.operators.insert(e.name().to_string(), operator(op, &format!("operators.{name}"))?);
+            policy.operators.insert(
+                e.name().to_string(),
+                operator(op, &format!("operators.{name}"))?,
+            );
         }
         if let Some(keep) = raw.partial.keep_digits {
             policy.keep_digits = keep.min(8);
         }
         for p in &raw.patterns {
             if let Err(e) = regex::Regex::new(p.regex.get_ref()) {
-                return Err(invalid(p.regex.span().start, format!("patterns.regex of {:?}: {e}", p.name.get_ref())));
+                return Err(invalid(
+                    p.regex.span().start,
+                    format!("patterns.regex of {:?}: {e}", p.name.get_ref()),
+                ));
             }
-            if p.name.get_ref().is_empty() || EntityType::from_builtin_name(p.name.get_ref()).is_some() {
-                return Err(invalid(p.name.span().start, format!("patterns.name {:?}: must be a new, non-empty name", p.name.get_ref())));
+            if p.name.get_ref().is_empty()
+                || EntityType::from_builtin_name(p.name.get_ref()).is_some()
+            {
+                return Err(invalid(
+                    p.name.span().start,
+                    format!(
+                        "patterns.name {:?}: must be a new, non-empty name",
+                        p.name.get_ref()
+                    ),
+                ));
             }
             policy.detector.custom_patterns.push(CustomPattern {
                 name: p.name.get_ref().clone(),
@@ -268,11 +293,23 @@ impl Policy {
         for d in &raw.dictionaries {
             let mut terms = d.terms.clone();
             if let Some(file) = &d.file {
-                let path = base_dir.map_or_else(|| Path::new(file.get_ref()).to_path_buf(), |b| b.join(file.get_ref()));
+                let path = base_dir.map_or_else(
+                    || Path::new(file.get_ref()).to_path_buf(),
+                    |b| b.join(file.get_ref()),
+                );
                 let content = std::fs::read_to_string(&path).map_err(|e| {
-                    invalid(file.span().start, format!("dictionaries.file {}: {e}", path.display()))
+                    invalid(
+                        file.span().start,
+                        format!("dictionaries.file {}: {e}", path.display()),
+                    )
                 })?;
-                terms.extend(content.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from));
+                terms.extend(
+                    content
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                        .map(String::from),
+                );
             }
             policy.detector.dictionaries.push(Dictionary {
                 name: d.name.get_ref().clone(),
@@ -289,23 +326,42 @@ impl Policy {
         for f in &raw.fields {
             let path = f.path.get_ref().trim_start_matches('/');
             if path.is_empty() {
-                return Err(invalid(f.path.span().start, "fields.path: must not be empty".into()));
+                return Err(invalid(
+                    f.path.span().start,
+                    "fields.path: must not be empty".into(),
+                ));
             }
-            let separator = if f.path.get_ref().starts_with('/') { '/' } else { '.' };
+            let separator = if f.path.get_ref().starts_with('/') {
+                '/'
+            } else {
+                '.'
+            };
             let action = match (&f.entity, f.action.as_ref().map(|a| a.get_ref().as_str())) {
                 (Some(e), None | Some("redact")) => FieldAction::Force(entity(e, "fields.entity")?),
                 (None, None | Some("detect")) => FieldAction::Detect,
                 (None, Some("keep")) => FieldAction::Keep,
                 (None, Some("remove")) => FieldAction::Remove,
                 (_, Some(other)) => {
-                    let span = f.action.as_ref().map_or(f.path.span().start, |a| a.span().start);
-                    return Err(invalid(span, format!("fields.action: {other:?} is not one of detect, redact (with entity), keep, remove")));
+                    let span = f
+                        .action
+                        .as_ref()
+                        .map_or(f.path.span().start, |a| a.span().start);
+                    return Err(invalid(
+                        span,
+                        format!(
+                            "fields.action: {other:?} is not one of detect, redact (with entity), keep, remove"
+                        ),
+                    ));
                 }
             };
             policy.fields.push(FieldRule {
                 pattern: path.split(separator).map(String::from).collect(),
                 action,
-                operator: f.operator.as_ref().map(|o| operator(o, "fields.operator")).transpose()?,
+                operator: f
+                    .operator
+                    .as_ref()
+                    .map(|o| operator(o, "fields.operator"))
+                    .transpose()?,
             });
         }
         // Build once to surface any pattern problem the detector sees.
@@ -375,20 +431,37 @@ values = ["support@contoso.com"]
         assert_eq!(p.operators.get("EMAIL"), Some(&Operator::Hash));
         assert!(!p.detector.enabled.contains(&EntityType::DateOfBirth));
         assert_eq!(p.fields.len(), 2);
-        assert_eq!(p.field_rule(&["customer", "email"]).map(|r| &r.action), Some(&FieldAction::Force(EntityType::Email)));
+        assert_eq!(
+            p.field_rule(&["customer", "email"]).map(|r| &r.action),
+            Some(&FieldAction::Force(EntityType::Email))
+        );
     }
 
     #[test]
     fn errors_name_line_and_field() {
-        let err = Policy::from_toml("operator = \"mask\"\n\n[[fields]]\npath = \"a\"\nentity = \"EMAIL_ADDRESS\"\n", "p.toml", None)
-            .expect_err("unknown entity");
+        let err = Policy::from_toml(
+            "operator = \"mask\"\n\n[[fields]]\npath = \"a\"\nentity = \"EMAIL_ADDRESS\"\n",
+            "p.toml",
+            None,
+        )
+        .expect_err("unknown entity");
         assert_eq!(err.to_string().split(':').nth(1), Some("5"), "{err}");
         assert!(err.to_string().contains("fields.entity"), "{err}");
-        let err = Policy::from_toml("[[patterns]]\nname = \"X\"\nregex = \"(\"\n", "p.toml", None).expect_err("bad regex");
-        assert!(err.to_string().starts_with("p.toml:3: patterns.regex"), "{err}");
-        let err = Policy::from_toml("operatr = \"mask\"\n", "p.toml", None).expect_err("unknown key");
+        let err = Policy::from_toml(
+            "[[patterns]]\nname = \"X\"\nregex = \"(\"\n",
+            "p.toml",
+            None,
+        )
+        .expect_err("bad regex");
+        assert!(
+            err.to_string().starts_with("p.toml:3: patterns.regex"),
+            "{err}"
+        );
+        let err =
+            Policy::from_toml("operatr = \"mask\"\n", "p.toml", None).expect_err("unknown key");
         assert!(err.to_string().starts_with("p.toml:1:"), "{err}");
-        let err = Policy::from_toml("operator = \"shred\"\n", "p.toml", None).expect_err("bad operator");
+        let err =
+            Policy::from_toml("operator = \"shred\"\n", "p.toml", None).expect_err("bad operator");
         assert!(err.to_string().contains("shred"), "{err}");
     }
 }

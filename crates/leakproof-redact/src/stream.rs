@@ -88,7 +88,9 @@ impl FromStr for Format {
             "json" => Ok(Format::Json),
             "csv" => Ok(Format::Csv { delimiter: b',' }),
             "tsv" => Ok(Format::Csv { delimiter: b'\t' }),
-            other => Err(format!("unknown format {other:?}: expected text, ndjson, json, csv or tsv")),
+            other => Err(format!(
+                "unknown format {other:?}: expected text, ndjson, json, csv or tsv"
+            )),
         }
     }
 }
@@ -124,7 +126,9 @@ pub enum StreamError {
     #[error(transparent)]
     Io(#[from] io::Error),
     /// A JSON document is larger than the limit.
-    #[error("JSON document larger than {0} bytes: convert it to NDJSON (one record per line) to stream it")]
+    #[error(
+        "JSON document larger than {0} bytes: convert it to NDJSON (one record per line) to stream it"
+    )]
     JsonTooLarge(usize),
 }
 
@@ -197,7 +201,14 @@ pub fn redact_stream(
 ) -> Result<Summary, StreamError> {
     let mut summary = Summary::default();
     if format == Format::Json {
-        json_document(redactor, input, output, &mut quarantine, options, &mut summary)?;
+        json_document(
+            redactor,
+            input,
+            output,
+            &mut quarantine,
+            options,
+            &mut summary,
+        )?;
         progress(summary.bytes_in);
         return Ok(summary);
     }
@@ -207,15 +218,21 @@ pub fn redact_stream(
         let mut batch_bytes = 0;
         while batch.len() < options.batch_records && batch_bytes < options.batch_bytes {
             let mut raw = Vec::new();
-            let n = input.take(options.max_record_bytes as u64).read_until(b'\n', &mut raw)?;
+            let n = input
+                .take(options.max_record_bytes as u64)
+                .read_until(b'\n', &mut raw)?;
             if n == 0 {
                 break;
             }
             summary.bytes_in += n as u64;
             if let Format::Csv { delimiter } = format {
                 // A quoted field may span lines: read on until quotes balance.
-                while !csv::is_complete(&String::from_utf8_lossy(&raw)) && raw.len() < options.max_record_bytes {
-                    let m = input.take(options.max_record_bytes as u64).read_until(b'\n', &mut raw)?;
+                while !csv::is_complete(&String::from_utf8_lossy(&raw))
+                    && raw.len() < options.max_record_bytes
+                {
+                    let m = input
+                        .take(options.max_record_bytes as u64)
+                        .read_until(b'\n', &mut raw)?;
                     if m == 0 {
                         break;
                     }
@@ -288,7 +305,13 @@ fn write_outcome(
     }
 }
 
-fn redact_record(redactor: &Redactor, format: Format, raw: &[u8], columns: &[String], tally: &mut Tally) -> Option<Outcome> {
+fn redact_record(
+    redactor: &Redactor,
+    format: Format,
+    raw: &[u8],
+    columns: &[String],
+    tally: &mut Tally,
+) -> Option<Outcome> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return None;
     }
@@ -306,7 +329,9 @@ fn redact_record(redactor: &Redactor, format: Format, raw: &[u8], columns: &[Str
     let result = match format {
         Format::Text => Ok(redactor.redact_text(text, tally)),
         Format::Ndjson | Format::Json => redact_json(redactor, text, tally).map_err(|_| ()),
-        Format::Csv { delimiter } => csv::redact_record(redactor, text, columns, delimiter, tally).map_err(|_| ()),
+        Format::Csv { delimiter } => {
+            csv::redact_record(redactor, text, columns, delimiter, tally).map_err(|_| ())
+        }
     };
     Some(match result {
         Ok(redacted) => Outcome::Redacted(redacted),
@@ -327,21 +352,30 @@ fn json_document(
     summary: &mut Summary,
 ) -> Result<(), StreamError> {
     let mut raw = Vec::new();
-    let n = input.take(options.max_json_bytes as u64 + 1).read_to_end(&mut raw)?;
+    let n = input
+        .take(options.max_json_bytes as u64 + 1)
+        .read_to_end(&mut raw)?;
     summary.bytes_in += n as u64;
     if n > options.max_json_bytes {
         return Err(StreamError::JsonTooLarge(options.max_json_bytes));
     }
-    let whole = Record { raw: Vec::new(), ending: "" };
+    let whole = Record {
+        raw: Vec::new(),
+        ending: "",
+    };
     let text = match std::str::from_utf8(&raw) {
         Ok(text) if !text.trim().is_empty() => text,
         Ok(_) => return Ok(()),
         Err(_) => {
             let mut tally = Tally::default();
-            let outcome = redact_record(redactor, Format::Text, &raw, &[], &mut tally).map(|o| match o {
-                Outcome::Redacted(redacted) => Outcome::Malformed { redacted, raw: raw.clone() },
-                other => other,
-            });
+            let outcome =
+                redact_record(redactor, Format::Text, &raw, &[], &mut tally).map(|o| match o {
+                    Outcome::Redacted(redacted) => Outcome::Malformed {
+                        redacted,
+                        raw: raw.clone(),
+                    },
+                    other => other,
+                });
             summary.tally.merge(tally);
             return Ok(write_outcome(outcome, &whole, output, quarantine, summary)?);
         }
@@ -407,11 +441,18 @@ mod tests {
             &mut input.as_bytes(),
             &mut out,
             if quarantine { Some(&mut q) } else { None },
-            &StreamOptions { batch_records: 2, ..StreamOptions::default() },
+            &StreamOptions {
+                batch_records: 2,
+                ..StreamOptions::default()
+            },
             &mut |_| {},
         )
         .expect("runs");
-        (String::from_utf8(out).expect("utf8"), String::from_utf8(q).expect("utf8"), summary)
+        (
+            String::from_utf8(out).expect("utf8"),
+            String::from_utf8(q).expect("utf8"),
+            summary,
+        )
     }
 
     #[test]
@@ -422,7 +463,10 @@ mod tests {
             out,
             "{\"a\":\"[EMAIL]\"}\n{\"a\":\"[EMAIL]\"\n\n{\"b\":1}\r\n{\"c\":\"call [PHONE]\"}"
         );
-        assert_eq!((s.records_in, s.records_out, s.quarantined, s.malformed), (4, 4, 0, 1));
+        assert_eq!(
+            (s.records_in, s.records_out, s.quarantined, s.malformed),
+            (4, 4, 0, 1)
+        );
         let (out, q, s) = run(Format::Ndjson, input, true);
         assert!(!out.contains("y@contoso.com"));
         assert_eq!(q, "{\"a\":\"y@contoso.com\"\n");
@@ -431,7 +475,11 @@ mod tests {
 
     #[test]
     fn json_array_elements_are_records() {
-        let (out, _, s) = run(Format::Json, "[\n {\"e\":\"a@contoso.com\"},\n {\"n\":2}\n]\n", false);
+        let (out, _, s) = run(
+            Format::Json,
+            "[\n {\"e\":\"a@contoso.com\"},\n {\"n\":2}\n]\n",
+            false,
+        );
         assert_eq!(out, "[\n {\"e\":\"[EMAIL]\"},\n {\"n\":2}\n]\n");
         assert_eq!(s.records_in, 2);
     }
@@ -449,8 +497,16 @@ mod tests {
         let r = Redactor::new(Policy::default(), None).expect("builds");
         let mut out = Vec::new();
         let input: &[u8] = b"{\"a\":\"x@contoso.com \xff\"}\n";
-        let s = redact_stream(&r, Format::Ndjson, &mut &input[..], &mut out, None, &StreamOptions::default(), &mut |_| {})
-            .expect("runs");
+        let s = redact_stream(
+            &r,
+            Format::Ndjson,
+            &mut &input[..],
+            &mut out,
+            None,
+            &StreamOptions::default(),
+            &mut |_| {},
+        )
+        .expect("runs");
         assert!(!String::from_utf8_lossy(&out).contains("x@contoso.com"));
         assert_eq!(s.malformed, 1);
     }
@@ -460,8 +516,17 @@ mod tests {
         assert_eq!(Format::sniff(b"{\"a\":1}\n{\"a\":2}\n"), Format::Ndjson);
         assert_eq!(Format::sniff(b"{\n  \"a\": 1\n}"), Format::Json);
         assert_eq!(Format::sniff(b"[{\"a\":1}]"), Format::Json);
-        assert_eq!(Format::sniff(b"id,name\n1,Ann\n"), Format::Csv { delimiter: b',' });
-        assert_eq!(Format::sniff(b"id\tname\n1\tAnn\n"), Format::Csv { delimiter: b'\t' });
-        assert_eq!(Format::sniff(b"Hello, I need help. My card broke.\n"), Format::Text);
+        assert_eq!(
+            Format::sniff(b"id,name\n1,Ann\n"),
+            Format::Csv { delimiter: b',' }
+        );
+        assert_eq!(
+            Format::sniff(b"id\tname\n1\tAnn\n"),
+            Format::Csv { delimiter: b'\t' }
+        );
+        assert_eq!(
+            Format::sniff(b"Hello, I need help. My card broke.\n"),
+            Format::Text
+        );
     }
 }
