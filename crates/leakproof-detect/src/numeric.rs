@@ -58,14 +58,58 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
         let glued_after = bytes
             .get(end)
             .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-        if !glued_after && end - i <= MAX_RUN && worth_classifying(&bytes[i..end]) {
-            let run = Run::new(text, i, end);
-            classify(&run, out);
+        if end - i <= MAX_RUN {
+            classify_run(text, i, end, glued_after, out);
         }
         i = end.max(i + 1);
         // Skip the rest of a glued token.
         while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
             i += 1;
+        }
+    }
+}
+
+/// Classifies a run, or the values inside it: two numbers written one after
+/// the other (`(555) 123-4567 10.0.19041.1`) join into one run, so the run
+/// is cut at spaces and the longest classifiable piece from each start wins.
+fn classify_run(text: &str, start: usize, end: usize, glued_after: bool, out: &mut Vec<Candidate>) {
+    let bytes = text.as_bytes();
+    // Places where a piece may end or begin: after a space between groups.
+    let cuts: Vec<usize> = (start + 1..end)
+        .filter(|&p| bytes[p] == b' ' && (bytes[p - 1].is_ascii_digit() || bytes[p - 1] == b')'))
+        .collect();
+    // A tail glued to a word (`2024-03-05T10`) is part of an identifier.
+    let last_end = if glued_after {
+        cuts.last().copied().unwrap_or(start)
+    } else {
+        end
+    };
+    let mut from = start;
+    while from < last_end {
+        let ends = std::iter::once(last_end).chain(
+            cuts.iter()
+                .rev()
+                .copied()
+                .filter(|&c| c > from && c < last_end),
+        );
+        let mut matched = None;
+        for to in ends {
+            if !worth_classifying(&bytes[from..to]) {
+                continue;
+            }
+            if let Some(c) = classify(&Run::new(text, from, to)) {
+                out.push(c);
+                matched = Some(to);
+                break;
+            }
+        }
+        let next =
+            matched.unwrap_or_else(|| cuts.iter().copied().find(|&c| c > from).unwrap_or(last_end));
+        from = next;
+        while from < last_end
+            && !(bytes[from].is_ascii_digit() || bytes[from] == b'(' || bytes[from] == b'+')
+        {
+            from += 1;
         }
     }
 }
@@ -164,13 +208,12 @@ impl<'a> Run<'a> {
     }
 }
 
-fn classify(run: &Run<'_>, out: &mut Vec<Candidate>) {
+fn classify(run: &Run<'_>) -> Option<Candidate> {
     if let Some(c) = ipv4(run) {
-        out.push(c);
-        return;
+        return Some(c);
     }
     if looks_like_date_or_version(run) {
-        return;
+        return None;
     }
     let n = run.digits.len();
     if (13..=19).contains(&n)
@@ -181,8 +224,7 @@ fn classify(run: &Run<'_>, out: &mut Vec<Candidate>) {
         && card_issuer_ok(&run.digits)
     {
         let canonical = String::from_utf8_lossy(&run.digits).into_owned();
-        out.push(run.candidate(EntityType::CreditCard, 0.95, canonical));
-        return;
+        return Some(run.candidate(EntityType::CreditCard, 0.95, canonical));
     }
     if n == 9
         && run.groups == [3, 2, 4]
@@ -190,12 +232,9 @@ fn classify(run: &Run<'_>, out: &mut Vec<Candidate>) {
         && ssn_ok(&run.digits)
     {
         let canonical = String::from_utf8_lossy(&run.digits).into_owned();
-        out.push(run.candidate(EntityType::UsSsn, 0.85, canonical));
-        return;
+        return Some(run.candidate(EntityType::UsSsn, 0.85, canonical));
     }
-    if let Some(c) = phone(run) {
-        out.push(c);
-    }
+    phone(run)
 }
 
 /// Dotted quads with octets in range; more than four groups (a Windows build
@@ -373,6 +412,15 @@ mod tests {
         assert_eq!(found("from 10 . 0 . 0 . 5 ok")[0].2, "10.0.0.5");
         assert_eq!(found("from 010.000.000.005 ok")[0].2, "10.0.0.5");
         assert_eq!(found("http://192.168.1.20:8080/x")[0].2, "192.168.1.20");
+    }
+
+    #[test]
+    fn numbers_written_one_after_another_are_split() {
+        let f = found("call (200) 200-0000 10.0.19041.1 ok");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].1, "(200) 200-0000");
+        let f = found("ext 4471 555.123.4567");
+        assert_eq!(f[0].1, "555.123.4567");
     }
 
     #[test]
