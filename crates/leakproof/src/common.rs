@@ -20,7 +20,6 @@ pub struct ReportArgs {
 
 impl ReportArgs {
     /// Writes the report to stdout and returns the exit code `--fail-on` asks for.
-    #[allow(dead_code)] // used by scan, audit and probe as they land
     pub fn emit(
         &self,
         command: &str,
