@@ -33,7 +33,7 @@ const NOT_A_LOCAL_PART: &[&str] = &[
 
 /// Finds email addresses in the normalised `text`.
 pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
-    if memchr::memchr(b'@', text.as_bytes()).is_some() {
+    if triggers & crate::triggers::AT_SIGN != 0 {
         for m in WITH_AT_SIGN.find_iter(text) {
             if let Some(candidate) = with_at_sign(text, m.start(), m.as_str()) {
                 out.push(candidate);
@@ -65,17 +65,30 @@ fn with_at_sign(text: &str, start: usize, matched: &str) -> Option<Candidate> {
         }
     }
     let (local, domain) = matched.split_once('@')?;
-    let local: String = local.chars().filter(|c| !c.is_whitespace()).collect();
-    let labels: Vec<String> = domain
-        .split('.')
-        .map(|l| l.trim().to_ascii_lowercase())
-        .collect();
-    let keep = tld_cut(&labels)?;
+    let local = local.trim_end();
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return None;
+    }
+    // Labels without the blanks around dots; the TLD is the last label that
+    // is a known TLD (a sentence's full stop is not part of the address).
+    let mut labels: [&str; 8] = [""; 8];
+    let mut count = 0;
+    for label in domain.split('.') {
+        if count == labels.len() {
+            break;
+        }
+        labels[count] = label.trim();
+        count += 1;
+    }
+    let keep = (2..=count).rev().find(|&k| {
+        labels[..k].iter().all(|l| !l.is_empty())
+            && is_known_tld(&labels[k - 1].to_ascii_lowercase())
+    })?;
     // The match ends with the last character of the kept TLD.
-    let at = matched.find('@')?;
+    let at = matched.len() - domain.len();
     let mut dots = 0;
-    let mut end = start + at + 1;
-    for (i, b) in matched.bytes().enumerate().skip(at + 1) {
+    let mut end = start + at;
+    for (i, b) in matched.bytes().enumerate().skip(at) {
         if b == b'.' {
             dots += 1;
             if dots == keep {
@@ -85,10 +98,20 @@ fn with_at_sign(text: &str, start: usize, matched: &str) -> Option<Candidate> {
             end = start + i + 1;
         }
     }
-    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return None;
+    let mut canonical = String::with_capacity(matched.len());
+    canonical.extend(
+        local
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_lowercase()),
+    );
+    canonical.push('@');
+    for (i, label) in labels[..keep].iter().enumerate() {
+        if i > 0 {
+            canonical.push('.');
+        }
+        canonical.extend(label.chars().map(|c| c.to_ascii_lowercase()));
     }
-    let canonical = format!("{}@{}", local.to_lowercase(), labels[..keep].join("."));
     Some(Candidate::new(
         EntityType::Email,
         start,
@@ -145,7 +168,8 @@ mod tests {
 
     fn emails(text: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        find(text, crate::triggers::scan(text), &mut out);
+        let t = crate::triggers::scan(text) | crate::triggers::byte_classes(text.as_bytes());
+        find(text, t, &mut out);
         out.into_iter()
             .map(|c| (text[c.start..c.end].to_string(), c.canonical))
             .collect()

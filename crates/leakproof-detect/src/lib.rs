@@ -428,10 +428,15 @@ impl Detector {
         let view = Normalised::new(text);
         let normalised = view.text();
         let mut candidates = Vec::new();
-        let triggers = triggers::scan(normalised);
+        let classes = triggers::byte_classes(normalised.as_bytes());
+        let triggers = triggers::scan(normalised) | classes;
         email::find(normalised, triggers, &mut candidates);
-        numeric::find(normalised, &mut candidates);
-        network::find(normalised, triggers, &mut candidates);
+        if classes & triggers::DIGIT != 0 {
+            numeric::find(normalised, &mut candidates);
+        }
+        if classes & (triggers::DIGIT | triggers::COLON) != 0 {
+            network::find(normalised, triggers, &mut candidates);
+        }
         secrets::find(normalised, triggers, &mut candidates);
         for pattern in &self.custom {
             for m in pattern.regex.find_iter(normalised) {

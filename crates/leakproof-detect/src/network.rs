@@ -39,7 +39,7 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     {
         ipv6(text, out);
     }
-    if has_mac_shape(bytes) {
+    if triggers & crate::triggers::DIGIT != 0 && has_mac_shape(bytes) {
         for m in MAC.find_iter(text) {
             let s = m.as_str();
             // One separator throughout (`aa:bb-cc` is not a MAC address).
@@ -73,7 +73,7 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             }
         }
     }
-    if triggers & crate::triggers::URL != 0 {
+    if triggers & crate::triggers::URL != 0 && triggers & crate::triggers::COLON != 0 {
         for caps in URL_CREDENTIALS.captures_iter(text) {
             if let Some(userinfo) = caps.get(1) {
                 out.push(Candidate::new(
@@ -86,7 +86,8 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             }
         }
     }
-    if has_iban_shape(bytes) {
+    let iban_classes = crate::triggers::DIGIT | crate::triggers::UPPER;
+    if triggers & iban_classes == iban_classes && has_iban_shape(bytes) {
         for m in IBAN.find_iter(text) {
             let compact: Vec<u8> = m.as_str().bytes().filter(|b| *b != b' ').collect();
             if iban_ok(&compact) {
@@ -175,7 +176,8 @@ mod tests {
 
     fn found(text: &str) -> Vec<(EntityType, String, String)> {
         let mut out = Vec::new();
-        find(text, crate::triggers::scan(text), &mut out);
+        let t = crate::triggers::scan(text) | crate::triggers::byte_classes(text.as_bytes());
+        find(text, t, &mut out);
         out.into_iter()
             .map(|c| (c.entity, text[c.start..c.end].to_string(), c.canonical))
             .collect()

@@ -90,6 +90,11 @@ impl<'a> Normalised<'a> {
 /// byte, or a bracketed separator.
 fn needs_folding(text: &str) -> bool {
     let bytes = text.as_bytes();
+    // One pass over the bytes for the common case of plain ASCII text with
+    // none of the introducers.
+    if !bytes.iter().any(|&b| b >= 0x80 || INTRODUCERS[b as usize]) {
+        return false;
+    }
     if !text.is_ascii() {
         return true;
     }
@@ -105,6 +110,18 @@ fn needs_folding(text: &str) -> bool {
     }
     memchr::memchr_iter(b'<', bytes).any(|pos| bracket_separator_at(bytes, pos).is_some())
 }
+
+/// Bytes that may start a fold: escapes and bracketed separators.
+static INTRODUCERS: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut i = 0;
+    let bytes = b"\\%&([{<";
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 struct Builder {
     out: String,

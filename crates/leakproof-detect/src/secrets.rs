@@ -158,7 +158,9 @@ const NOT_A_PASSWORD: &[&str] = &[
 
 /// Finds credentials (and dates of birth) in the normalised `text`.
 pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
-    use crate::triggers::{KEYWORD, PEM as PEM_TRIGGER, TOKEN};
+    use crate::triggers::{
+        BEARER_WORD, BIRTH_WORD, PASSWORD_WORD, PEM as PEM_TRIGGER, SECRET_WORD, TOKEN,
+    };
     let tokens = if triggers & TOKEN != 0 {
         TOKENS.captures_iter(text).collect::<Vec<_>>()
     } else {
@@ -210,10 +212,13 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             from = end;
         }
     }
-    if triggers & KEYWORD == 0 {
-        return;
-    }
-    for caps in BEARER.captures_iter(text) {
+    let run = |bit: u32| triggers & bit != 0;
+    let bearer = if run(BEARER_WORD) {
+        BEARER.captures_iter(text).collect()
+    } else {
+        Vec::new()
+    };
+    for caps in bearer {
         if let Some(m) = caps.get(1) {
             if m.as_str().bytes().any(|b| b.is_ascii_digit()) || shannon_entropy(m.as_str()) > 3.5 {
                 out.push(Candidate::new(
@@ -226,7 +231,12 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             }
         }
     }
-    for caps in AWS_SECRET.captures_iter(text) {
+    let aws = if run(SECRET_WORD) {
+        AWS_SECRET.captures_iter(text).collect()
+    } else {
+        Vec::new()
+    };
+    for caps in aws {
         if let Some(m) = caps.get(1) {
             if shannon_entropy(m.as_str()) > 3.5 {
                 out.push(Candidate::new(
@@ -239,7 +249,12 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             }
         }
     }
-    for caps in PASSWORD.captures_iter(text) {
+    let passwords = if run(PASSWORD_WORD) {
+        PASSWORD.captures_iter(text).collect()
+    } else {
+        Vec::new()
+    };
+    for caps in passwords {
         if let Some(m) = caps.get(1) {
             let value = m.as_str().trim_end_matches(['.', ')']);
             if value.len() < 3 || NOT_A_PASSWORD.iter().any(|w| w.eq_ignore_ascii_case(value)) {
@@ -254,7 +269,12 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             ));
         }
     }
-    for caps in GENERIC_SECRET.captures_iter(text) {
+    let generic = if run(SECRET_WORD) {
+        GENERIC_SECRET.captures_iter(text).collect()
+    } else {
+        Vec::new()
+    };
+    for caps in generic {
         if let Some(m) = caps.get(1) {
             let value = m.as_str().trim_end_matches('.');
             let classes = [
@@ -276,7 +296,12 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             }
         }
     }
-    for caps in DATE_OF_BIRTH.captures_iter(text) {
+    let births = if run(BIRTH_WORD) {
+        DATE_OF_BIRTH.captures_iter(text).collect()
+    } else {
+        Vec::new()
+    };
+    for caps in births {
         if let Some(m) = caps.name("date") {
             let canonical = m
                 .as_str()

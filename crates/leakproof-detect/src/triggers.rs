@@ -13,10 +13,55 @@ pub(crate) const URL: u32 = 1 << 1;
 pub(crate) const TOKEN: u32 = 1 << 2;
 /// `-----BEGIN` (a PEM block).
 pub(crate) const PEM: u32 = 1 << 3;
-/// A key word that introduces a password, secret, token or birth date.
-pub(crate) const KEYWORD: u32 = 1 << 4;
+/// A word that introduces a password (`password`, `pwd`, `passcode`).
+pub(crate) const PASSWORD_WORD: u32 = 1 << 4;
 /// `::` (a compressed IPv6 address).
 pub(crate) const DOUBLE_COLON: u32 = 1 << 5;
+/// A word that introduces a secret (`secret`, `token`, `key`, `private`).
+pub(crate) const SECRET_WORD: u32 = 1 << 6;
+/// `Bearer`.
+pub(crate) const BEARER_WORD: u32 = 1 << 7;
+/// A word that cues a date of birth (`DOB`, `birth`, `born`).
+pub(crate) const BIRTH_WORD: u32 = 1 << 8;
+
+/// A digit (from [`byte_classes`]).
+pub(crate) const DIGIT: u32 = 1 << 16;
+/// `:`.
+pub(crate) const COLON: u32 = 1 << 17;
+/// An upper-case ASCII letter.
+pub(crate) const UPPER: u32 = 1 << 18;
+/// `@`.
+pub(crate) const AT_SIGN: u32 = 1 << 19;
+
+/// The byte classes present in `bytes`, in one pass.
+pub(crate) fn byte_classes(bytes: &[u8]) -> u32 {
+    static TABLE: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = match b as u8 {
+                b'0'..=b'9' => 1,
+                b':' => 2,
+                b'A'..=b'Z' => 4,
+                b'@' => 8,
+                _ => 0,
+            };
+            b += 1;
+        }
+        table
+    };
+    let mut seen = 0u8;
+    for &b in bytes {
+        seen |= TABLE[b as usize];
+    }
+    let mut classes = 0;
+    for (bit, class) in [(1, DIGIT), (2, COLON), (4, UPPER), (8, AT_SIGN)] {
+        if seen & bit != 0 {
+            classes |= class;
+        }
+    }
+    classes
+}
 
 const EXACT: &[(&str, u32)] = &[
     ("://", URL),
@@ -46,21 +91,22 @@ const EXACT: &[(&str, u32)] = &[
 const WORDS: &[(&str, u32)] = &[
     (" at ", SPELLED_AT),
     ("\nat ", SPELLED_AT),
-    ("pass", KEYWORD),
-    ("pwd", KEYWORD),
-    ("pw:", KEYWORD),
-    ("pw=", KEYWORD),
-    ("pw is", KEYWORD),
-    ("pin code", KEYWORD),
-    ("secret", KEYWORD),
-    ("token", KEYWORD),
-    ("key", KEYWORD),
-    ("bearer", KEYWORD),
-    ("dob", KEYWORD),
-    ("d.o.b", KEYWORD),
-    ("birth", KEYWORD),
-    ("born", KEYWORD),
-    ("geb", KEYWORD),
+    ("pass", PASSWORD_WORD),
+    ("pwd", PASSWORD_WORD),
+    ("pw:", PASSWORD_WORD),
+    ("pw=", PASSWORD_WORD),
+    ("pw is", PASSWORD_WORD),
+    ("pin code", PASSWORD_WORD),
+    ("secret", SECRET_WORD),
+    ("token", SECRET_WORD),
+    ("key", SECRET_WORD),
+    ("private", SECRET_WORD),
+    ("bearer", BEARER_WORD),
+    ("dob", BIRTH_WORD),
+    ("d.o.b", BIRTH_WORD),
+    ("birth", BIRTH_WORD),
+    ("born", BIRTH_WORD),
+    ("geb", BIRTH_WORD),
 ];
 
 static AUTOMATON: LazyLock<(AhoCorasick, Vec<u32>)> = LazyLock::new(|| {
@@ -95,8 +141,14 @@ static AUTOMATON: LazyLock<(AhoCorasick, Vec<u32>)> = LazyLock::new(|| {
     (automaton, bits)
 });
 
+/// The shortest text a trigger can matter in ("pwd: abc").
+const MIN_TRIGGERED_LEN: usize = 8;
+
 /// The trigger bits present in `text`.
 pub(crate) fn scan(text: &str) -> u32 {
+    if text.len() < MIN_TRIGGERED_LEN {
+        return 0;
+    }
     let (automaton, bits) = &*AUTOMATON;
     let mut found = 0;
     for m in automaton.find_iter(text) {
@@ -113,8 +165,11 @@ mod tests {
     fn finds_each_trigger_in_any_common_case() {
         assert_eq!(scan("plain words only"), 0);
         assert_eq!(scan("john AT contoso") & SPELLED_AT, SPELLED_AT);
-        assert_eq!(scan("My Password is x") & KEYWORD, KEYWORD);
-        assert_eq!(scan("PASSWORD=x") & KEYWORD, KEYWORD);
+        assert_eq!(scan("My Password is x") & PASSWORD_WORD, PASSWORD_WORD);
+        assert_eq!(scan("PASSWORD=x") & PASSWORD_WORD, PASSWORD_WORD);
+        assert_eq!(scan("api_key: x") & SECRET_WORD, SECRET_WORD);
+        assert_eq!(scan("Bearer x") & BEARER_WORD, BEARER_WORD);
+        assert_eq!(scan("DOB 1/2/1990") & BIRTH_WORD, BIRTH_WORD);
         assert_eq!(scan("key AKIAIOSFODNN7EXAMPLE") & TOKEN, TOKEN);
         assert_eq!(scan("https://u:p@h") & URL, URL);
         assert_eq!(scan("2001:db8::1") & DOUBLE_COLON, DOUBLE_COLON);

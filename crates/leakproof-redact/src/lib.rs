@@ -40,8 +40,8 @@ const EXAMPLES_PER_FIELD: usize = 3;
 /// What was found in one or many records, for the summary and for `scan`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
-    /// Values found (or forced) per entity name.
-    pub entities: BTreeMap<String, u64>,
+    /// Values found (or forced) per entity type.
+    pub entities: BTreeMap<EntityType, u64>,
     /// Per (entity name, field path): the count and a few masked examples.
     /// Filled only when the redactor collects fields.
     pub fields: BTreeMap<(String, String), (u64, Vec<String>)>,
@@ -54,7 +54,7 @@ impl Tally {
         field: Option<&str>,
         masked: impl FnOnce() -> String,
     ) {
-        *self.entities.entry(entity.name().to_string()).or_default() += 1;
+        *self.entities.entry(entity.clone()).or_default() += 1;
         if let Some(field) = field {
             let entry = self
                 .fields
@@ -84,6 +84,14 @@ impl Tally {
                 }
             }
         }
+    }
+
+    /// Counts per entity name, for reports.
+    pub fn by_name(&self) -> BTreeMap<String, u64> {
+        self.entities
+            .iter()
+            .map(|(k, v)| (k.name().to_string(), *v))
+            .collect()
     }
 
     /// Total values found.

@@ -123,7 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "format": format.as_str(),
             "records": summary.records_in,
             "unparseable": summary.malformed,
-            "entities": summary.tally.entities,
+            "entities": summary.tally.by_name(),
         }));
         total.merge(summary);
     }
@@ -131,7 +131,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let summary = serde_json::json!({
         "records": total.records_in,
         "unparseable": total.malformed,
-        "entities": total.tally.entities,
+        "entities": total.tally.by_name(),
         "inputs": files,
     });
     args.report.emit("scan", &findings, Some(summary))
