@@ -19,11 +19,14 @@ struct Run<'a> {
     /// Up to 16 bytes of text before the run, for version cues.
     before: &'a str,
     start: usize,
-    digits: Vec<u8>,
+    digit_buf: [u8; MAX_RUN],
+    digit_count: usize,
     /// Lengths of the digit groups.
-    groups: Vec<usize>,
+    group_buf: [usize; MAX_RUN],
+    group_count: usize,
     /// The separators between groups, trimmed (`.`, `-`, ` `, `) `...).
-    separators: Vec<&'a str>,
+    separator_buf: [&'a str; MAX_RUN],
+    separator_count: usize,
     leading_plus: bool,
     leading_paren: bool,
 }
@@ -74,6 +77,16 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
 /// is cut at spaces and the longest classifiable piece from each start wins.
 fn classify_run(text: &str, start: usize, end: usize, glued_after: bool, out: &mut Vec<Candidate>) {
     let bytes = text.as_bytes();
+    // The common case: the whole run is one value.
+    if !glued_after && worth_classifying(&bytes[start..end]) {
+        if let Some(c) = classify(&Run::new(text, start, end)) {
+            out.push(c);
+            return;
+        }
+    }
+    if !bytes[start..end].contains(&b' ') {
+        return;
+    }
     // Places where a piece may end or begin: after a space between groups.
     let cuts: Vec<usize> = (start + 1..end)
         .filter(|&p| bytes[p] == b' ' && (bytes[p - 1].is_ascii_digit() || bytes[p - 1] == b')'))
@@ -154,28 +167,37 @@ fn run_end(bytes: &[u8], start: usize) -> usize {
 impl<'a> Run<'a> {
     fn new(full: &'a str, start: usize, end: usize) -> Self {
         let text = &full[start..end];
-        let mut digits = Vec::with_capacity(text.len());
-        let mut groups = Vec::new();
-        let mut separators = Vec::new();
+        // Runs are at most MAX_RUN bytes, so fixed buffers hold them
+        // without allocating.
+        let mut digit_buf = [0u8; MAX_RUN];
+        let mut digit_count = 0;
+        let mut group_buf = [0usize; MAX_RUN];
+        let mut group_count = 0;
+        let mut separator_buf = [""; MAX_RUN];
+        let mut separator_count = 0;
         let mut group = 0;
         let mut sep_start = None;
         for (i, b) in text.bytes().enumerate() {
             if b.is_ascii_digit() {
                 if let Some(s) = sep_start.take() {
                     if group > 0 {
-                        groups.push(group);
-                        separators.push(text[s..i].trim());
+                        group_buf[group_count] = group;
+                        group_count += 1;
+                        separator_buf[separator_count] = text[s..i].trim();
+                        separator_count += 1;
                     }
                     group = 0;
                 }
-                digits.push(b);
+                digit_buf[digit_count] = b;
+                digit_count += 1;
                 group += 1;
             } else if sep_start.is_none() {
                 sep_start = Some(i);
             }
         }
         if group > 0 {
-            groups.push(group);
+            group_buf[group_count] = group;
+            group_count += 1;
         }
         let mut from = start.saturating_sub(16);
         while !full.is_char_boundary(from) {
@@ -185,12 +207,23 @@ impl<'a> Run<'a> {
             text,
             before: &full[from..start],
             start,
-            digits,
-            groups,
-            separators,
+            digit_buf,
+            digit_count,
+            group_buf,
+            group_count,
+            separator_buf,
+            separator_count,
             leading_plus: text.starts_with('+'),
             leading_paren: text.starts_with('('),
         }
+    }
+
+    fn digits(&self) -> &[u8] {
+        &self.digit_buf[..self.digit_count]
+    }
+
+    fn groups(&self) -> &[usize] {
+        &self.group_buf[..self.group_count]
     }
 
     fn candidate(&self, entity: EntityType, confidence: f32, canonical: String) -> Candidate {
@@ -204,7 +237,7 @@ impl<'a> Run<'a> {
     }
 
     fn separators_all(&self, allowed: &[&str]) -> bool {
-        self.separators.iter().all(|s| allowed.contains(s))
+        self.separator_buf[..self.separator_count].iter().all(|s| allowed.contains(s))
     }
 }
 
@@ -215,23 +248,23 @@ fn classify(run: &Run<'_>) -> Option<Candidate> {
     if looks_like_date_or_version(run) {
         return None;
     }
-    let n = run.digits.len();
+    let n = run.digits().len();
     if (13..=19).contains(&n)
         && !run.leading_plus
         && !run.leading_paren
         && run.separators_all(&["", "-"])
-        && luhn(&run.digits)
-        && card_issuer_ok(&run.digits)
+        && luhn(run.digits())
+        && card_issuer_ok(run.digits())
     {
-        let canonical = String::from_utf8_lossy(&run.digits).into_owned();
+        let canonical = String::from_utf8_lossy(run.digits()).into_owned();
         return Some(run.candidate(EntityType::CreditCard, 0.95, canonical));
     }
     if n == 9
-        && run.groups == [3, 2, 4]
+        && run.groups() == [3, 2, 4]
         && run.separators_all(&["-", "", "."])
-        && ssn_ok(&run.digits)
+        && ssn_ok(run.digits())
     {
-        let canonical = String::from_utf8_lossy(&run.digits).into_owned();
+        let canonical = String::from_utf8_lossy(run.digits()).into_owned();
         return Some(run.candidate(EntityType::UsSsn, 0.85, canonical));
     }
     phone(run)
@@ -240,17 +273,17 @@ fn classify(run: &Run<'_>) -> Option<Candidate> {
 /// Dotted quads with octets in range; more than four groups (a Windows build
 /// number) or a group over 255 is not an address.
 fn ipv4(run: &Run<'_>) -> Option<Candidate> {
-    if run.groups.len() != 4 || run.leading_plus || run.leading_paren || !run.separators_all(&["."])
+    if run.groups().len() != 4 || run.leading_plus || run.leading_paren || !run.separators_all(&["."])
     {
         return None;
     }
-    if run.groups.iter().any(|g| *g > 3) || preceded_by_version_word(run.before) {
+    if run.groups().iter().any(|g| *g > 3) || preceded_by_version_word(run.before) {
         return None;
     }
     let mut octets = [0u8; 4];
     let mut pos = 0;
-    for (k, len) in run.groups.iter().enumerate() {
-        let value = run.digits[pos..pos + len]
+    for (k, len) in run.groups().iter().enumerate() {
+        let value = run.digits()[pos..pos + len]
             .iter()
             .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
         octets[k] = u8::try_from(value).ok()?;
@@ -294,11 +327,11 @@ fn preceded_by_version_word(before: &str) -> bool {
 /// yyyy-mm-dd, dd/mm/yyyy, dd.mm.yy and similar: dates are decoys unless a
 /// birth-date cue says otherwise (handled by the date-of-birth recogniser).
 fn looks_like_date_or_version(run: &Run<'_>) -> bool {
-    let g = run.groups.as_slice();
+    let g = run.groups();
     let date_seps = run.separators_all(&["-", "/", "."]);
     let dotted = run.separators_all(&["."]);
     (date_seps && matches!(g, [4, 1 | 2, 1 | 2] | [1 | 2, 1 | 2, 4] | [1 | 2, 1 | 2, 2]))
-        || (dotted && g.len() >= 3 && run.digits.len() < 12 && g != [3, 3, 4])
+        || (dotted && g.len() >= 3 && run.digits().len() < 12 && g != [3, 3, 4])
 }
 
 /// Regions tried for numbers written without a country code.
@@ -312,22 +345,22 @@ const NATIONAL_REGIONS: &[Country] = &[
 ];
 
 fn phone(run: &Run<'_>) -> Option<Candidate> {
-    let n = run.digits.len();
+    let n = run.digits().len();
     if !(7..=15).contains(&n) {
         return None;
     }
     // A bare digit string is an id far more often than a phone number.
-    if run.groups.len() == 1 && !run.leading_plus {
+    if run.groups().len() == 1 && !run.leading_plus {
         return None;
     }
-    let digits = String::from_utf8_lossy(&run.digits).into_owned();
+    let digits = String::from_utf8_lossy(run.digits()).into_owned();
     // The North American shape (555) 123-4567 / 555.123.4567: area code and
     // grouping checked here; metadata checks would reject the fictional 555
     // numbers people actually write, and they are slow.
-    let nanp = matches!(run.groups.as_slice(), [3, 3, 4] | [1, 3, 3, 4])
+    let nanp = matches!(run.groups(), [3, 3, 4] | [1, 3, 3, 4])
         && run.separators_all(&["-", ".", "", ")", "-)", ") ", "("])
-        && (run.groups.len() == 3 || run.digits[0] == b'1')
-        && !matches!(run.digits[usize::from(run.groups.len() == 4)], b'0' | b'1');
+        && (run.groups().len() == 3 || run.digits()[0] == b'1')
+        && !matches!(run.digits()[usize::from(run.groups().len() == 4)], b'0' | b'1');
     if nanp {
         let national = &digits[digits.len() - 10..];
         return Some(run.candidate(EntityType::Phone, 0.8, format!("+1{national}")));
@@ -342,7 +375,7 @@ fn phone(run: &Run<'_>) -> Option<Candidate> {
         return (n >= 8).then(|| run.candidate(EntityType::Phone, 0.6, format!("+{digits}")));
     }
     // National numbers with a trunk prefix (020 7946 0958, 030 1234567).
-    if run.digits[0] != b'0' {
+    if run.digits()[0] != b'0' {
         return None;
     }
     NATIONAL_REGIONS.iter().find_map(|region| {
