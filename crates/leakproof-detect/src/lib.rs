@@ -425,10 +425,15 @@ impl Detector {
         if text.len() < 3 {
             return;
         }
-        let view = Normalised::new(text);
+        let raw_classes = triggers::byte_classes(text.as_bytes());
+        let view = Normalised::with_hint(text, raw_classes & triggers::FOLDABLE != 0);
         let normalised = view.text();
         let mut candidates = Vec::new();
-        let classes = triggers::byte_classes(normalised.as_bytes());
+        let classes = if normalised.len() == text.len() && raw_classes & triggers::FOLDABLE == 0 {
+            raw_classes
+        } else {
+            triggers::byte_classes(normalised.as_bytes())
+        };
         let triggers = triggers::scan(normalised) | classes;
         email::find(normalised, triggers, &mut candidates);
         if classes & triggers::DIGIT != 0 {

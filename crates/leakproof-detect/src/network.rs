@@ -39,7 +39,10 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     {
         ipv6(text, out);
     }
-    if triggers & crate::triggers::DIGIT != 0 && has_mac_shape(bytes) {
+    if triggers & crate::triggers::DIGIT != 0
+        && triggers & (crate::triggers::COLON | crate::triggers::DASH_OR_DOT) != 0
+        && has_mac_shape(bytes)
+    {
         for m in MAC.find_iter(text) {
             let s = m.as_str();
             // One separator throughout (`aa:bb-cc` is not a MAC address).

@@ -37,7 +37,14 @@ impl<'a> Normalised<'a> {
     /// The normalised view of `original`. Borrowed, with no map, when there
     /// is nothing to fold (the common case).
     pub(crate) fn new(original: &'a str) -> Self {
-        if !needs_folding(original) {
+        Self::with_hint(original, true)
+    }
+
+    /// Like [`Normalised::new`]; `may_fold == false` (no escape introducer,
+    /// bracket or non-ASCII byte, from a byte-class pass the caller already
+    /// made) skips the checks.
+    pub(crate) fn with_hint(original: &'a str, may_fold: bool) -> Self {
+        if !may_fold || !needs_folding(original) {
             return Normalised {
                 text: Cow::Borrowed(original),
                 segments: Vec::new(),

@@ -40,12 +40,16 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        let opens = b.is_ascii_digit()
-            || ((b == b'+' || b == b'(') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
-        if !opens {
-            i += 1;
-            continue;
+        // Jump to the next digit; a `+` or `(` right before it opens the run.
+        let Some(offset) = bytes[i..].iter().position(u8::is_ascii_digit) else {
+            break;
+        };
+        i += offset;
+        if i > 0
+            && matches!(bytes[i - 1], b'+' | b'(')
+            && (i < 2 || !bytes[i - 2].is_ascii_alphanumeric())
+        {
+            i -= 1;
         }
         // A run glued to a word (KB5005565, 0x8007, v10) is an identifier:
         // skip that word only, so the values after it are still seen.
@@ -237,7 +241,9 @@ impl<'a> Run<'a> {
     }
 
     fn separators_all(&self, allowed: &[&str]) -> bool {
-        self.separator_buf[..self.separator_count].iter().all(|s| allowed.contains(s))
+        self.separator_buf[..self.separator_count]
+            .iter()
+            .all(|s| allowed.contains(s))
     }
 }
 
@@ -273,7 +279,10 @@ fn classify(run: &Run<'_>) -> Option<Candidate> {
 /// Dotted quads with octets in range; more than four groups (a Windows build
 /// number) or a group over 255 is not an address.
 fn ipv4(run: &Run<'_>) -> Option<Candidate> {
-    if run.groups().len() != 4 || run.leading_plus || run.leading_paren || !run.separators_all(&["."])
+    if run.groups().len() != 4
+        || run.leading_plus
+        || run.leading_paren
+        || !run.separators_all(&["."])
     {
         return None;
     }
@@ -360,7 +369,10 @@ fn phone(run: &Run<'_>) -> Option<Candidate> {
     let nanp = matches!(run.groups(), [3, 3, 4] | [1, 3, 3, 4])
         && run.separators_all(&["-", ".", "", ")", "-)", ") ", "("])
         && (run.groups().len() == 3 || run.digits()[0] == b'1')
-        && !matches!(run.digits()[usize::from(run.groups().len() == 4)], b'0' | b'1');
+        && !matches!(
+            run.digits()[usize::from(run.groups().len() == 4)],
+            b'0' | b'1'
+        );
     if nanp {
         let national = &digits[digits.len() - 10..];
         return Some(run.candidate(EntityType::Phone, 0.8, format!("+1{national}")));

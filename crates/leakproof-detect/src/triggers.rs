@@ -32,6 +32,10 @@ pub(crate) const COLON: u32 = 1 << 17;
 pub(crate) const UPPER: u32 = 1 << 18;
 /// `@`.
 pub(crate) const AT_SIGN: u32 = 1 << 19;
+/// A byte that may start a fold: `\\`, `%`, `&`, a bracket, or non-ASCII.
+pub(crate) const FOLDABLE: u32 = 1 << 20;
+/// `-` or `.` (MAC address separators besides `:`).
+pub(crate) const DASH_OR_DOT: u32 = 1 << 21;
 
 /// The byte classes present in `bytes`, in one pass.
 pub(crate) fn byte_classes(bytes: &[u8]) -> u32 {
@@ -44,6 +48,8 @@ pub(crate) fn byte_classes(bytes: &[u8]) -> u32 {
                 b':' => 2,
                 b'A'..=b'Z' => 4,
                 b'@' => 8,
+                b'\\' | b'%' | b'&' | b'(' | b'[' | b'{' | b'<' | 0x80..=0xff => 16,
+                b'-' | b'.' => 32,
                 _ => 0,
             };
             b += 1;
@@ -55,7 +61,14 @@ pub(crate) fn byte_classes(bytes: &[u8]) -> u32 {
         seen |= TABLE[b as usize];
     }
     let mut classes = 0;
-    for (bit, class) in [(1, DIGIT), (2, COLON), (4, UPPER), (8, AT_SIGN)] {
+    for (bit, class) in [
+        (1, DIGIT),
+        (2, COLON),
+        (4, UPPER),
+        (8, AT_SIGN),
+        (16, FOLDABLE),
+        (32, DASH_OR_DOT),
+    ] {
         if seen & bit != 0 {
             classes |= class;
         }

@@ -195,7 +195,11 @@ fn string_end(bytes: &[u8], pos: usize) -> Result<usize, JsonError> {
             }
         }
     }
-    if bytes[pos + 1..p].iter().any(|b| *b < 0x20) {
+    // A branch-free fold vectorises; an early-exit `any` does not.
+    if bytes[pos + 1..p]
+        .iter()
+        .fold(false, |seen, b| seen | (*b < 0x20))
+    {
         return Err(JsonError {
             offset: pos,
             message: "control character in a string",
