@@ -282,8 +282,21 @@ impl Walker<'_> {
         self.pos = end;
     }
 
+    /// The field path for reports, array indices folded to `*` so that
+    /// `notes.0` and `notes.7` count as one field.
     fn field(&self) -> String {
-        self.path.join(".")
+        let segments: Vec<&str> = self
+            .path
+            .iter()
+            .map(|s| {
+                if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+                    "*"
+                } else {
+                    s.as_str()
+                }
+            })
+            .collect();
+        segments.join(".")
     }
 
     fn rule(&self) -> Option<&FieldRule> {

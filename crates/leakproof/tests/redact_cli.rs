@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod sarif;
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -280,4 +282,36 @@ fn missing_input_is_a_clear_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot read no/such/file.ndjson"));
+}
+
+#[test]
+fn scan_reports_as_a_table_and_as_valid_sarif() {
+    golden(
+        "scan-support-cases.table.txt",
+        &stdout_of(leakproof().args([
+            "scan",
+            "--fail-on",
+            "critical",
+            "examples/support-cases.ndjson",
+        ])),
+    );
+    let out = stdout_of(leakproof().args([
+        "scan",
+        "--report",
+        "sarif",
+        "--fail-on",
+        "critical",
+        "examples/support-cases.ndjson",
+    ]));
+    let log: serde_json::Value = serde_json::from_str(&out).expect("sarif is json");
+    let errors: Vec<String> = sarif::validator()
+        .iter_errors(&log)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF: {errors:#?}");
+    assert!(
+        log["runs"][0]["results"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
 }
