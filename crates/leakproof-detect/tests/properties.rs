@@ -168,29 +168,30 @@ fn context() -> impl Strategy<Value = (String, String)> {
         .prop_map(|(a, b)| (a.to_string(), b.to_string()))
 }
 
+/// Sorted, disjoint, in-bounds spans on character boundaries.
+fn well_formed(text: &str) -> Result<(), TestCaseError> {
+    let found = DETECTOR.detect(text);
+    for d in &found {
+        prop_assert!(d.start < d.end && d.end <= text.len());
+        prop_assert!(text.is_char_boundary(d.start) && text.is_char_boundary(d.end));
+    }
+    prop_assert!(found.windows(2).all(|w| w[0].end <= w[1].start));
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn spans_are_well_formed_for_any_input(text in "\\PC{0,200}") {
-        let found = DETECTOR.detect(&text);
-        for d in &found {
-            prop_assert!(d.start < d.end && d.end <= text.len());
-            prop_assert!(text.is_char_boundary(d.start) && text.is_char_boundary(d.end));
-        }
-        prop_assert!(found.windows(2).all(|w| w[0].end <= w[1].start));
+        well_formed(&text)?;
     }
 
     #[test]
     fn spans_are_well_formed_for_escape_heavy_input(
         text in "([a-z@.\\\\%&#;:0-9 \\-()\\[\\]]|\\\\u00[0-9a-f]{2}|&#[0-9]{2};|%[0-9A-F]{2}|\u{200B}|＠){0,80}"
     ) {
-        let found = DETECTOR.detect(&text);
-        for d in &found {
-            prop_assert!(d.start < d.end && d.end <= text.len());
-            prop_assert!(text.is_char_boundary(d.start) && text.is_char_boundary(d.end));
-        }
-        prop_assert!(found.windows(2).all(|w| w[0].end <= w[1].start));
+        well_formed(&text)?;
     }
 
     #[test]
