@@ -1,8 +1,10 @@
 //! PostgreSQL: the startup message tells whether `trust` lets a stranger in;
 //! if so, read-only simple queries list databases and tables and sample rows.
 //! A password request (cleartext, MD5, SCRAM) means locked: we never answer
-//! it with a guess.
+//! it with a guess. Credentials the user supplies answer SCRAM-SHA-256 and
+//! cleartext requests, to confirm the lock and sample with permission.
 
+use crate::Credential;
 use crate::net::{Conn, Parsed, ProbeError};
 use crate::observation::{Access, Observation, Resource, SampleStats};
 use crate::session::Session;
@@ -29,10 +31,10 @@ pub(crate) fn parse_message(buf: &[u8]) -> Parsed<(u8, Vec<u8>)> {
     Ok(Some(((buf[0], buf[5..len + 1].to_vec()), len + 1)))
 }
 
-fn startup_message(database: &str) -> Vec<u8> {
+fn startup_message(user: &str, database: &str) -> Vec<u8> {
     let mut body = 196_608u32.to_be_bytes().to_vec();
     for (key, value) in [
-        ("user", STRANGER_USER),
+        ("user", user),
         ("database", database),
         ("application_name", "leakproof-probe"),
     ] {
@@ -92,10 +94,14 @@ enum Startup {
 async fn start(
     session: &Session<'_>,
     database: &str,
+    credential: Option<&Credential>,
     observation: &mut Observation,
 ) -> Result<Startup, ProbeError> {
+    let user = credential
+        .and_then(|c| c.user.as_deref())
+        .unwrap_or(STRANGER_USER);
     let mut conn = session.connect("PostgreSQL").await?;
-    conn.send(&startup_message(database)).await?;
+    conn.send(&startup_message(user, database)).await?;
     loop {
         let (kind, body) = conn.read_frame(parse_message).await?;
         match kind {
@@ -104,18 +110,33 @@ async fn start(
                     .get(..4)
                     .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
                     .ok_or_else(|| ProbeError::malformed("PostgreSQL", "short auth request"))?;
+                let mechanisms: Vec<String> = body[4..]
+                    .split(|b| *b == 0)
+                    .filter(|m| !m.is_empty())
+                    .map(|m| String::from_utf8_lossy(m).into_owned())
+                    .collect();
+                // Supplied credentials answer the password methods we
+                // speak; a stranger (no credential) never sends a password.
+                match (code, credential) {
+                    // AuthenticationOk, and SASLFinal after our SCRAM exchange
+                    // (the AuthenticationOk or the error that follows decides).
+                    (0, _) | (12, Some(_)) => continue,
+                    (3, Some(credential)) => {
+                        let mut payload = credential.password().as_bytes().to_vec();
+                        payload.push(0);
+                        conn.send(&password_message(&payload)).await?;
+                        continue;
+                    }
+                    (10, Some(credential)) if mechanisms.iter().any(|m| m == "SCRAM-SHA-256") => {
+                        scram_sha_256(&mut conn, credential).await?;
+                        continue;
+                    }
+                    _ => {}
+                }
                 let method = match code {
-                    0 => continue,
                     3 => "a cleartext password".to_string(),
                     5 => "an MD5 password".to_string(),
-                    10 => {
-                        let mechanisms: Vec<String> = body[4..]
-                            .split(|b| *b == 0)
-                            .filter(|m| !m.is_empty())
-                            .map(|m| String::from_utf8_lossy(m).into_owned())
-                            .collect();
-                        format!("SASL ({})", mechanisms.join(", "))
-                    }
+                    10 => format!("SASL ({})", mechanisms.join(", ")),
                     7 | 9 => "GSSAPI or SSPI".to_string(),
                     other => format!("authentication method {other}"),
                 };
@@ -138,6 +159,125 @@ async fn start(
             _ => {}
         }
     }
+}
+
+/// A frontend message of type `p` (PasswordMessage, SASLInitialResponse,
+/// SASLResponse share it).
+fn password_message(payload: &[u8]) -> Vec<u8> {
+    let mut message = vec![b'p'];
+    message.extend_from_slice(&((payload.len() + 4) as u32).to_be_bytes());
+    message.extend_from_slice(payload);
+    message
+}
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+fn hmac_sha256(key: &[u8], data: &[&[u8]]) -> [u8; 32] {
+    use hmac::Mac;
+    // HMAC takes keys of any length.
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    for part in data {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// PBKDF2-HMAC-SHA-256 for one 32-byte block (RFC 8018), as SCRAM uses it.
+fn pbkdf2_sha256(password: &[u8], salt: &[u8], iterations: u32) -> [u8; 32] {
+    let mut u = hmac_sha256(password, &[salt, &1u32.to_be_bytes()]);
+    let mut out = u;
+    for _ in 1..iterations {
+        u = hmac_sha256(password, &[&u]);
+        for (o, x) in out.iter_mut().zip(u.iter()) {
+            *o ^= x;
+        }
+    }
+    out
+}
+
+/// A client nonce: unique per exchange, which is all SCRAM asks of it.
+fn client_nonce() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::new();
+    for round in 0..3u8 {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u8(round);
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        out.push_str(&format!("{:016x}", hasher.finish()));
+    }
+    out
+}
+
+/// The SCRAM-SHA-256 exchange (RFC 5802, RFC 7677) after the server asked
+/// for SASL. Success is signalled by the AuthenticationOk that follows;
+/// failure by an ErrorResponse, both read by the caller.
+async fn scram_sha_256(conn: &mut Conn, credential: &Credential) -> Result<(), ProbeError> {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use sha2::Digest;
+    let nonce = client_nonce();
+    // PostgreSQL takes the user from the startup message: `n=` stays empty.
+    let client_first_bare = format!("n=,r={nonce}");
+    let client_first = format!("n,,{client_first_bare}");
+    let mut initial = b"SCRAM-SHA-256\0".to_vec();
+    initial.extend_from_slice(&(client_first.len() as u32).to_be_bytes());
+    initial.extend_from_slice(client_first.as_bytes());
+    conn.send(&password_message(&initial)).await?;
+    let (kind, body) = conn.read_frame(parse_message).await?;
+    if kind != b'R' || body.get(..4) != Some(&11u32.to_be_bytes()[..]) {
+        return Err(ProbeError::malformed(
+            "PostgreSQL",
+            "expected SASL continue",
+        ));
+    }
+    let server_first = String::from_utf8_lossy(&body[4..]).into_owned();
+    let field = |name: &str| {
+        server_first
+            .split(',')
+            .find_map(|f| f.strip_prefix(name))
+            .map(str::to_string)
+    };
+    let (Some(server_nonce), Some(salt), Some(iterations)) =
+        (field("r="), field("s="), field("i="))
+    else {
+        return Err(ProbeError::malformed(
+            "PostgreSQL",
+            "incomplete SCRAM server message",
+        ));
+    };
+    let iterations: u32 = iterations
+        .parse()
+        .ok()
+        .filter(|i| (1..=1_000_000).contains(i))
+        .ok_or_else(|| ProbeError::malformed("PostgreSQL", "SCRAM iteration count out of range"))?;
+    if !server_nonce.starts_with(&nonce) {
+        return Err(ProbeError::malformed(
+            "PostgreSQL",
+            "SCRAM nonce does not extend ours",
+        ));
+    }
+    let salt = STANDARD
+        .decode(salt)
+        .map_err(|_| ProbeError::malformed("PostgreSQL", "SCRAM salt is not base64"))?;
+    let salted = pbkdf2_sha256(credential.password().as_bytes(), &salt, iterations);
+    let client_key = hmac_sha256(&salted, &[b"Client Key"]);
+    let stored_key: [u8; 32] = sha2::Sha256::digest(client_key).into();
+    let client_final_bare = format!("c=biws,r={server_nonce}");
+    let auth_message = format!("{client_first_bare},{server_first},{client_final_bare}");
+    let signature = hmac_sha256(&stored_key, &[auth_message.as_bytes()]);
+    let proof: Vec<u8> = client_key
+        .iter()
+        .zip(signature.iter())
+        .map(|(k, s)| k ^ s)
+        .collect();
+    let client_final = format!("{client_final_bare},p={}", STANDARD.encode(proof));
+    conn.send(&password_message(client_final.as_bytes()))
+        .await?;
+    Ok(())
 }
 
 /// Rows of a simple query, or the server's error message.
@@ -198,15 +338,35 @@ pub(crate) async fn probe(
     observation: &mut Observation,
 ) -> Result<(), ProbeError> {
     observation.service = Some("PostgreSQL");
-    let mut conn = match start(session, STRANGER_USER, observation).await? {
-        Startup::Locked(detail) => {
-            observation.access = Some(Access::Locked { detail });
-            return Ok(());
+    let (mut conn, credential) = match start(session, STRANGER_USER, None, observation).await? {
+        Startup::Ready(conn) => {
+            observation.access = Some(Access::Open);
+            (conn, None)
         }
-        Startup::Ready(conn) => conn,
+        Startup::Locked(detail) => {
+            let Some(credential) = session.credential else {
+                observation.access = Some(Access::Locked { detail });
+                return Ok(());
+            };
+            match start(session, STRANGER_USER, Some(credential), observation).await? {
+                Startup::Ready(conn) => {
+                    observation.access = Some(Access::LockedCredentialsAccepted { detail });
+                    (conn, Some(credential))
+                }
+                Startup::Locked(_) => {
+                    observation.access = Some(Access::Locked { detail });
+                    observation.fact("credentials_accepted", false);
+                    return Ok(());
+                }
+            }
+        }
     };
-    observation.access = Some(Access::Open);
-    observation.fact("user", STRANGER_USER);
+    observation.fact(
+        "user",
+        credential
+            .and_then(|c| c.user.as_deref())
+            .unwrap_or(STRANGER_USER),
+    );
     let databases = query(
         &mut conn,
         "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1",
@@ -219,7 +379,8 @@ pub(crate) async fn probe(
         .collect();
     observation.fact("databases", databases.clone());
     for database in databases.iter().take(MAX_DATABASES) {
-        let Startup::Ready(mut conn) = start(session, database, observation).await? else {
+        let Startup::Ready(mut conn) = start(session, database, credential, observation).await?
+        else {
             continue;
         };
         // Belt and braces: this session cannot write even by mistake.
@@ -283,6 +444,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pbkdf2_matches_rfc_7914_vector() {
+        // RFC 7914 section 11: PBKDF2-HMAC-SHA256("passwd", "salt", 1).
+        let out = pbkdf2_sha256(b"passwd", b"salt", 1);
+        assert_eq!(&out[..8], &[0x55, 0xac, 0x04, 0x6e, 0x56, 0xe3, 0x08, 0x9f]);
+    }
+
+    #[test]
     fn frames_messages() {
         assert_eq!(
             parse_message(b"Z\0\0\0\x05I").unwrap(),
@@ -290,7 +458,7 @@ mod tests {
         );
         assert_eq!(parse_message(b"Z\0\0\0\x05").unwrap(), None);
         assert!(parse_message(b"Z\0\0\0\x01").is_err());
-        let startup = startup_message("db");
+        let startup = startup_message(STRANGER_USER, "db");
         assert_eq!(
             u32::from_be_bytes(startup[..4].try_into().unwrap()) as usize,
             startup.len()

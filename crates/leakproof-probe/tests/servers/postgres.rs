@@ -1,5 +1,5 @@
 use leakproof_core::Severity;
-use leakproof_probe::{RULE_LOCKED, RULE_OPEN, RULE_PII};
+use leakproof_probe::{Credential, RULE_LOCKED, RULE_OPEN, RULE_PII};
 
 use crate::support;
 
@@ -58,4 +58,48 @@ async fn scram_is_locked_without_guessing() {
         "{}",
         locked.message
     );
+}
+
+#[tokio::test]
+async fn supplied_credentials_pass_scram_and_sample_with_permission() {
+    let server = support::postgres("scram-sha-256", PASSWORD);
+    let mut options = support::options(10);
+    options.credentials.insert(
+        server.address(),
+        Credential::new(Some("postgres".into()), PASSWORD.into()),
+    );
+    support::psql(&server, "postgres", "CREATE DATABASE support");
+    support::psql(
+        &server,
+        "support",
+        "CREATE TABLE cases (id int, note text); INSERT INTO cases VALUES (1, 'mail jane.roe @ example.org')",
+    );
+    let report = support::probe(&[server.address()], &options).await;
+    let pii = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == RULE_PII)
+        .unwrap_or_else(|| {
+            panic!(
+                "a PII finding from the permitted sample: {:#?}",
+                report.findings
+            )
+        });
+    assert_eq!(pii.severity, Severity::Medium, "sampled with permission");
+    let locked = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == RULE_LOCKED)
+        .unwrap_or_else(|| panic!("a locked finding: {:#?}", report.findings));
+    assert_eq!(locked.properties["credentials_accepted"], true);
+
+    let mut wrong = support::options(10);
+    wrong.credentials.insert(
+        server.address(),
+        Credential::new(Some("postgres".into()), "not-the-password".into()),
+    );
+    let report = support::probe(&[server.address()], &wrong).await;
+    assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
+    assert_eq!(report.findings[0].rule_id, RULE_LOCKED);
+    assert_eq!(report.findings[0].properties["credentials_accepted"], false);
 }
