@@ -2,7 +2,9 @@
 //! version); we answer with HandshakeResponse41 for the anonymous user with
 //! an empty password, and if that is accepted list databases with
 //! `SHOW DATABASES`, tables from `information_schema`, and sample rows with
-//! `SELECT ... LIMIT N`. No other login is tried.
+//! `SELECT ... LIMIT N`. The only other login is with credentials the user
+//! supplied (`mysql_native_password`), to confirm the lock and sample with
+//! permission; passwords are never guessed.
 
 use crate::net::{Conn, Parsed, ProbeError};
 use crate::observation::{Access, Observation, Resource, SampleStats};
@@ -38,6 +40,8 @@ fn packet(sequence: u8, payload: &[u8]) -> Vec<u8> {
 pub(crate) struct Greeting {
     version: String,
     auth_plugin: String,
+    /// The 20-byte challenge for `mysql_native_password`.
+    scramble: Vec<u8>,
 }
 
 pub(crate) fn parse_greeting(payload: &[u8]) -> Result<Greeting, String> {
@@ -64,9 +68,20 @@ pub(crate) fn parse_greeting(payload: &[u8]) -> Result<Greeting, String> {
     // version NUL, thread id (4), salt part 1 (8), filler (1), caps low (2),
     // charset (1), status (2), caps high (2), salt length (1), reserved (10),
     // salt part 2 (max(13, len - 8)), plugin name NUL.
+    let part1_at = 1 + nul + 1 + 4;
+    let mut scramble = payload
+        .get(part1_at..part1_at + 8)
+        .unwrap_or_default()
+        .to_vec();
     let mut at = 1 + nul + 1 + 4 + 8 + 1 + 2 + 1 + 2 + 2;
     let salt_len = usize::from(*payload.get(at).unwrap_or(&0));
-    at += 1 + 10 + salt_len.saturating_sub(8).max(13);
+    let part2_at = at + 1 + 10;
+    let part2_len = salt_len.saturating_sub(8).max(13);
+    if let Some(part2) = payload.get(part2_at..part2_at + part2_len) {
+        // The last byte of part 2 is a NUL terminator.
+        scramble.extend_from_slice(part2.strip_suffix(&[0]).unwrap_or(part2));
+    }
+    at += 1 + 10 + part2_len;
     let auth_plugin = payload
         .get(at..)
         .map(|p| p.split(|b| *b == 0).next().unwrap_or_default())
@@ -75,6 +90,7 @@ pub(crate) fn parse_greeting(payload: &[u8]) -> Result<Greeting, String> {
     Ok(Greeting {
         version,
         auth_plugin,
+        scramble,
     })
 }
 
@@ -96,7 +112,7 @@ pub(crate) async fn probe(
     probe_with(session, conn, &greeting, observation).await
 }
 
-fn handshake_response() -> Vec<u8> {
+fn handshake_response(user: &str, auth: &[u8]) -> Vec<u8> {
     let flags = CLIENT_LONG_PASSWORD
         | CLIENT_PROTOCOL_41
         | CLIENT_TRANSACTIONS
@@ -106,10 +122,70 @@ fn handshake_response() -> Vec<u8> {
     payload.extend_from_slice(&(16u32 * 1024 * 1024).to_le_bytes());
     payload.push(0x21); // utf8_general_ci
     payload.extend_from_slice(&[0; 23]);
-    payload.push(0); // empty user name, NUL-terminated
-    payload.push(0); // empty auth response (length-prefixed)
+    payload.extend_from_slice(user.as_bytes());
+    payload.push(0);
+    payload.push(auth.len() as u8); // length-prefixed auth response
+    payload.extend_from_slice(auth);
     payload.extend_from_slice(b"mysql_native_password\0");
     payload
+}
+
+/// The `mysql_native_password` response: SHA1(password) XOR
+/// SHA1(scramble + SHA1(SHA1(password))); empty for an empty password.
+fn native_password(password: &str, scramble: &[u8]) -> Vec<u8> {
+    use sha1::{Digest, Sha1};
+    if password.is_empty() {
+        return Vec::new();
+    }
+    let stage1 = Sha1::digest(password.as_bytes());
+    let stage2 = Sha1::digest(stage1);
+    let mut hasher = Sha1::new();
+    hasher.update(scramble);
+    hasher.update(stage2);
+    let mix = hasher.finalize();
+    stage1.iter().zip(mix.iter()).map(|(a, b)| a ^ b).collect()
+}
+
+/// Logs in as `user` with `password` (empty for the stranger's anonymous
+/// try): `Ok(Ok(()))` when the server accepts, `Ok(Err(reason))` when it
+/// refuses.
+async fn login(
+    conn: &mut Conn,
+    greeting: &Greeting,
+    user: &str,
+    password: &str,
+) -> Result<Result<(), String>, ProbeError> {
+    let auth = native_password(password, &greeting.scramble);
+    conn.send(&packet(1, &handshake_response(user, &auth)))
+        .await?;
+    let (sequence, mut reply) = conn.read_frame(parse_packet).await?;
+    if reply.first() == Some(&0xfe) {
+        // AuthSwitchRequest: plugin name NUL, then a new scramble.
+        let rest = &reply[1..];
+        let nul = rest.iter().position(|b| *b == 0).unwrap_or(rest.len());
+        let plugin = String::from_utf8_lossy(&rest[..nul]).into_owned();
+        let scramble = rest.get(nul + 1..).unwrap_or_default();
+        let scramble = scramble.strip_suffix(&[0]).unwrap_or(scramble);
+        let response = if plugin == "mysql_native_password" {
+            native_password(password, scramble)
+        } else {
+            Vec::new()
+        };
+        conn.send(&packet(sequence.wrapping_add(1), &response))
+            .await?;
+        reply = conn.read_frame(parse_packet).await?.1;
+    }
+    Ok(match reply.first() {
+        Some(0x00) => Ok(()),
+        Some(0xff) => Err(format!(
+            "login refused: {}",
+            String::from_utf8_lossy(reply.get(9..).unwrap_or_default())
+                .chars()
+                .take(120)
+                .collect::<String>()
+        )),
+        _ => Err("the server wants more than this client offers".into()),
+    })
 }
 
 /// Continues a probe on a connection whose greeting has been read.
@@ -129,37 +205,35 @@ pub(crate) async fn probe_with(
     );
     observation.version = Some(greeting.version.clone());
     observation.fact("auth_plugin", greeting.auth_plugin.clone());
-    conn.send(&packet(1, &handshake_response())).await?;
-    let (sequence, mut reply) = conn.read_frame(parse_packet).await?;
-    if reply.first() == Some(&0xfe) {
-        // AuthSwitchRequest: the empty password is empty under any plugin.
-        conn.send(&packet(sequence.wrapping_add(1), &[])).await?;
-        reply = conn.read_frame(parse_packet).await?.1;
-    }
-    match reply.first() {
-        Some(0x00) => {}
-        Some(0xff) => {
-            let message = reply.get(9..).unwrap_or_default();
-            observation.access = Some(Access::Locked {
-                detail: format!(
-                    "anonymous login refused: {}",
-                    String::from_utf8_lossy(message)
-                        .chars()
-                        .take(120)
-                        .collect::<String>()
-                ),
-            });
-            return Ok(());
+    match login(&mut conn, &greeting, "", "").await? {
+        Ok(()) => {
+            observation.access = Some(Access::Open);
+            observation.fact("user", "anonymous (empty user name and password)");
         }
-        _ => {
-            observation.access = Some(Access::Locked {
-                detail: "the server wants more than an empty password".into(),
-            });
-            return Ok(());
+        Err(reason) => {
+            let detail = format!("anonymous {reason}");
+            let Some(credential) = session.credential else {
+                observation.access = Some(Access::Locked { detail });
+                return Ok(());
+            };
+            // A fresh connection for the supplied credentials.
+            conn = session.connect("MySQL").await?;
+            let (_, payload) = conn.read_frame(parse_packet).await?;
+            let fresh = parse_greeting(&payload).map_err(|r| ProbeError::malformed("MySQL", r))?;
+            let user = credential.user.as_deref().unwrap_or("root");
+            if login(&mut conn, &fresh, user, credential.password())
+                .await?
+                .is_err()
+            {
+                observation.access = Some(Access::Locked { detail });
+                observation.fact("credentials_accepted", false);
+                return Ok(());
+            }
+            observation.access = Some(Access::LockedCredentialsAccepted { detail });
+            observation.fact("user", user);
         }
     }
-    observation.access = Some(Access::Open);
-    observation.fact("user", "anonymous (empty user name and password)");
+
     let databases = query(&mut conn, "SHOW DATABASES")
         .await?
         .map_err(|m| ProbeError::malformed("MySQL", format!("SHOW DATABASES refused: {m}")))?;

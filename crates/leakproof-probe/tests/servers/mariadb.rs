@@ -1,5 +1,5 @@
 use leakproof_core::Severity;
-use leakproof_probe::{RULE_LOCKED, RULE_OPEN, RULE_PII};
+use leakproof_probe::{Credential, RULE_LOCKED, RULE_OPEN, RULE_PII};
 
 use crate::support;
 
@@ -51,4 +51,41 @@ async fn no_anonymous_account_is_locked() {
             .unwrap()
             .contains("MariaDB")
     );
+}
+
+#[tokio::test]
+async fn supplied_credentials_log_in_and_sample_with_permission() {
+    let server = support::mariadb(false);
+    let mut options = support::options(10);
+    options.credentials.insert(
+        server.address(),
+        Credential::new(Some("auditor".into()), "auditor-pw".into()),
+    );
+    let report = support::probe(&[server.address()], &options).await;
+    let locked = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == RULE_LOCKED)
+        .unwrap_or_else(|| panic!("{:#?}", report.findings));
+    assert_eq!(locked.properties["credentials_accepted"], true);
+    let pii = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == RULE_PII)
+        .unwrap_or_else(|| {
+            panic!(
+                "a PII finding from the permitted sample: {:#?}",
+                report.findings
+            )
+        });
+    assert_eq!(pii.severity, Severity::Medium, "sampled with permission");
+
+    let mut wrong = support::options(10);
+    wrong.credentials.insert(
+        server.address(),
+        Credential::new(Some("auditor".into()), "not-it".into()),
+    );
+    let report = support::probe(&[server.address()], &wrong).await;
+    assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
+    assert_eq!(report.findings[0].properties["credentials_accepted"], false);
 }

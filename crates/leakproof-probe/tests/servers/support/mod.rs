@@ -253,8 +253,8 @@ pub fn psql(server: &Server, database: &str, sql: &str) {
     run_ok(command, "psql");
 }
 
-/// A MariaDB server; with `anonymous`, an anonymous account that can read
-/// the database `supportdb`.
+/// A MariaDB server with a password account `auditor` / `auditor-pw`; with
+/// `anonymous`, also an anonymous account; both can read `supportdb`.
 pub fn mariadb(anonymous: bool) -> Server {
     let install = require("mariadb-install-db", "mariadb-server");
     let mariadbd = require("mariadbd", "mariadb-server");
@@ -293,7 +293,9 @@ pub fn mariadb(anonymous: bool) -> Server {
          CREATE TABLE supportdb.cases (id INT, customer VARCHAR(100), note TEXT); \
          INSERT INTO supportdb.cases VALUES (1, 'jane.roe@example.org', 'called'), \
          (2, 'john @ contoso.com', NULL), (3, 'amy@example.net', 'from 203.0.113.7'); \
-         ANALYZE TABLE supportdb.cases;",
+         ANALYZE TABLE supportdb.cases; \
+         CREATE USER 'auditor'@'127.0.0.1' IDENTIFIED BY 'auditor-pw'; \
+         GRANT SELECT ON supportdb.* TO 'auditor'@'127.0.0.1';",
     );
     if anonymous {
         sql.push_str(
