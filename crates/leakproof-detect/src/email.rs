@@ -4,21 +4,13 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-
 use crate::tld::is_known_tld;
 use crate::{Candidate, EntityType};
 
-static WITH_AT_SIGN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+/// Run anchored at the start of the local part before each `@`.
+static WITH_AT_SIGN: LazyLock<regex_automata::meta::Regex> = LazyLock::new(|| {
+    regex_automata::meta::Regex::new(
         r"(?i-u)[a-z0-9][a-z0-9._%+\-]{0,63}[ \t\r\n]{0,3}@[ \t\r\n]{0,3}(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?[ \t\r\n]{0,3}\.[ \t\r\n]{0,3}){1,6}[a-z]{2,24}",
-    )
-    .expect("static regex")
-});
-
-static SPELLED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i-u)\b([a-z0-9][a-z0-9._%+\-]{0,63}(?:\s+dot\s+[a-z0-9][a-z0-9._%+\-]{0,63}){0,3})\s+at\s+((?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.|\s+dot\s+)){1,5}[a-z]{2,24})\b",
     )
     .expect("static regex")
 });
@@ -34,25 +26,180 @@ const NOT_A_LOCAL_PART: &[&str] = &[
 /// Finds email addresses in the normalised `text`.
 pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     if triggers & crate::triggers::AT_SIGN != 0 {
-        for m in WITH_AT_SIGN.find_iter(text) {
-            if let Some(candidate) = with_at_sign(text, m.start(), m.as_str()) {
-                out.push(candidate);
+        use regex_automata::{Anchored, Input};
+        let bytes = text.as_bytes();
+        for at in memchr::memchr_iter(b'@', bytes) {
+            // The leftmost place a local part can start: up to three blanks
+            // and 64 local-part bytes back, at a letter or digit.
+            let mut local_end = at;
+            while at - local_end < 3 && local_end > 0 && is_blank(bytes[local_end - 1]) {
+                local_end -= 1;
+            }
+            let mut run = local_end;
+            while run > 0 && local_end - run < MAX_LOCAL && is_local_byte(bytes[run - 1]) {
+                run -= 1;
+            }
+            let Some(start) = (run..local_end).find(|&p| bytes[p].is_ascii_alphanumeric()) else {
+                continue;
+            };
+            let input = Input::new(text)
+                .span(start..text.len())
+                .anchored(Anchored::Yes);
+            if let Some(m) = WITH_AT_SIGN.search(&input) {
+                if let Some(candidate) = with_at_sign(text, start, &text[start..m.end()]) {
+                    out.push(candidate);
+                }
             }
         }
     }
     if triggers & crate::triggers::SPELLED_AT != 0 {
-        for caps in SPELLED.captures_iter(text) {
-            let (Some(whole), Some(local), Some(domain)) = (caps.get(0), caps.get(1), caps.get(2))
-            else {
+        let bytes = text.as_bytes();
+        for at in memchr::memchr2_iter(b'a', b'A', bytes) {
+            let Some((start, local_end, domain_start, end)) = spelled_bounds(bytes, at) else {
                 continue;
             };
-            if let Some(candidate) =
-                spelled(whole.start(), whole.end(), local.as_str(), domain.as_str())
-            {
+            if let Some(candidate) = spelled(
+                start,
+                end,
+                &text[start..local_end],
+                &text[domain_start..end],
+            ) {
                 out.push(candidate);
             }
         }
     }
+}
+
+/// Longest local part, as in the textbook form.
+const MAX_LOCAL: usize = 64;
+/// Most labels before the TLD in a spelled-out domain.
+const MAX_LABELS: usize = 5;
+
+fn is_local_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
+}
+
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whitespace then `word` (any case) then whitespace, starting at `pos`:
+/// the position after the trailing whitespace.
+fn spaced_word_at(bytes: &[u8], pos: usize, word: &[u8]) -> Option<usize> {
+    let mut p = pos;
+    while bytes.get(p).is_some_and(u8::is_ascii_whitespace) {
+        p += 1;
+    }
+    if p == pos || !bytes.get(p..p + word.len())?.eq_ignore_ascii_case(word) {
+        return None;
+    }
+    let after = p + word.len();
+    let mut q = after;
+    while bytes.get(q).is_some_and(u8::is_ascii_whitespace) {
+        q += 1;
+    }
+    (q > after).then_some(q)
+}
+
+/// The start of a local part ending at `end` (exclusive): it starts with a
+/// letter or digit at a word boundary and holds at most [`MAX_LOCAL`] bytes.
+fn local_start(bytes: &[u8], end: usize) -> Option<usize> {
+    let mut run = end;
+    while run > 0 && end - run < MAX_LOCAL && is_local_byte(bytes[run - 1]) {
+        run -= 1;
+    }
+    (run..end)
+        .find(|&p| bytes[p].is_ascii_alphanumeric() && (p == 0 || !is_word_byte(bytes[p - 1])))
+}
+
+/// `local( dot local){0,3} at label((.| dot )label){0,4}(.| dot )tld` around
+/// the "at" whose `a` is at `at`: (start, local end, domain start, end).
+fn spelled_bounds(bytes: &[u8], at: usize) -> Option<(usize, usize, usize, usize)> {
+    // The word "at" with whitespace on both sides.
+    let mut local_end = at;
+    while local_end > 0 && bytes[local_end - 1].is_ascii_whitespace() {
+        local_end -= 1;
+    }
+    if local_end == at || local_end == 0 {
+        return None;
+    }
+    let domain_start = spaced_word_at(bytes, local_end, b"at")?;
+    // Local part, extended leftwards over ` dot ` joined words.
+    let mut start = local_start(bytes, local_end)?;
+    for _ in 0..3 {
+        let run_start = {
+            let mut r = start;
+            while r > 0 && is_local_byte(bytes[r - 1]) {
+                r -= 1;
+            }
+            r
+        };
+        if run_start != start {
+            break;
+        }
+        let mut dot_end = start;
+        while dot_end > 0 && bytes[dot_end - 1].is_ascii_whitespace() {
+            dot_end -= 1;
+        }
+        let Some(dot_start) = dot_end.checked_sub(3) else {
+            break;
+        };
+        let mut word_end = dot_start;
+        while word_end > 0 && bytes[word_end - 1].is_ascii_whitespace() {
+            word_end -= 1;
+        }
+        if dot_end == start
+            || word_end == dot_start
+            || !bytes[dot_start..dot_end].eq_ignore_ascii_case(b"dot")
+        {
+            break;
+        }
+        match local_start(bytes, word_end) {
+            Some(s) => start = s,
+            None => break,
+        }
+    }
+    // Domain: labels joined by `.` or ` dot `, then an alphabetic TLD at a
+    // word boundary; the longest such domain wins.
+    let mut end = None;
+    let mut p = domain_start;
+    for labels in 0..=MAX_LABELS {
+        let token_end = p + bytes[p..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        let alpha = bytes[p..token_end]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        if labels > 0
+            && (2..=24).contains(&alpha)
+            && bytes.get(p + alpha).is_none_or(|b| !is_word_byte(*b))
+        {
+            end = Some(p + alpha);
+        }
+        let label = &bytes[p..token_end];
+        let label_ok = !label.is_empty()
+            && label.len() <= 63
+            && label[0].is_ascii_alphanumeric()
+            && label[label.len() - 1].is_ascii_alphanumeric();
+        if !label_ok || labels == MAX_LABELS {
+            break;
+        }
+        p = if bytes.get(token_end) == Some(&b'.') {
+            token_end + 1
+        } else {
+            match spaced_word_at(bytes, token_end, b"dot") {
+                Some(next) => next,
+                None => break,
+            }
+        };
+    }
+    Some((start, local_end, domain_start, end?))
 }
 
 fn with_at_sign(text: &str, start: usize, matched: &str) -> Option<Candidate> {

@@ -500,6 +500,9 @@ impl Detector {
                 return false;
             }
         }
+        if self.allow_values.is_empty() && self.allow_patterns.is_empty() {
+            return true;
+        }
         let canonical = c.canonical.to_lowercase();
         !self.allow_values.contains(&canonical)
             && !self.allow_patterns.iter().any(|p| p.is_match(&c.canonical))

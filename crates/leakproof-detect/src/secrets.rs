@@ -46,9 +46,11 @@ static AWS_SECRET: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-static PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i-u)\b(?:password|passwort|passwd|passcode|passphrase|pass phrase|pwd|pw|pin code)\b(?:\s+(?:is|was|will be|=|:)|\s*[:=]|\s+set\s+to|\s+to)\s*["'`]?((?u:[^\s"'`,;]){3,128})"#,
+/// Run anchored at each `p` that starts a word, so a text costs a few
+/// steps per candidate instead of a full search.
+static PASSWORD: LazyLock<regex_automata::meta::Regex> = LazyLock::new(|| {
+    regex_automata::meta::Regex::new(
+        r#"(?i-u)\b(?:password|passwort|passwd|passcode|passphrase|pass phrase|pwd|pw|pin code)\b(?:\s+(?:is|was|will be|=|:)|\s*[:=]|\s+set\s+to|\s+to)\s*["'`]?((?u:[^\s"'`,;]){3}(?u:[^\s"'`,;])*)"#,
     )
     .expect("static regex")
 });
@@ -161,11 +163,16 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     use crate::triggers::{
         BEARER_WORD, BIRTH_WORD, PASSWORD_WORD, PEM as PEM_TRIGGER, SECRET_WORD, TOKEN,
     };
-    let tokens = if triggers & TOKEN != 0 {
-        TOKENS.captures_iter(text).collect::<Vec<_>>()
-    } else {
-        Vec::new()
-    };
+    if triggers & (TOKEN | PEM_TRIGGER | BEARER_WORD | SECRET_WORD | PASSWORD_WORD | BIRTH_WORD)
+        == 0
+    {
+        return;
+    }
+    let run = |bit: u32| triggers & bit != 0;
+    let tokens = run(TOKEN)
+        .then(|| TOKENS.captures_iter(text))
+        .into_iter()
+        .flatten();
     for caps in tokens {
         let (entity, m) = if let Some(m) = caps.name("aws") {
             (EntityType::AwsAccessKeyId, m)
@@ -212,13 +219,11 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             from = end;
         }
     }
-    let run = |bit: u32| triggers & bit != 0;
-    let bearer = if run(BEARER_WORD) {
-        BEARER.captures_iter(text).collect()
-    } else {
-        Vec::new()
-    };
-    for caps in bearer {
+    for caps in run(BEARER_WORD)
+        .then(|| BEARER.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         if let Some(m) = caps.get(1) {
             if m.as_str().bytes().any(|b| b.is_ascii_digit()) || shannon_entropy(m.as_str()) > 3.5 {
                 out.push(Candidate::new(
@@ -231,12 +236,11 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             }
         }
     }
-    let aws = if run(SECRET_WORD) {
-        AWS_SECRET.captures_iter(text).collect()
-    } else {
-        Vec::new()
-    };
-    for caps in aws {
+    for caps in run(SECRET_WORD)
+        .then(|| AWS_SECRET.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         if let Some(m) = caps.get(1) {
             if shannon_entropy(m.as_str()) > 3.5 {
                 out.push(Candidate::new(
@@ -249,32 +253,14 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             }
         }
     }
-    let passwords = if run(PASSWORD_WORD) {
-        PASSWORD.captures_iter(text).collect()
-    } else {
-        Vec::new()
-    };
-    for caps in passwords {
-        if let Some(m) = caps.get(1) {
-            let value = m.as_str().trim_end_matches(['.', ')']);
-            if value.len() < 3 || NOT_A_PASSWORD.iter().any(|w| w.eq_ignore_ascii_case(value)) {
-                continue;
-            }
-            out.push(Candidate::new(
-                EntityType::Password,
-                m.start(),
-                m.start() + value.len(),
-                0.8,
-                value.to_string(),
-            ));
-        }
+    if run(PASSWORD_WORD) {
+        passwords(text, out);
     }
-    let generic = if run(SECRET_WORD) {
-        GENERIC_SECRET.captures_iter(text).collect()
-    } else {
-        Vec::new()
-    };
-    for caps in generic {
+    for caps in run(SECRET_WORD)
+        .then(|| GENERIC_SECRET.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         if let Some(m) = caps.get(1) {
             let value = m.as_str().trim_end_matches('.');
             let classes = [
@@ -296,12 +282,11 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             }
         }
     }
-    let births = if run(BIRTH_WORD) {
-        DATE_OF_BIRTH.captures_iter(text).collect()
-    } else {
-        Vec::new()
-    };
-    for caps in births {
+    for caps in run(BIRTH_WORD)
+        .then(|| DATE_OF_BIRTH.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         if let Some(m) = caps.name("date") {
             let canonical = m
                 .as_str()
@@ -317,6 +302,50 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
                 canonical,
             ));
         }
+    }
+}
+
+/// Longest password reported, in characters.
+const MAX_PASSWORD_CHARS: usize = 128;
+
+/// Passwords stated after a password word (`password`, `pwd`, `pin code`...).
+fn passwords(text: &str, out: &mut Vec<Candidate>) {
+    use regex_automata::{Anchored, Input};
+    let bytes = text.as_bytes();
+    let mut caps = PASSWORD.create_captures();
+    let mut from = 0;
+    for p in memchr::memchr2_iter(b'p', b'P', bytes) {
+        if p < from || (p > 0 && (bytes[p - 1].is_ascii_alphanumeric() || bytes[p - 1] == b'_')) {
+            continue;
+        }
+        let input = Input::new(text).span(p..text.len()).anchored(Anchored::Yes);
+        // The DFA rejects most words in a few steps; captures only on a match.
+        if PASSWORD.search_half(&input).is_none() {
+            continue;
+        }
+        PASSWORD.search_captures(&input, &mut caps);
+        let Some(span) = caps.get_group(1) else {
+            continue;
+        };
+        from = span.end;
+        // Unbounded in the pattern (a bounded repeat of a Unicode class
+        // makes the capture engine slow); at most 128 characters kept.
+        let value = &text[span.start..span.end];
+        let value = value
+            .char_indices()
+            .nth(MAX_PASSWORD_CHARS)
+            .map_or(value, |(i, _)| &value[..i])
+            .trim_end_matches(['.', ')']);
+        if value.len() < 3 || NOT_A_PASSWORD.iter().any(|w| w.eq_ignore_ascii_case(value)) {
+            continue;
+        }
+        out.push(Candidate::new(
+            EntityType::Password,
+            span.start,
+            span.start + value.len(),
+            0.8,
+            value.to_string(),
+        ));
     }
 }
 

@@ -139,9 +139,14 @@ pub(crate) fn redact_record(
                 let mut last = 0;
                 for d in &detections {
                     redacted.push_str(&value[last..d.start]);
-                    if let Some(r) = redactor.replace(d, &column, rule.as_ref(), tally) {
-                        redacted.push_str(&r);
-                    }
+                    redactor.replace_into(
+                        d,
+                        &column,
+                        rule.as_ref(),
+                        tally,
+                        &mut redacted,
+                        |s, o| o.push_str(s),
+                    );
                     last = d.end;
                 }
                 redacted.push_str(&value[last..]);

@@ -4,6 +4,7 @@
 
 use crate::policy::{FieldAction, FieldRule};
 use crate::{Redactor, Tally};
+use leakproof_detect::Detection;
 
 /// Nesting deeper than this is refused (and the record fails closed).
 pub(crate) const MAX_DEPTH: usize = 256;
@@ -25,6 +26,8 @@ struct Walker<'a> {
     path: Vec<String>,
     track_paths: bool,
     tally: &'a mut Tally,
+    /// Reused across the strings of a record.
+    detections: Vec<Detection>,
 }
 
 /// Redacts one JSON value (a whole NDJSON line or document, or one element
@@ -43,6 +46,7 @@ pub(crate) fn redact_json(
         path: Vec::new(),
         track_paths: redactor.needs_paths(),
         tally,
+        detections: Vec::new(),
     };
     walker.ws();
     walker.value(0)?;
@@ -471,7 +475,8 @@ impl Walker<'_> {
         let end = string_end(self.bytes, self.pos)?;
         let raw = &self.input[self.pos + 1..end - 1];
         self.pos = end;
-        let detections = self.redactor.detect(raw);
+        let mut detections = std::mem::take(&mut self.detections);
+        self.redactor.detect_into(raw, &mut detections);
         self.out.push('"');
         if detections.is_empty() {
             self.out.push_str(raw);
@@ -484,13 +489,13 @@ impl Walker<'_> {
             let mut last = 0;
             for d in &detections {
                 self.out.push_str(&raw[last..d.start]);
-                if let Some(replacement) = self.redactor.replace(d, &field, rule, self.tally) {
-                    escape_into(&replacement, &mut self.out);
-                }
+                self.redactor
+                    .replace_into(d, &field, rule, self.tally, &mut self.out, escape_into);
                 last = d.end;
             }
             self.out.push_str(&raw[last..]);
         }
+        self.detections = detections;
         self.out.push('"');
         Ok(())
     }

@@ -172,10 +172,7 @@ impl Redactor {
         let mut last = 0;
         for d in &detections {
             out.push_str(&text[last..d.start]);
-            self.count(d, None, tally);
-            if let Some(replacement) = self.replacement_for(&d.entity, &d.canonical, None) {
-                out.push_str(&replacement);
-            }
+            self.replace_into(d, "", None, tally, &mut out, |s, out| out.push_str(s));
             last = d.end;
         }
         out.push_str(&text[last..]);
@@ -194,6 +191,11 @@ impl Redactor {
     /// Detections in `raw` (for callers that splice themselves).
     pub(crate) fn detect(&self, raw: &str) -> Vec<Detection> {
         self.detector.detect(raw)
+    }
+
+    /// Like [`Redactor::detect`], into a buffer the caller reuses.
+    pub(crate) fn detect_into(&self, raw: &str, out: &mut Vec<Detection>) {
+        self.detector.detect_into(raw, out);
     }
 
     /// The replacement for a whole field forced to `entity`, or `None` when
@@ -224,6 +226,28 @@ impl Redactor {
     ) -> Option<String> {
         self.count(d, Some(field), tally);
         self.replacement_for(&d.entity, &d.canonical, rule)
+    }
+
+    /// Appends the replacement for one detection in a field to `out`,
+    /// through `escape` (nothing when the operator removes the value).
+    /// The default mask is written without building a string first.
+    pub(crate) fn replace_into(
+        &self,
+        d: &Detection,
+        field: &str,
+        rule: Option<&FieldRule>,
+        tally: &mut Tally,
+        out: &mut String,
+        escape: fn(&str, &mut String),
+    ) {
+        self.count(d, Some(field), tally);
+        if self.policy.operator_for(&d.entity, rule) == Operator::Mask {
+            out.push('[');
+            escape(d.entity.name(), out);
+            out.push(']');
+        } else if let Some(replacement) = self.replacement_for(&d.entity, &d.canonical, rule) {
+            escape(&replacement, out);
+        }
     }
 }
 
