@@ -3,7 +3,9 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind};
 
 /// The word "at" between blanks (a spelled-out email separator).
 pub(crate) const SPELLED_AT: u32 = 1;
@@ -99,8 +101,7 @@ const EXACT: &[(&str, u32)] = &[
     ("eyJ", TOKEN),
 ];
 
-/// Matched in lower case, Title case and UPPER case (the spellings people
-/// use), which keeps the automaton on its fast SIMD prefilter.
+/// Matched in any case.
 const WORDS: &[(&str, u32)] = &[
     (" at ", SPELLED_AT),
     ("\nat ", SPELLED_AT),
@@ -122,36 +123,19 @@ const WORDS: &[(&str, u32)] = &[
     ("geb", BIRTH_WORD),
 ];
 
-static AUTOMATON: LazyLock<(AhoCorasick, Vec<u32>)> = LazyLock::new(|| {
-    let mut patterns: Vec<String> = Vec::new();
-    let mut bits = Vec::new();
-    for (p, bit) in EXACT {
-        patterns.push((*p).to_string());
-        bits.push(*bit);
-    }
-    for (p, bit) in WORDS {
-        let mut title = String::new();
-        let mut upper_next = true;
-        for c in p.chars() {
-            if upper_next && c.is_ascii_alphabetic() {
-                title.push(c.to_ascii_uppercase());
-                upper_next = false;
-            } else {
-                title.push(c);
-            }
-        }
-        for variant in [(*p).to_string(), title, p.to_ascii_uppercase()] {
-            if !patterns.contains(&variant) {
-                patterns.push(variant);
-                bits.push(*bit);
-            }
-        }
-    }
-    let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostFirst)
-        .build(&patterns)
+/// One DFA over every trigger, in any case (a vendor prefix in the wrong
+/// case only costs a regex run that finds nothing), walked byte by byte:
+/// on short texts (most JSON strings) a plain table walk beats a search
+/// API's per-call set-up, and every match is seen, overlapping or not.
+static AUTOMATON: LazyLock<(DFA, Vec<u32>)> = LazyLock::new(|| {
+    let all = || EXACT.iter().chain(WORDS);
+    let dfa = DFA::builder()
+        .match_kind(MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        .prefilter(false)
+        .build(all().map(|(p, _)| p))
         .expect("static automaton");
-    (automaton, bits)
+    (dfa, all().map(|(_, bit)| *bit).collect())
 });
 
 /// The shortest text a trigger can matter in ("pwd: abc").
@@ -162,10 +146,18 @@ pub(crate) fn scan(text: &str) -> u32 {
     if text.len() < MIN_TRIGGERED_LEN {
         return 0;
     }
-    let (automaton, bits) = &*AUTOMATON;
+    let (dfa, bits) = &*AUTOMATON;
+    let Ok(mut state) = dfa.start_state(Anchored::No) else {
+        return 0;
+    };
     let mut found = 0;
-    for m in automaton.find_iter(text) {
-        found |= bits[m.pattern().as_usize()];
+    for &b in text.as_bytes() {
+        state = dfa.next_state(Anchored::No, state, b);
+        if dfa.is_special(state) && dfa.is_match(state) {
+            for i in 0..dfa.match_len(state) {
+                found |= bits[dfa.match_pattern(state, i).as_usize()];
+            }
+        }
     }
     found
 }
