@@ -2,18 +2,8 @@
 //! `.`, and the spelled-out form `john dot doe at contoso dot com`.
 //! Bracketed and escaped separators were already folded by normalisation.
 
-use std::sync::LazyLock;
-
 use crate::tld::is_known_tld;
 use crate::{Candidate, EntityType};
-
-/// Run anchored at the start of the local part before each `@`.
-static WITH_AT_SIGN: LazyLock<regex_automata::meta::Regex> = LazyLock::new(|| {
-    regex_automata::meta::Regex::new(
-        r"(?i-u)[a-z0-9][a-z0-9._%+\-]{0,63}[ \t\r\n]{0,3}@[ \t\r\n]{0,3}(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?[ \t\r\n]{0,3}\.[ \t\r\n]{0,3}){1,6}[a-z]{2,24}",
-    )
-    .expect("static regex")
-});
 
 /// Words that stand before "at" in ordinary sentences ("meet me at ...").
 const NOT_A_LOCAL_PART: &[&str] = &[
@@ -26,7 +16,6 @@ const NOT_A_LOCAL_PART: &[&str] = &[
 /// Finds email addresses in the normalised `text`.
 pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     if triggers & crate::triggers::AT_SIGN != 0 {
-        use regex_automata::{Anchored, Input};
         let bytes = text.as_bytes();
         for at in memchr::memchr_iter(b'@', bytes) {
             // The leftmost place a local part can start: up to three blanks
@@ -42,13 +31,11 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             let Some(start) = (run..local_end).find(|&p| bytes[p].is_ascii_alphanumeric()) else {
                 continue;
             };
-            let input = Input::new(text)
-                .span(start..text.len())
-                .anchored(Anchored::Yes);
-            if let Some(m) = WITH_AT_SIGN.search(&input) {
-                if let Some(candidate) = with_at_sign(text, start, &text[start..m.end()]) {
-                    out.push(candidate);
-                }
+            let Some(end) = domain_end(bytes, at + 1) else {
+                continue;
+            };
+            if let Some(candidate) = with_at_sign(text, start, &text[start..end]) {
+                out.push(candidate);
             }
         }
     }
@@ -68,6 +55,56 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
             }
         }
     }
+}
+
+/// Most labels before the TLD after an `@`.
+const MAX_AT_LABELS: usize = 6;
+
+/// The end of the domain after an `@` (`after` is just past it): up to
+/// three blanks, then labels each followed by a dot (blanks allowed around
+/// it), then two or more letters; the most labels that still end in
+/// letters win. Which labels form the address is decided afterwards, by
+/// the TLD list.
+fn domain_end(bytes: &[u8], after: usize) -> Option<usize> {
+    let skip_blanks = |mut p: usize| {
+        let from = p;
+        while p - from < 3 && bytes.get(p).copied().is_some_and(is_blank) {
+            p += 1;
+        }
+        p
+    };
+    let mut p = skip_blanks(after);
+    let mut end = None;
+    for labels in 0..=MAX_AT_LABELS {
+        let rest = bytes.get(p..).unwrap_or_default();
+        if labels > 0 {
+            let letters = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            if letters >= 2 {
+                end = Some(p + letters.min(24));
+            }
+            if labels == MAX_AT_LABELS {
+                break;
+            }
+        }
+        let label_len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        let label = &rest[..label_len];
+        if label.is_empty()
+            || label.len() > 63
+            || !label[0].is_ascii_alphanumeric()
+            || !label[label_len - 1].is_ascii_alphanumeric()
+        {
+            break;
+        }
+        let dot = skip_blanks(p + label_len);
+        if bytes.get(dot) != Some(&b'.') {
+            break;
+        }
+        p = skip_blanks(dot + 1);
+    }
+    end
 }
 
 /// Longest local part, as in the textbook form.
@@ -227,10 +264,9 @@ fn with_at_sign(text: &str, start: usize, matched: &str) -> Option<Candidate> {
         labels[count] = label.trim();
         count += 1;
     }
-    let keep = (2..=count).rev().find(|&k| {
-        labels[..k].iter().all(|l| !l.is_empty())
-            && is_known_tld(&labels[k - 1].to_ascii_lowercase())
-    })?;
+    let keep = (2..=count)
+        .rev()
+        .find(|&k| labels[..k].iter().all(|l| !l.is_empty()) && is_known_tld(labels[k - 1]))?;
     // The match ends with the last character of the kept TLD.
     let at = matched.len() - domain.len();
     let mut dots = 0;
@@ -246,18 +282,16 @@ fn with_at_sign(text: &str, start: usize, matched: &str) -> Option<Candidate> {
         }
     }
     let mut canonical = String::with_capacity(matched.len());
-    canonical.extend(
-        local
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_lowercase()),
-    );
+    // Local part and labels are ASCII (the scan took only ASCII bytes).
+    for b in local.bytes().filter(|b| !b.is_ascii_whitespace()) {
+        canonical.push(char::from(b.to_ascii_lowercase()));
+    }
     canonical.push('@');
     for (i, label) in labels[..keep].iter().enumerate() {
         if i > 0 {
             canonical.push('.');
         }
-        canonical.extend(label.chars().map(|c| c.to_ascii_lowercase()));
+        canonical.extend(label.bytes().map(|b| char::from(b.to_ascii_lowercase())));
     }
     Some(Candidate::new(
         EntityType::Email,

@@ -512,6 +512,11 @@ impl Detector {
 /// Keeps non-overlapping candidates: where two overlap, the more confident
 /// one, then the longer one, wins.
 fn resolve_overlaps(candidates: &mut Vec<Candidate>) {
+    // The common case: values already apart, nothing to choose.
+    candidates.sort_by_key(|c| c.start);
+    if candidates.windows(2).all(|w| w[0].end <= w[1].start) {
+        return;
+    }
     candidates.sort_by(|a, b| {
         b.confidence
             .total_cmp(&a.confidence)

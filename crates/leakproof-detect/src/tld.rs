@@ -2,9 +2,15 @@
 //! complete; generic ones are those seen in real mail (the full IANA list has
 //! over a thousand brand TLDs that would only add false positives).
 
-/// Whether `tld` (lowercase ASCII) is a known top-level domain.
+/// Whether `tld` (ASCII, any case) is a known top-level domain.
 pub(crate) fn is_known_tld(tld: &str) -> bool {
-    TLDS.binary_search(&tld).is_ok()
+    let tld = tld.as_bytes();
+    TLDS.binary_search_by(|known| {
+        known
+            .bytes()
+            .cmp(tld.iter().map(|b| b.to_ascii_lowercase()))
+    })
+    .is_ok()
 }
 
 /// Sorted, lowercase.
