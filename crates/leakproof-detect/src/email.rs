@@ -18,23 +18,7 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     if triggers & crate::triggers::AT_SIGN != 0 {
         let bytes = text.as_bytes();
         for at in memchr::memchr_iter(b'@', bytes) {
-            // The leftmost place a local part can start: up to three blanks
-            // and 64 local-part bytes back, at a letter or digit.
-            let mut local_end = at;
-            while at - local_end < 3 && local_end > 0 && is_blank(bytes[local_end - 1]) {
-                local_end -= 1;
-            }
-            let mut run = local_end;
-            while run > 0 && local_end - run < MAX_LOCAL && is_local_byte(bytes[run - 1]) {
-                run -= 1;
-            }
-            let Some(start) = (run..local_end).find(|&p| bytes[p].is_ascii_alphanumeric()) else {
-                continue;
-            };
-            let Some(end) = domain_end(bytes, at + 1) else {
-                continue;
-            };
-            if let Some(candidate) = with_at_sign(text, start, &text[start..end]) {
+            if let Some(candidate) = with_at_sign(bytes, at) {
                 out.push(candidate);
             }
         }
@@ -57,15 +41,32 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     }
 }
 
-/// Most labels before the TLD after an `@`.
-const MAX_AT_LABELS: usize = 6;
+/// Most labels in a domain after an `@`, the TLD included.
+const MAX_AT_LABELS: usize = 7;
 
-/// The end of the domain after an `@` (`after` is just past it): up to
-/// three blanks, then labels each followed by a dot (blanks allowed around
-/// it), then two or more letters; the most labels that still end in
-/// letters win. Which labels form the address is decided afterwards, by
-/// the TLD list.
-fn domain_end(bytes: &[u8], after: usize) -> Option<usize> {
+/// The address around the `@` at `at`: a local part of up to 64 bytes
+/// starting with a letter or digit at a boundary, up to three blanks on
+/// each side of the `@` and of each dot, then labels; the address ends at
+/// the last label that is a known TLD.
+fn with_at_sign(bytes: &[u8], at: usize) -> Option<Candidate> {
+    let mut local_end = at;
+    while at - local_end < 3 && local_end > 0 && is_blank(bytes[local_end - 1]) {
+        local_end -= 1;
+    }
+    let mut run = local_end;
+    while run > 0 && local_end - run < MAX_LOCAL && is_local_byte(bytes[run - 1]) {
+        run -= 1;
+    }
+    let start = (run..local_end).find(|&p| bytes[p].is_ascii_alphanumeric())?;
+    // A local part glued to a preceding word character is a fragment
+    // (`x@y` inside a longer token).
+    if start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'@') {
+        return None;
+    }
+    let local = &bytes[start..local_end];
+    if local.ends_with(b".") || local.windows(2).any(|w| w == b"..") {
+        return None;
+    }
     let skip_blanks = |mut p: usize| {
         let from = p;
         while p - from < 3 && bytes.get(p).copied().is_some_and(is_blank) {
@@ -73,38 +74,53 @@ fn domain_end(bytes: &[u8], after: usize) -> Option<usize> {
         }
         p
     };
-    let mut p = skip_blanks(after);
-    let mut end = None;
-    for labels in 0..=MAX_AT_LABELS {
-        let rest = bytes.get(p..).unwrap_or_default();
-        if labels > 0 {
-            let letters = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-            if letters >= 2 {
-                end = Some(p + letters.min(24));
-            }
-            if labels == MAX_AT_LABELS {
-                break;
-            }
-        }
-        let label_len = rest
+    let mut labels = [(0usize, 0usize); MAX_AT_LABELS];
+    let mut count = 0;
+    let mut p = skip_blanks(at + 1);
+    while count < MAX_AT_LABELS {
+        let len = bytes[p..]
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
             .count();
-        let label = &rest[..label_len];
-        if label.is_empty()
-            || label.len() > 63
-            || !label[0].is_ascii_alphanumeric()
-            || !label[label_len - 1].is_ascii_alphanumeric()
-        {
+        let label = &bytes[p..p + len];
+        if len == 0 || len > 63 || label[0] == b'-' || label[len - 1] == b'-' {
             break;
         }
-        let dot = skip_blanks(p + label_len);
+        labels[count] = (p, p + len);
+        count += 1;
+        let dot = skip_blanks(p + len);
         if bytes.get(dot) != Some(&b'.') {
             break;
         }
         p = skip_blanks(dot + 1);
     }
-    end
+    // The TLD is the last label that is a known TLD (a sentence's full
+    // stop and what follows it are not part of the address).
+    let keep = (2..=count).rev().find(|&k| {
+        let (s, e) = labels[k - 1];
+        std::str::from_utf8(&bytes[s..e]).is_ok_and(is_known_tld)
+    })?;
+    let mut canonical = String::with_capacity(local.len() + 1 + labels[keep - 1].1 - labels[0].0);
+    // Local part and labels are ASCII: the scan took only ASCII bytes.
+    canonical.extend(local.iter().map(|b| char::from(b.to_ascii_lowercase())));
+    canonical.push('@');
+    for (i, &(s, e)) in labels[..keep].iter().enumerate() {
+        if i > 0 {
+            canonical.push('.');
+        }
+        canonical.extend(
+            bytes[s..e]
+                .iter()
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+    }
+    Some(Candidate::new(
+        EntityType::Email,
+        start,
+        labels[keep - 1].1,
+        0.95,
+        canonical,
+    ))
 }
 
 /// Longest local part, as in the textbook form.
@@ -237,69 +253,6 @@ fn spelled_bounds(bytes: &[u8], at: usize) -> Option<(usize, usize, usize, usize
         };
     }
     Some((start, local_end, domain_start, end?))
-}
-
-fn with_at_sign(text: &str, start: usize, matched: &str) -> Option<Candidate> {
-    // A local part glued to a preceding word character is a fragment
-    // (`x@y` inside a longer token); start at a boundary.
-    if start > 0 {
-        let prev = text.as_bytes()[start - 1];
-        if prev.is_ascii_alphanumeric() || prev == b'@' {
-            return None;
-        }
-    }
-    let (local, domain) = matched.split_once('@')?;
-    let local = local.trim_end();
-    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return None;
-    }
-    // Labels without the blanks around dots; the TLD is the last label that
-    // is a known TLD (a sentence's full stop is not part of the address).
-    let mut labels: [&str; 8] = [""; 8];
-    let mut count = 0;
-    for label in domain.split('.') {
-        if count == labels.len() {
-            break;
-        }
-        labels[count] = label.trim();
-        count += 1;
-    }
-    let keep = (2..=count)
-        .rev()
-        .find(|&k| labels[..k].iter().all(|l| !l.is_empty()) && is_known_tld(labels[k - 1]))?;
-    // The match ends with the last character of the kept TLD.
-    let at = matched.len() - domain.len();
-    let mut dots = 0;
-    let mut end = start + at;
-    for (i, b) in matched.bytes().enumerate().skip(at) {
-        if b == b'.' {
-            dots += 1;
-            if dots == keep {
-                break;
-            }
-        } else if b.is_ascii_alphanumeric() || b == b'-' {
-            end = start + i + 1;
-        }
-    }
-    let mut canonical = String::with_capacity(matched.len());
-    // Local part and labels are ASCII (the scan took only ASCII bytes).
-    for b in local.bytes().filter(|b| !b.is_ascii_whitespace()) {
-        canonical.push(char::from(b.to_ascii_lowercase()));
-    }
-    canonical.push('@');
-    for (i, label) in labels[..keep].iter().enumerate() {
-        if i > 0 {
-            canonical.push('.');
-        }
-        canonical.extend(label.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-    }
-    Some(Candidate::new(
-        EntityType::Email,
-        start,
-        end,
-        0.95,
-        canonical,
-    ))
 }
 
 /// How many labels to keep: up to the last one that is a known TLD, with at

@@ -35,7 +35,8 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     // Compressed addresses have `::`; full ones have seven colons
     // (timestamps have two).
     if triggers & crate::triggers::DOUBLE_COLON != 0
-        || memchr::memchr_iter(b':', bytes).nth(4).is_some()
+        || (triggers & crate::triggers::COLON != 0
+            && memchr::memchr_iter(b':', bytes).nth(4).is_some())
     {
         ipv6(text, out);
     }
@@ -123,15 +124,33 @@ fn has_mac_shape(bytes: &[u8]) -> bool {
     })
 }
 
-/// Two capital letters then two digits at a word start: where an IBAN begins.
+/// Shortest IBAN (Norway's), in characters without spaces.
+const MIN_IBAN: usize = 15;
+
+/// Two capital letters and two digits at a word start, followed by enough
+/// capitals, digits and single spaces to make an IBAN: where one can begin.
+/// Case and invoice numbers (`CS0000042`, `KB5005565`) are too short.
 fn has_iban_shape(bytes: &[u8]) -> bool {
-    bytes.windows(4).enumerate().any(|(i, w)| {
-        w[2].is_ascii_digit()
-            && w[3].is_ascii_digit()
-            && w[0].is_ascii_uppercase()
-            && w[1].is_ascii_uppercase()
-            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
-    })
+    let mut i = 0;
+    while i + MIN_IBAN <= bytes.len() {
+        let starts = bytes[i].is_ascii_uppercase()
+            && bytes[i + 1].is_ascii_uppercase()
+            && bytes[i + 2].is_ascii_digit()
+            && bytes[i + 3].is_ascii_digit()
+            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
+        if starts {
+            let body = bytes[i + 4..]
+                .iter()
+                .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b' ')
+                .filter(|b| **b != b' ')
+                .count();
+            if 4 + body >= MIN_IBAN {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
 }
 
 fn ipv6(text: &str, out: &mut Vec<Candidate>) {

@@ -182,6 +182,23 @@ fn string_end(bytes: &[u8], pos: usize) -> Result<usize, JsonError> {
     // set-up, and checks for control characters in the same pass.
     let mut p = pos + 1;
     loop {
+        // Eight bytes at a time while none is a quote, a backslash or a
+        // control character (the classic has-zero-byte bit trick).
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+        while let Some(chunk) = bytes.get(p..p + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(word);
+            let stops = has_zero(x ^ (ONES * u64::from(b'"')))
+                | has_zero(x ^ (ONES * u64::from(b'\\')))
+                | (x.wrapping_sub(ONES * 0x20) & !x & HIGHS);
+            if stops != 0 {
+                break;
+            }
+            p += 8;
+        }
         while p < bytes.len() && !STRING_STOP[bytes[p] as usize] {
             p += 1;
         }
