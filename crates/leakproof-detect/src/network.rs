@@ -108,17 +108,15 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     }
 }
 
-/// `hh:hh:h` or `hh-hh-h` somewhere, or `hhhh.hhhh.hhhh`: cheap enough to
-/// run on every text before the MAC regex.
+/// Six hex pairs joined by one `:` or `-`, or `hhhh.hhhh.hhhh`, somewhere:
+/// cheap enough to run on every text before the MAC regex (a timestamp's
+/// `10:22:11` is not enough).
 fn has_mac_shape(bytes: &[u8]) -> bool {
     let hex = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_hexdigit);
     memchr::memchr2_iter(b':', b'-', bytes).any(|p| {
         p >= 2
-            && hex(p - 2)
-            && hex(p - 1)
-            && hex(p + 1)
-            && hex(p + 2)
-            && bytes.get(p + 3) == Some(&bytes[p])
+            && (0..6).all(|k| hex(p - 2 + 3 * k) && hex(p - 1 + 3 * k))
+            && (0..5).all(|k| bytes.get(p + 3 * k) == Some(&bytes[p]))
     }) || memchr::memchr_iter(b'.', bytes).any(|p| {
         p >= 4 && (p - 4..p).all(hex) && (p + 1..p + 5).all(hex) && bytes.get(p + 5) == Some(&b'.')
     })

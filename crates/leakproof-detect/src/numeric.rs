@@ -22,10 +22,11 @@ struct Run<'a> {
     digit_buf: [u8; MAX_RUN],
     digit_count: usize,
     /// Lengths of the digit groups.
-    group_buf: [usize; MAX_RUN],
+    group_buf: [u8; MAX_RUN],
     group_count: usize,
-    /// The separators between groups, trimmed (`.`, `-`, ` `, `) `...).
-    separator_buf: [&'a str; MAX_RUN],
+    /// Where the separators between groups lie in `text`, trimmed (`.`,
+    /// `-`, ``, `)`...): byte offsets keep the struct small to copy.
+    separator_buf: [(u8, u8); MAX_RUN],
     separator_count: usize,
     leading_plus: bool,
     leading_paren: bool,
@@ -175,9 +176,9 @@ impl<'a> Run<'a> {
         // without allocating.
         let mut digit_buf = [0u8; MAX_RUN];
         let mut digit_count = 0;
-        let mut group_buf = [0usize; MAX_RUN];
+        let mut group_buf = [0u8; MAX_RUN];
         let mut group_count = 0;
-        let mut separator_buf = [""; MAX_RUN];
+        let mut separator_buf = [(0u8, 0u8); MAX_RUN];
         let mut separator_count = 0;
         let mut group = 0;
         let mut sep_start = None;
@@ -187,7 +188,12 @@ impl<'a> Run<'a> {
                     if group > 0 {
                         group_buf[group_count] = group;
                         group_count += 1;
-                        separator_buf[separator_count] = text[s..i].trim();
+                        let blank = |b: &&u8| **b == b' ' || **b == b'\t';
+                        let raw = &text.as_bytes()[s..i];
+                        let lead = raw.iter().take_while(blank).count();
+                        let trail = raw[lead..].iter().rev().take_while(blank).count();
+                        // A run is at most MAX_RUN (48) bytes: offsets fit a u8.
+                        separator_buf[separator_count] = ((s + lead) as u8, (i - trail) as u8);
                         separator_count += 1;
                     }
                     group = 0;
@@ -226,7 +232,7 @@ impl<'a> Run<'a> {
         &self.digit_buf[..self.digit_count]
     }
 
-    fn groups(&self) -> &[usize] {
+    fn groups(&self) -> &[u8] {
         &self.group_buf[..self.group_count]
     }
 
@@ -243,7 +249,7 @@ impl<'a> Run<'a> {
     fn separators_all(&self, allowed: &[&str]) -> bool {
         self.separator_buf[..self.separator_count]
             .iter()
-            .all(|s| allowed.contains(s))
+            .all(|&(s, e)| allowed.contains(&&self.text[usize::from(s)..usize::from(e)]))
     }
 }
 
@@ -292,6 +298,7 @@ fn ipv4(run: &Run<'_>) -> Option<Candidate> {
     let mut octets = [0u8; 4];
     let mut pos = 0;
     for (k, len) in run.groups().iter().enumerate() {
+        let len = usize::from(*len);
         let value = run.digits()[pos..pos + len]
             .iter()
             .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
@@ -362,7 +369,6 @@ fn phone(run: &Run<'_>) -> Option<Candidate> {
     if run.groups().len() == 1 && !run.leading_plus {
         return None;
     }
-    let digits = String::from_utf8_lossy(run.digits()).into_owned();
     // The North American shape (555) 123-4567 / 555.123.4567: area code and
     // grouping checked here; metadata checks would reject the fictional 555
     // numbers people actually write, and they are slow.
@@ -373,7 +379,10 @@ fn phone(run: &Run<'_>) -> Option<Candidate> {
             run.digits()[usize::from(run.groups().len() == 4)],
             b'0' | b'1'
         );
+    // Digits are ASCII.
+    let digits = || String::from_utf8_lossy(run.digits()).into_owned();
     if nanp {
+        let digits = digits();
         let national = &digits[digits.len() - 10..];
         return Some(run.candidate(EntityType::Phone, 0.8, format!("+1{national}")));
     }
@@ -384,7 +393,7 @@ fn phone(run: &Run<'_>) -> Option<Candidate> {
                 return Some(run.candidate(EntityType::Phone, 0.9, e164));
             }
         }
-        return (n >= 8).then(|| run.candidate(EntityType::Phone, 0.6, format!("+{digits}")));
+        return (n >= 8).then(|| run.candidate(EntityType::Phone, 0.6, format!("+{}", digits())));
     }
     // National numbers with a trunk prefix (020 7946 0958, 030 1234567).
     if run.digits()[0] != b'0' {
