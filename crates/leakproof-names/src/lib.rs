@@ -1,0 +1,1 @@
+//! Names, places, addresses and internal hosts in free text (to come).
