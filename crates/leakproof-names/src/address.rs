@@ -66,8 +66,14 @@ const COMPOUND: &[&str] = &[
 ];
 
 fn compound_street(text: &str, t: &Tok) -> bool {
-    if t.kind != Kind::Word || t.case == Case::Lower {
+    if t.kind != Kind::Word || t.case == Case::Lower || t.end - t.start < 6 {
         return false;
+    }
+    let w = text_of(text, t).as_bytes();
+    if w.is_ascii() {
+        return COMPOUND.iter().any(|s| {
+            w.len() >= s.len() + 3 && w[w.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+        });
     }
     let mut buf = [0u8; crate::lexicon::MAX_KEY];
     let Some(key) = crate::lexicon::fold(text_of(text, t), &mut buf) else {
@@ -534,15 +540,29 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
 
 /// Street addresses over the token stream.
 pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
+    // Every address has a number: find the first, and skip words more than
+    // eight tokens before the next one.
+    let Some(mut next_num) = toks.iter().position(|t| t.kind == Kind::Num) else {
+        return;
+    };
     let mut i = 0;
     while i < toks.len() {
+        if next_num < i {
+            match toks[i..].iter().position(|t| t.kind == Kind::Num) {
+                Some(p) => next_num = i + p,
+                None => return,
+            }
+        }
+        if next_num > i + 8 {
+            i = next_num - 8;
+            continue;
+        }
         let t = &toks[i];
         // Cheap gate: a number, or a word that can start a street.
         let gate = match t.kind {
             Kind::Num => true,
-            Kind::Word => {
-                t.case != Case::Lower || t.cur(text) & STREET_FIRST != 0 || text_of(text, t) == "ul"
-            }
+            // Lower-case street types (`rue`, `via`) follow a house number.
+            Kind::Word => t.case != Case::Lower || text_of(text, t) == "ul",
             Kind::Punct => false,
         };
         if !gate {

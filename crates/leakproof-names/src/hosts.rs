@@ -157,7 +157,11 @@ const NOT_HOSTS: &[&str] = &[
 /// APPSRV12`), and well-shaped multi-part names (`FIN-LT-0231`) anywhere.
 pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
     for (i, tok) in toks.iter().enumerate() {
-        if tok.kind == Kind::Punct || tok.case == Case::Title {
+        // A host name needs a digit (a number token) or a dash.
+        if tok.kind == Kind::Punct
+            || tok.case == Case::Title
+            || (tok.kind == Kind::Word && !tok.dash)
+        {
             continue;
         }
         let word = &text.as_bytes()[tok.start as usize..tok.end as usize];

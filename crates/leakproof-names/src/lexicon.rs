@@ -526,20 +526,143 @@ const HOST_CUES: &[&str] = &[
     "box",
 ];
 
+/// For each word length (1 to 15), the first letters of cue words
+/// (person, place, greeting, label) of that length: a cheap pre-check
+/// before hashing a lower-case word.
+static CUE_SHAPES: LazyLock<[u32; 16]> = LazyLock::new(|| {
+    let mut shapes = [0u32; 16];
+    for list in [PERSON_CUES, PLACE_CUES, GREETINGS, NAME_LABELS] {
+        for w in list {
+            let b = w.as_bytes();
+            if b.len() < 16 && b[0].is_ascii_lowercase() {
+                shapes[b.len()] |= 1 << (b[0] - b'a');
+            }
+        }
+    }
+    shapes
+});
+
+/// Whether a lower-case word may be a cue word (no false negatives).
+#[inline]
+pub(crate) fn maybe_cue(word: &[u8]) -> bool {
+    match word.first() {
+        Some(&f) if word.len() < 16 && f.is_ascii_lowercase() => {
+            CUE_SHAPES[word.len()] & (1 << (f - b'a')) != 0
+        }
+        Some(_) => true,
+        None => false,
+    }
+}
+
 /// Every word class, keyed by folded word.
-pub(crate) static LEXICON: LazyLock<FxHashMap<&'static str, u32>> = LazyLock::new(build);
+pub(crate) static LEXICON: LazyLock<Table> = LazyLock::new(|| Table::new(&build()));
 
 /// The hand-written classes only: small enough to stay in cache, for
 /// lower-case words (cue words, particles, street types).
-static CURATED: LazyLock<FxHashMap<&'static str, u32>> = LazyLock::new(|| {
+static CURATED: LazyLock<Table> = LazyLock::new(|| {
     let mut map = FxHashMap::default();
     add_curated(&mut map);
-    map
+    Table::new(&map)
 });
 
 /// The hand-written classes of a folded key (0 when none).
 pub(crate) fn curated_classes(key: &str) -> u32 {
-    CURATED.get(key).copied().unwrap_or(0)
+    CURATED.get(key_hash(key.as_bytes()))
+}
+
+/// The hand-written classes of a key by its [`key_hash`].
+pub(crate) fn curated_classes_hashed(hash: u64) -> u32 {
+    CURATED.get(hash)
+}
+
+/// All classes of a key by its [`key_hash`].
+pub(crate) fn classes_hashed(hash: u64) -> u32 {
+    LEXICON.get(hash)
+}
+
+/// Hash of a folded key (lower-case ASCII letters, digits, `-`, space).
+/// ASCII upper-case letters hash like lower-case ones (bit 0x20 is set on
+/// every byte), so a word's hash needs no lower-cased copy.
+#[inline]
+pub(crate) fn key_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let w: [u8; 8] = chunk.try_into().unwrap_or([0; 8]);
+        let v = u64::from_le_bytes(w) | 0x2020_2020_2020_2020;
+        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut v = 0x2020_2020_2020_2020u64;
+        for (k, &b) in rest.iter().enumerate() {
+            v |= u64::from(b) << (8 * k);
+        }
+        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+    }
+    h ^= h >> 29;
+    h = h.wrapping_mul(K);
+    h ^ (h >> 32)
+}
+
+/// An open-addressing table from key hash to classes: 8 bytes a slot (a
+/// 32-bit fingerprint and the classes), so the 230,000 gazetteer words fit
+/// in 4 MiB. Two different words collide only if their 64-bit hashes agree
+/// on the slot bits and the fingerprint (about 1 in 2^50 per look-up).
+pub(crate) struct Table {
+    slots: Vec<(u32, u32)>,
+    mask: usize,
+}
+
+impl Table {
+    fn new(map: &FxHashMap<&'static str, u32>) -> Table {
+        let size = (map.len() * 2).next_power_of_two().max(64);
+        let mut table = Table {
+            slots: vec![(0, 0); size],
+            mask: size - 1,
+        };
+        for (key, &classes) in map {
+            let h = key_hash(key.as_bytes());
+            let fp = fingerprint(h);
+            let mut i = (h as usize) & table.mask;
+            loop {
+                let slot = &mut table.slots[i];
+                if slot.0 == 0 {
+                    *slot = (fp, classes);
+                    break;
+                }
+                if slot.0 == fp {
+                    slot.1 |= classes;
+                    break;
+                }
+                i = (i + 1) & table.mask;
+            }
+        }
+        table
+    }
+
+    #[inline]
+    fn get(&self, h: u64) -> u32 {
+        let fp = fingerprint(h);
+        let mut i = (h as usize) & self.mask;
+        loop {
+            let (f, c) = self.slots[i];
+            if f == fp {
+                return c;
+            }
+            if f == 0 {
+                return 0;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+/// The high bits of a hash, never 0 (0 marks an empty slot).
+#[inline]
+fn fingerprint(h: u64) -> u32 {
+    ((h >> 32) as u32).max(1)
 }
 
 fn build() -> FxHashMap<&'static str, u32> {
@@ -586,7 +709,7 @@ fn add_curated(map: &mut FxHashMap<&'static str, u32>) {
 
 /// The classes of a folded key (0 when unknown).
 pub(crate) fn classes(key: &str) -> u32 {
-    LEXICON.get(key).copied().unwrap_or(0)
+    LEXICON.get(key_hash(key.as_bytes()))
 }
 
 /// Longest key [`fold`] writes.

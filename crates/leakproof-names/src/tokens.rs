@@ -43,6 +43,8 @@ pub(crate) struct Tok {
     pub(crate) space: bool,
     /// The punctuation byte for [`Kind::Punct`].
     pub(crate) punct: u8,
+    /// A `-` joins parts of this token (`SRV-EXCH-01`, `Jean-Pierre`).
+    pub(crate) dash: bool,
     /// Hand-written classes, looked up on first use.
     curated: Cell<u32>,
     /// Gazetteer and hand-written classes, looked up on first use.
@@ -87,8 +89,33 @@ impl Tok {
 
 #[inline]
 fn is_alnum(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
+    CLASS[b as usize] & ALNUM != 0
 }
+
+const ALNUM: u8 = 1;
+const DIGIT: u8 = 2;
+const UPPER: u8 = 4;
+const LOWER: u8 = 8;
+const HIGH: u8 = 16;
+const JOIN: u8 = 32;
+
+/// What each byte is, for the tokeniser's inner loop.
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'0'..=b'9' => ALNUM | DIGIT,
+            b'A'..=b'Z' => ALNUM | UPPER,
+            b'a'..=b'z' => ALNUM | LOWER,
+            0x80..=0xff => ALNUM | HIGH,
+            b'-' | b'\'' | b'/' => JOIN,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Tokenises `text` into `out` (cleared first). Capitalised words get their
 /// classes looked up; lower-case ones only when short (cue words).
@@ -118,50 +145,48 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
         }
         let start = i;
         if is_alnum(b) {
-            let mut digit = false;
-            let mut upper = 0usize;
-            let mut lower = 0usize;
-            let mut first_upper = false;
+            // One table load a byte: what the byte is, OR-ed over the word.
+            let mut seen = 0u8;
+            let mut dash = false;
+            let first = CLASS[b as usize];
             while i < bytes.len() {
                 let c = bytes[i];
-                if is_alnum(c) {
-                    if c.is_ascii_digit() {
-                        digit = true;
-                    } else if c.is_ascii_uppercase() {
-                        if i == start {
-                            first_upper = true;
-                        }
-                        upper += 1;
-                    } else if c.is_ascii_lowercase() {
-                        lower += 1;
-                    } else if c >= 0xC0 {
-                        // A non-ASCII lead byte: guess its case.
-                        match non_ascii_case(&text[i..]) {
-                            Some(true) => {
-                                if i == start {
-                                    first_upper = true;
-                                }
-                                upper += 1;
-                            }
-                            Some(false) => lower += 1,
-                            None => {}
-                        }
-                    }
+                let class = CLASS[c as usize];
+                if class & ALNUM != 0 {
+                    seen |= class;
                     i += 1;
-                } else if (c == b'-' || c == b'\'' || c == b'/')
+                } else if class & JOIN != 0
                     && i > start
                     && bytes.get(i + 1).is_some_and(|&n| is_alnum(n))
                 {
+                    dash |= c == b'-';
                     i += 1;
                 } else {
                     break;
                 }
             }
-            let case = if upper == 0 && lower > 0 {
+            let digit = seen & DIGIT != 0;
+            let (mut upper, mut lower, mut first_upper) =
+                (seen & UPPER != 0, seen & LOWER != 0, first & UPPER != 0);
+            if seen & HIGH != 0 {
+                // Non-ASCII letters: ask Unicode for their case.
+                for (k, ch) in text[start..i].char_indices() {
+                    if ch.is_ascii() {
+                        continue;
+                    }
+                    if ch.is_uppercase() {
+                        upper = true;
+                        first_upper |= k == 0;
+                    } else if ch.is_lowercase() {
+                        lower = true;
+                    }
+                }
+            }
+            let case = if !upper && lower {
                 Case::Lower
-            } else if first_upper && lower > 0 {
+            } else if first_upper && lower {
                 Case::Title
-            } else if upper > 0 && lower == 0 {
+            } else if upper && !lower {
                 Case::Upper
             } else {
                 Case::Other
@@ -175,6 +200,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 newline,
                 space,
                 punct: 0,
+                dash,
                 curated: Cell::new(UNKNOWN),
                 full: Cell::new(UNKNOWN),
             });
@@ -189,6 +215,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 newline,
                 space,
                 punct: b,
+                dash: false,
                 curated: Cell::new(0),
                 full: Cell::new(0),
             });
@@ -198,33 +225,21 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
     }
 }
 
-/// Whether the char at the start of `s` is upper-case (`None`: not a letter).
-fn non_ascii_case(s: &str) -> Option<bool> {
-    let c = s.chars().next()?;
-    if c.is_uppercase() {
-        Some(true)
-    } else if c.is_lowercase() {
-        Some(false)
-    } else {
-        None
-    }
+/// Whether `word` hashes as it is: ASCII without apostrophes.
+#[inline]
+fn plain(word: &str) -> bool {
+    word.is_ascii() && !word.as_bytes().contains(&b'\'')
 }
 
-/// The hand-written classes of a lower-case word (cue words, particles).
+/// The hand-written classes of a word (cue words, particles, street types).
 pub(crate) fn lookup_curated(word: &str) -> u32 {
     if word.len() > 14 {
         return 0;
     }
-    let mut buf = [0u8; MAX_KEY];
-    if word.is_ascii() {
-        if word.bytes().all(|b| b.is_ascii_lowercase()) {
-            return lexicon::curated_classes(word);
-        }
-        let n = word.len();
-        buf[..n].copy_from_slice(word.as_bytes());
-        buf[..n].make_ascii_lowercase();
-        return std::str::from_utf8(&buf[..n]).map_or(0, lexicon::curated_classes);
+    if plain(word) {
+        return lexicon::curated_classes_hashed(lexicon::key_hash(word.as_bytes()));
     }
+    let mut buf = [0u8; MAX_KEY];
     lexicon::fold(word, &mut buf).map_or(0, lexicon::curated_classes)
 }
 
@@ -232,6 +247,9 @@ pub(crate) fn lookup_curated(word: &str) -> u32 {
 /// dropped) the word without it, else for a hyphenated word the classes its
 /// parts share.
 pub(crate) fn lookup(word: &str) -> u32 {
+    if plain(word) && !word.contains('-') {
+        return lexicon::classes_hashed(lexicon::key_hash(word.as_bytes()));
+    }
     let mut buf = [0u8; MAX_KEY];
     let Some(key) = lexicon::fold(word, &mut buf) else {
         return 0;

@@ -223,9 +223,16 @@ fn place_classes(text: &str, toks: &[Tok], i: usize, end: usize) -> u32 {
     let mut buf = [0u8; 64];
     let mut len = 0;
     for (k, t) in toks[i..end].iter().enumerate() {
+        let raw = text_of(text, t);
         let mut key = [0u8; lexicon::MAX_KEY];
-        let Some(word) = lexicon::fold(text_of(text, t), &mut key) else {
-            return 0;
+        // Plain ASCII words hash as they are (case does not matter).
+        let word: &[u8] = if raw.is_ascii() && !raw.contains('\'') {
+            raw.as_bytes()
+        } else {
+            match lexicon::fold(raw, &mut key) {
+                Some(w) => w.as_bytes(),
+                None => return 0,
+            }
         };
         let need = word.len() + usize::from(k > 0);
         if len + need > buf.len() {
@@ -235,10 +242,10 @@ fn place_classes(text: &str, toks: &[Tok], i: usize, end: usize) -> u32 {
             buf[len] = b' ';
             len += 1;
         }
-        buf[len..len + word.len()].copy_from_slice(word.as_bytes());
+        buf[len..len + word.len()].copy_from_slice(word);
         len += word.len();
     }
-    std::str::from_utf8(&buf[..len]).map_or(0, |k| lexicon::classes(k) & (PLACE | REGION))
+    lexicon::classes_hashed(lexicon::key_hash(&buf[..len])) & (PLACE | REGION)
 }
 
 /// The longest known place of up to four words at `i` (same case, one
@@ -411,7 +418,10 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
             return false;
         }
         return match p.kind {
-            Kind::Word => p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0,
+            Kind::Word => {
+                lexicon::maybe_cue(text_of(text, p).as_bytes())
+                    && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0
+            }
             Kind::Punct => {
                 matches!(p.punct, b',' | b':')
                     && i >= 2
