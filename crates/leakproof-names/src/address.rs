@@ -168,6 +168,26 @@ fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usi
     ((uk_out && uk_in) || ca || ie).then_some(i + 2)
 }
 
+/// A postcode of digits only (`75002`, `1111`) needs a word beside it on
+/// its line: the city after it, or the city or state code before it, so
+/// that `4111 1111` or `3, 1990 in` is not taken for one.
+fn postcode_in_context(toks: &[Tok], k: usize, end: usize) -> bool {
+    if end > k + 1 || toks[k].dash {
+        return true; // `1015 CJ`, `SW1A 2AA`, `111 21`, `00-514`
+    }
+    let before = k
+        .checked_sub(1)
+        .map(|j| &toks[j])
+        .is_some_and(|p| p.kind == Kind::Word && !toks[k].newline);
+    let after = toks
+        .get(end)
+        .is_some_and(|n| n.kind == Kind::Word && n.case != Case::Lower && !n.newline);
+    let lower_after = toks
+        .get(end)
+        .is_some_and(|n| n.kind == Kind::Word && !n.newline && n.end - n.start > 2);
+    before || after || lower_after && toks[k..end].iter().all(|t| t.case != Case::Upper)
+}
+
 /// Street-name words from `i` (up to six): name words, particles,
 /// ordinals, directions. Returns the index past the run.
 fn name_run(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> usize {
@@ -319,7 +339,7 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         return None;
     }
     // `Mariahilfer Straße 45/3`, `Damrak 1, 1012 LG Amsterdam`
-    if t.case == Case::Title && t.cur(text) & STOP == 0 {
+    if t.case == Case::Title && t.cur(text) & STOP == 0 && !is_month(text_of(text, t)) {
         let end = name_run(text, toks, i, false);
         if end > i
             && end - i <= 3
@@ -332,6 +352,37 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         }
     }
     None
+}
+
+fn is_month(w: &str) -> bool {
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+    .iter()
+    .any(|m| m.eq_ignore_ascii_case(w))
 }
 
 /// Small lower-case words inside city names: `Frankfurt am Main`.
@@ -462,7 +513,9 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             unit = true;
             continue;
         }
-        if let Some(p) = postcode_at(text, toks, k, lower_ok) {
+        if let Some(p) =
+            postcode_at(text, toks, k, lower_ok).filter(|&p| postcode_in_context(toks, k, p))
+        {
             postcode = true;
             e = p;
             // `75002 Paris`, `1015 CJ Amsterdam`

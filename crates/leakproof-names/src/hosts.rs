@@ -200,8 +200,13 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 .iter()
                 .any(|p| word.starts_with(p.as_bytes()));
         let parts = word.split(|&b| b == b'-').count();
+        let lettered = word
+            .split(|&b| b == b'-')
+            .filter(|p| p.iter().any(u8::is_ascii_alphabetic))
+            .count();
         let shaped = upper
             && parts >= 3
+            && lettered >= 2
             && word.len() >= 8
             && word[0].is_ascii_alphabetic()
             && word

@@ -375,10 +375,17 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     if cue {
         return Some((end, 0.75));
     }
-    // `our Hamburg office`, `the depot in Leipzig`
-    if toks
-        .get(end)
-        .is_some_and(|n| n.kind == Kind::Word && n.cur(text) & SITE_NOUN != 0)
+    // `our Hamburg office` (`the London office` is the company's, not a person's).
+    let possessive = i.checked_sub(1).is_some_and(|j| {
+        let w = text_of(text, &toks[j]);
+        ["our", "my", "your", "his", "her", "their"]
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(w))
+    });
+    if possessive
+        && toks
+            .get(end)
+            .is_some_and(|n| n.kind == Kind::Word && n.cur(text) & SITE_NOUN != 0)
         && classes & PLACE != 0
     {
         return Some((end, 0.7));
@@ -401,6 +408,38 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     }
     // `based in`, `moved to` handled by the preposition; `Location:` above.
     false
+}
+
+/// A value that is nothing but two or three capitalised words with a
+/// known given name first or a known surname last (a `name` field:
+/// `Raj Patel`), and no stop word, common-word pair or place.
+fn whole_value_name(text: &str, toks: &[Tok]) -> Option<NameSpan> {
+    if !(2..=3).contains(&toks.len()) {
+        return None;
+    }
+    let case = toks[0].case;
+    if !matches!(case, Case::Title | Case::Upper)
+        || toks
+            .iter()
+            .any(|t| t.kind != Kind::Word || t.case != case || t.newline)
+    {
+        return None;
+    }
+    if toks.iter().any(|t| t.cur(text) & STOP != 0) || is_place(text, toks, 0, toks.len()) {
+        return None;
+    }
+    let first = toks[0].classes(text);
+    let last = toks[toks.len() - 1].classes(text);
+    let all_common = toks.iter().all(|t| t.classes(text) & COMMON != 0);
+    if (first & GIVEN != 0 || last & SURNAME != 0) && !all_common {
+        return Some(NameSpan {
+            kind: NameKind::Person,
+            start: toks[0].start as usize,
+            end: toks[toks.len() - 1].end as usize,
+            confidence: 0.7,
+        });
+    }
+    None
 }
 
 /// Cheap structural gate before any gazetteer look-up: a capitalised word
@@ -454,6 +493,10 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
 
 /// Person names and places over the token stream.
 pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
+    if let Some(span) = whole_value_name(text, toks) {
+        out.push(span);
+        return;
+    }
     let mut i = 0;
     let mut last_place_end = usize::MAX;
     while i < toks.len() {
