@@ -481,6 +481,22 @@ fn state_code(text: &str, t: &Tok, case: Case) -> bool {
         && text_of(text, t).is_ascii()
 }
 
+/// Capitalised city words at `k` followed (after an optional comma) by a
+/// state code or a postcode: `Springfield, IL 62704`, `Sydney NSW 2000`.
+fn city_then_code(text: &str, toks: &[Tok], k: usize, lower_ok: bool) -> bool {
+    let c = city_run(text, toks, k, Case::Title);
+    if c == k {
+        return false;
+    }
+    let mut j = c;
+    if toks.get(j).is_some_and(|n| is_punct(n, b',')) {
+        j += 1;
+    }
+    toks.get(j).is_some_and(|n| {
+        n.kind == Kind::Word && n.case == Case::Upper && (2..=3).contains(&(n.end - n.start))
+    }) || postcode_at(text, toks, j, lower_ok).is_some()
+}
+
 /// Extends an address ending at token `e` with units, postcodes, cities,
 /// state codes and countries. Returns the new end and whether a postcode
 /// was seen.
@@ -546,7 +562,9 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             }
             continue;
         }
-        if !separated {
+        // Without a separator (a line break the view turned into a blank),
+        // a city must be followed by a state code or a postcode.
+        if !separated && !city_then_code(text, toks, k, lower_ok) {
             break;
         }
         let city_case = match (case, t.case) {

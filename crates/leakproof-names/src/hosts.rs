@@ -73,17 +73,31 @@ pub(crate) fn find_suffixed(text: &str, suffixes: &[String], out: &mut Vec<NameS
     }
 }
 
-/// Server names of UNC paths: `\\server\share` (also with doubled,
-/// JSON-escaped backslashes).
+/// Server names of UNC paths: `\\server\share`, also with doubled
+/// (JSON-escaped) backslashes, and with a single one as the detector's
+/// view shows a JSON-decoded `\\` once more (`\FS-FIN-02\payroll`): then
+/// the name must stand after a blank or a quote and look like a host
+/// (one case, with a digit or a dash, or all upper-case), so that
+/// `C:\Users\Public` and `\Windows\Temp` are not taken.
 pub(crate) fn find_unc(text: &str, out: &mut Vec<NameSpan>) {
     let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(pos) = memchr::memmem::find(&bytes[from..], b"\\\\") {
-        let mut start = from + pos;
+    while let Some(pos) = memchr::memchr(b'\\', &bytes[from..]) {
+        let first = from + pos;
+        let mut start = first;
         while start < bytes.len() && bytes[start] == b'\\' {
             start += 1;
         }
         from = start;
+        let doubled = start - first >= 2;
+        if !doubled {
+            let before = first.checked_sub(1).map(|p| bytes[p]);
+            if !before
+                .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'"' | b'\'' | b'(' | b'['))
+            {
+                continue;
+            }
+        }
         let mut end = start;
         while end < bytes.len() && (is_host_byte(bytes[end]) || bytes[end] == b'.') {
             end += 1;
@@ -92,6 +106,9 @@ pub(crate) fn find_unc(text: &str, out: &mut Vec<NameSpan>) {
             end -= 1;
         }
         if end - start < 2 || bytes.get(end) != Some(&b'\\') {
+            continue;
+        }
+        if !doubled && !single_slash_host(&bytes[start..end]) {
             continue;
         }
         let mut share = end;
@@ -108,10 +125,19 @@ pub(crate) fn find_unc(text: &str, out: &mut Vec<NameSpan>) {
             kind: NameKind::InternalHostname,
             start,
             end,
-            confidence: 0.9,
+            confidence: 0.85,
         });
         from = end;
     }
+}
+
+/// Whether a name after a single backslash looks like a server: one case,
+/// and a digit or a dash unless it is all upper-case.
+fn single_slash_host(name: &[u8]) -> bool {
+    let upper = name.iter().any(u8::is_ascii_uppercase);
+    let lower = name.iter().any(u8::is_ascii_lowercase);
+    let marked = name.iter().any(|b| b.is_ascii_digit() || *b == b'-');
+    !(upper && lower) && (marked || (upper && name.len() >= 3))
 }
 
 /// The shape of a NetBIOS-style name: letters and digits with dashes,
@@ -277,5 +303,12 @@ mod tests {
         find_unc(r"on \\FS-FIN-02\payroll and \\?\Volume", &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!((out[0].start, out[0].end), (5, 14));
+        out.clear();
+        // The detector's view of a JSON-decoded `\\\\FS-FIN-02`.
+        find_unc(r"on \FS-FIN-02\payroll", &mut out);
+        assert_eq!(out.len(), 1);
+        out.clear();
+        find_unc(r"in C:\Users\Public and \Windows\Temp", &mut out);
+        assert!(out.is_empty());
     }
 }
