@@ -220,7 +220,14 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         {
             continue;
         }
+        // A lower-case name needs a dash and a digit, and a cue.
+        if !(upper || (tok.dash && word.iter().any(u8::is_ascii_digit))) {
+            continue;
+        }
         let cued = host_cue_before(text, toks, i);
+        if !upper && !cued {
+            continue;
+        }
         let machine = upper
             && MACHINE_PREFIXES
                 .iter()
