@@ -3,7 +3,6 @@
 
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// A given name (census, Faker locales, curated list).
@@ -555,14 +554,14 @@ pub(crate) fn maybe_cue(word: &[u8]) -> bool {
 }
 
 /// Every word class, keyed by folded word.
-pub(crate) static LEXICON: LazyLock<Table> = LazyLock::new(|| Table::new(&build()));
+pub(crate) static LEXICON: LazyLock<Table> = LazyLock::new(build);
 
 /// The hand-written classes only: small enough to stay in cache, for
 /// lower-case words (cue words, particles, street types).
 static CURATED: LazyLock<Table> = LazyLock::new(|| {
-    let mut map = FxHashMap::default();
-    add_curated(&mut map);
-    Table::new(&map)
+    let mut table = Table::with_capacity(1024);
+    add_curated(&mut table);
+    table
 });
 
 /// The hand-written classes of a folded key (0 when none).
@@ -616,30 +615,32 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    fn new(map: &FxHashMap<&'static str, u32>) -> Table {
-        let size = (map.len() * 2).next_power_of_two().max(64);
-        let mut table = Table {
+    /// An empty table for up to `n` keys (at most half full).
+    fn with_capacity(n: usize) -> Table {
+        let size = (n * 2).next_power_of_two().max(64);
+        Table {
             slots: vec![(0, 0); size],
             mask: size - 1,
-        };
-        for (key, &classes) in map {
-            let h = key_hash(key.as_bytes());
-            let fp = fingerprint(h);
-            let mut i = (h as usize) & table.mask;
-            loop {
-                let slot = &mut table.slots[i];
-                if slot.0 == 0 {
-                    *slot = (fp, classes);
-                    break;
-                }
-                if slot.0 == fp {
-                    slot.1 |= classes;
-                    break;
-                }
-                i = (i + 1) & table.mask;
-            }
         }
-        table
+    }
+
+    /// Adds `classes` to `key`.
+    fn insert(&mut self, key: &str, classes: u32) {
+        let h = key_hash(key.as_bytes());
+        let fp = fingerprint(h);
+        let mut i = (h as usize) & self.mask;
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.0 == 0 {
+                *slot = (fp, classes);
+                return;
+            }
+            if slot.0 == fp {
+                slot.1 |= classes;
+                return;
+            }
+            i = (i + 1) & self.mask;
+        }
     }
 
     #[inline]
@@ -665,27 +666,29 @@ fn fingerprint(h: u64) -> u32 {
     ((h >> 32) as u32).max(1)
 }
 
-fn build() -> FxHashMap<&'static str, u32> {
-    let mut map: FxHashMap<&'static str, u32> = FxHashMap::default();
-    map.reserve(240_000);
-    let mut add = |list: &'static str, flag: u32| {
+fn build() -> Table {
+    let lists = [
+        (GIVEN_LIST, GIVEN),
+        (SURNAME_LIST, SURNAME),
+        (PLACE_LIST, PLACE),
+        (REGION_LIST, REGION),
+        (COMMON_LIST, COMMON),
+    ];
+    let count: usize = lists.iter().map(|(l, _)| l.lines().count()).sum();
+    let mut table = Table::with_capacity(count + 1024);
+    for (list, flag) in lists {
         for word in list.lines() {
             let word = word.trim();
             if !word.is_empty() && !word.starts_with('#') {
-                *map.entry(word).or_insert(0) |= flag;
+                table.insert(word, flag);
             }
         }
-    };
-    add(GIVEN_LIST, GIVEN);
-    add(SURNAME_LIST, SURNAME);
-    add(PLACE_LIST, PLACE);
-    add(REGION_LIST, REGION);
-    add(COMMON_LIST, COMMON);
-    add_curated(&mut map);
-    map
+    }
+    add_curated(&mut table);
+    table
 }
 
-fn add_curated(map: &mut FxHashMap<&'static str, u32>) {
+fn add_curated(table: &mut Table) {
     for (words, flag) in [
         (STOP_WORDS, STOP),
         (PARTICLES, PARTICLE),
@@ -702,7 +705,7 @@ fn add_curated(map: &mut FxHashMap<&'static str, u32>) {
         (HOST_CUES, HOST_CUE),
     ] {
         for word in words {
-            *map.entry(word).or_insert(0) |= flag;
+            table.insert(word, flag);
         }
     }
 }

@@ -478,7 +478,9 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
             match n.kind {
                 Kind::Word if n.case != Case::Lower => return true,
                 Kind::Word if n.cur(text) & (PARTICLE | SITE_NOUN) != 0 => return true,
-                Kind::Punct if matches!(n.punct, b',' | b'.' | b'\'') => return true,
+                Kind::Punct if n.punct == b',' => return true,
+                // An initial: `J. Smith`.
+                Kind::Punct if n.punct == b'.' && t.end - t.start == 1 => return true,
                 _ => {}
             }
         }
@@ -486,8 +488,16 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     let Some(p) = prev else { return false };
     match p.kind {
         Kind::Word => p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE) != 0,
-        Kind::Punct => matches!(p.punct, b',' | b':' | b'.' | b'(' | b'-'),
-        Kind::Num => false,
+        // `Dr. Anke`, `Thanks, Daniel`, `City: Eindhoven`, `Name: ...`
+        Kind::Punct if matches!(p.punct, b',' | b':' | b'.') => {
+            let cues = if p.punct == b'.' {
+                TITLE
+            } else {
+                PERSON_CUE | NAME_LABEL | GREETING | PLACE_LABEL
+            };
+            i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & cues != 0
+        }
+        _ => false,
     }
 }
 
