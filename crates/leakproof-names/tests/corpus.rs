@@ -187,4 +187,22 @@ fn holdout() {
         );
     }
     println!("holdout decoys destroyed: {} of {}", decoys.0, decoys.1);
+    // Floors at what the held-out cases reach (never tuned against).
+    for (kind, floor) in [
+        ("PERSON", 90.0),
+        ("LOCATION", 100.0),
+        ("STREET_ADDRESS", 95.0),
+        ("INTERNAL_HOSTNAME", 100.0),
+    ] {
+        let (_, hit, total) = per_type
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .copied()
+            .expect("type in holdout");
+        assert!(
+            hit as f64 / total as f64 * 100.0 >= floor,
+            "holdout {kind} below {floor}%"
+        );
+    }
+    assert!(decoys.1 >= 30 && decoys.0 <= 1, "holdout decoys destroyed");
 }
