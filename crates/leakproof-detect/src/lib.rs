@@ -26,6 +26,7 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 mod email;
+mod names;
 mod network;
 mod normalise;
 mod numeric;
@@ -79,6 +80,15 @@ pub enum EntityType {
     GenericSecret,
     /// `DATE_OF_BIRTH`: a date cued by birth-date context.
     DateOfBirth,
+    /// `PERSON`: a person's name in free text.
+    Person,
+    /// `LOCATION`: a city, region or country.
+    Location,
+    /// `STREET_ADDRESS`: a postal address.
+    StreetAddress,
+    /// `INTERNAL_HOSTNAME`: a host under a private suffix, a UNC server, a
+    /// NetBIOS-style server name.
+    InternalHostname,
     /// A user-defined type from a policy (custom pattern or dictionary).
     Custom(Arc<str>),
 }
@@ -116,6 +126,10 @@ impl EntityType {
             EntityType::PrivateKey => "PRIVATE_KEY",
             EntityType::GenericSecret => "GENERIC_SECRET",
             EntityType::DateOfBirth => "DATE_OF_BIRTH",
+            EntityType::Person => "PERSON",
+            EntityType::Location => "LOCATION",
+            EntityType::StreetAddress => "STREET_ADDRESS",
+            EntityType::InternalHostname => "INTERNAL_HOSTNAME",
             EntityType::Custom(name) => name,
         }
     }
@@ -143,6 +157,10 @@ impl EntityType {
             EntityType::PrivateKey,
             EntityType::GenericSecret,
             EntityType::DateOfBirth,
+            EntityType::Person,
+            EntityType::Location,
+            EntityType::StreetAddress,
+            EntityType::InternalHostname,
         ]
     }
 
@@ -248,6 +266,13 @@ pub struct DetectorConfig {
     pub allow_values: Vec<String>,
     /// Patterns never reported (matched against the canonical value).
     pub allow_patterns: Vec<String>,
+    /// Private DNS suffixes for `INTERNAL_HOSTNAME` beyond `local`,
+    /// `localdomain`, `internal`, `intranet`, `corp`, `lan`, `home.arpa`.
+    pub internal_suffixes: Vec<String>,
+    /// `PERSON`, `LOCATION`, `STREET_ADDRESS` and `INTERNAL_HOSTNAME`
+    /// detections below this confidence are dropped (on top of
+    /// `min_confidence`).
+    pub names_min_confidence: f32,
 }
 
 impl Default for DetectorConfig {
@@ -259,6 +284,8 @@ impl Default for DetectorConfig {
             dictionaries: Vec::new(),
             allow_values: Vec::new(),
             allow_patterns: Vec::new(),
+            internal_suffixes: Vec::new(),
+            names_min_confidence: 0.6,
         }
     }
 }
@@ -321,9 +348,10 @@ pub struct Detector {
     dictionary: Option<(AhoCorasick, Vec<EntityType>)>,
     allow_values: Vec<String>,
     allow_patterns: Vec<Regex>,
+    names: Option<leakproof_names::NameFinder>,
 }
 
-const BUILTIN_COUNT: usize = 20;
+const BUILTIN_COUNT: usize = 24;
 
 impl EntityType {
     /// Index among the built-ins, `None` for custom types.
@@ -394,6 +422,7 @@ impl Detector {
             .iter()
             .map(|v| v.trim().to_lowercase())
             .collect();
+        let names = names::finder(&config, &enabled)?;
         Ok(Detector {
             config,
             enabled,
@@ -401,6 +430,7 @@ impl Detector {
             dictionary,
             allow_values,
             allow_patterns,
+            names,
         })
     }
 
@@ -443,6 +473,14 @@ impl Detector {
             network::find(normalised, triggers, &mut candidates);
         }
         secrets::find(normalised, triggers, &mut candidates);
+        if let Some(finder) = &self.names {
+            names::find(
+                finder,
+                normalised,
+                self.config.names_min_confidence,
+                &mut candidates,
+            );
+        }
         for pattern in &self.custom {
             for m in pattern.regex.find_iter(normalised) {
                 if m.start() < m.end() {

@@ -67,3 +67,61 @@ fn every_evasion_is_found_with_its_exact_span() {
     assert!(total >= 50, "the evasion corpus shrank");
     assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
 }
+
+/// The names corpus of `leakproof-names`, through the whole detector: the
+/// normalised view (escapes, accents folded), every other recogniser and
+/// the overlap resolution. Prints recall per type and decoys destroyed.
+#[test]
+fn names_corpus_through_the_detector() {
+    let detector = Detector::new(DetectorConfig::default()).expect("default config");
+    let files = [
+        include_str!("../../leakproof-names/tests/data/persons.tsv"),
+        include_str!("../../leakproof-names/tests/data/locations.tsv"),
+        include_str!("../../leakproof-names/tests/data/addresses.tsv"),
+        include_str!("../../leakproof-names/tests/data/hosts.tsv"),
+    ];
+    for file in files {
+        let (mut hit, mut total) = (0, 0);
+        let mut entity_name = "";
+        for line in lines(file) {
+            let mut fields = line.split('\t');
+            let (Some(entity), Some(text), Some(span)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                panic!("malformed corpus line: {line}");
+            };
+            entity_name = entity;
+            total += 1;
+            let start = text.find(span).expect("span in text");
+            let found = detector.detect(text);
+            let covered = text[start..start + span.len()]
+                .char_indices()
+                .filter(|(_, c)| c.is_alphanumeric())
+                .all(|(i, _)| {
+                    found.iter().any(|d| {
+                        d.entity.name() == entity && d.start <= start + i && start + i < d.end
+                    })
+                });
+            if covered {
+                hit += 1;
+            } else {
+                println!("  missed {span:?} in {text:?}");
+            }
+        }
+        let pct = hit as f64 / total as f64 * 100.0;
+        println!("{entity_name} through the detector: {hit}/{total} = {pct:.1}%");
+        assert!(pct >= 95.0, "{entity_name}: {pct:.1}%");
+    }
+    let decoys: Vec<&str> =
+        lines(include_str!("../../leakproof-names/tests/data/decoys.txt")).collect();
+    let destroyed = decoys
+        .iter()
+        .filter(|line| !detector.detect(line).is_empty())
+        .inspect(|line| println!("  destroyed {line:?}"))
+        .count();
+    println!(
+        "names decoys destroyed by the detector: {destroyed} of {}",
+        decoys.len()
+    );
+    assert!(destroyed * 100 <= decoys.len() * 2, "{destroyed} destroyed");
+}

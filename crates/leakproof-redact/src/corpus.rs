@@ -112,6 +112,20 @@ pub fn support_case(rng: &mut Rng, id: usize) -> String {
         4 => note.push_str(&format!(" Forwarded from {contact} to tier 2.")),
         _ => note.push_str(" No personal data in this note."),
     }
+    // Names, places, addresses and internal hosts in free text.
+    match rng.below(5) {
+        0 => note.push_str(&format!(
+            " Spoke with {} {} in Lyon, France; escalated to {}.",
+            rng.pick(FIRST),
+            rng.pick(LAST),
+            agent_name
+        )),
+        1 => note.push_str(" Ship the replacement to 4 Rue de la Paix, 75002 Paris."),
+        2 => note.push_str(
+            r" Export on \\\\FS-FIN-02\\payroll fails; dc01.corp.contoso.local is unreachable.",
+        ),
+        _ => {}
+    }
     let day = 1 + rng.below(28);
     format!(
         concat!(

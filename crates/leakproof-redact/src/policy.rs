@@ -53,6 +53,8 @@ struct RawPolicy {
     dictionaries: Vec<RawDictionary>,
     #[serde(default)]
     allow: RawAllow,
+    #[serde(default)]
+    names: RawNames,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -93,6 +95,15 @@ struct RawDictionary {
     #[serde(default)]
     terms: Vec<String>,
     file: Option<Spanned<String>>,
+}
+
+/// `[names]`: PERSON, LOCATION, STREET_ADDRESS and INTERNAL_HOSTNAME.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNames {
+    min_confidence: Option<Spanned<f32>>,
+    #[serde(default)]
+    internal_suffixes: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -323,6 +334,29 @@ impl Policy {
             policy.detector.allow_patterns.push(p.get_ref().clone());
         }
         policy.detector.allow_values = raw.allow.values.clone();
+        if let Some(conf) = &raw.names.min_confidence {
+            if !(0.0..=1.0).contains(conf.get_ref()) {
+                return Err(invalid(
+                    conf.span().start,
+                    "names.min_confidence: must be between 0 and 1".into(),
+                ));
+            }
+            policy.detector.names_min_confidence = *conf.get_ref();
+        }
+        for suffix in &raw.names.internal_suffixes {
+            let s = suffix.get_ref().trim().trim_start_matches('.');
+            let valid = !s.is_empty()
+                && s.split('.').all(|l| {
+                    !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                });
+            if !valid {
+                return Err(invalid(
+                    suffix.span().start,
+                    "names.internal_suffixes: not a DNS suffix".into(),
+                ));
+            }
+            policy.detector.internal_suffixes.push(s.to_string());
+        }
         for f in &raw.fields {
             let path = f.path.get_ref().trim_start_matches('/');
             if path.is_empty() {
@@ -426,6 +460,9 @@ name = "VIP"
 terms = ["Ada Lovelace"]
 [allow]
 values = ["support@contoso.com"]
+[names]
+min_confidence = 0.7
+internal_suffixes = ["corp.example", ".ad.example.com"]
 "#;
         let p = Policy::from_toml(text, "p.toml", None).expect("valid");
         assert_eq!(p.operators.get("EMAIL"), Some(&Operator::Hash));
@@ -435,6 +472,13 @@ values = ["support@contoso.com"]
             p.field_rule(&["customer", "email"]).map(|r| &r.action),
             Some(&FieldAction::Force(EntityType::Email))
         );
+        assert_eq!(p.detector.names_min_confidence, 0.7);
+        assert_eq!(
+            p.detector.internal_suffixes,
+            ["corp.example", "ad.example.com"]
+        );
+        let bad = Policy::from_toml("[names]\ninternal_suffixes = [\"a b\"]\n", "p.toml", None);
+        assert!(bad.is_err());
     }
 
     #[test]

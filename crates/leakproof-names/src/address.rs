@@ -1,0 +1,691 @@
+//! Street addresses: a street core (house number and street name with a
+//! street type, in the national orders) extended by units, postcodes,
+//! cities, state codes and countries.
+
+use crate::lexicon::{PARTICLE, REGION, STOP, STREET_FIRST, STREET_LAST, UNIT};
+use crate::tokens::{Case, Kind, Tok};
+use crate::{NameKind, NameSpan};
+
+fn text_of<'t>(text: &'t str, t: &Tok) -> &'t str {
+    &text[t.start as usize..t.end as usize]
+}
+
+fn is_punct(t: &Tok, p: u8) -> bool {
+    t.kind == Kind::Punct && t.punct == p
+}
+
+/// A house number: `12`, `221B`, `5a`, `84/92`, `17-II`, `45/3`.
+fn house_number(text: &str, t: &Tok) -> bool {
+    if t.kind != Kind::Num {
+        return false;
+    }
+    let w = text_of(text, t).as_bytes();
+    if w.len() > 9 || !w[0].is_ascii_digit() {
+        return false;
+    }
+    let digits = w.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits > 5 {
+        return false;
+    }
+    let rest = &w[digits..];
+    rest.is_empty()
+        || (rest.len() <= 2 && rest.iter().all(u8::is_ascii_alphabetic))
+        || ((rest[0] == b'/' || rest[0] == b'-')
+            && rest.len() >= 2
+            && rest[1..]
+                .iter()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'I' | b'V' | b'a'..=b'z')))
+}
+
+/// An ordinal street name part: `2nd`, `5th`, `1st`.
+fn ordinal(text: &str, t: &Tok) -> bool {
+    let w = text_of(text, t).as_bytes();
+    t.kind == Kind::Num
+        && w.len() >= 3
+        && w[..w.len() - 2].iter().all(u8::is_ascii_digit)
+        && ["st", "nd", "rd", "th"]
+            .iter()
+            .any(|s| w[w.len() - 2..].eq_ignore_ascii_case(s.as_bytes()))
+}
+
+fn direction(text: &str, t: &Tok) -> bool {
+    t.kind == Kind::Word
+        && t.case == Case::Upper
+        && matches!(
+            text_of(text, t),
+            "N" | "S" | "E" | "W" | "NE" | "NW" | "SE" | "SW"
+        )
+}
+
+/// Street words written as one word with the name (`Hauptstraße`,
+/// `Keizersgracht`, `Drottninggatan`), folded.
+const COMPOUND: &[&str] = &[
+    "strasse", "str", "weg", "gasse", "platz", "allee", "ufer", "gracht", "straat", "laan",
+    "plein", "kade", "singel", "dijk", "gata", "gatan", "gade", "vej", "veien", "vagen",
+    "chaussee", "steig",
+];
+
+fn compound_street(text: &str, t: &Tok) -> bool {
+    if t.kind != Kind::Word || t.case == Case::Lower || t.end - t.start < 6 {
+        return false;
+    }
+    let w = text_of(text, t).as_bytes();
+    if w.is_ascii() {
+        return COMPOUND.iter().any(|s| {
+            w.len() >= s.len() + 3 && w[w.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+        });
+    }
+    let mut buf = [0u8; crate::lexicon::MAX_KEY];
+    let Some(key) = crate::lexicon::fold(text_of(text, t), &mut buf) else {
+        return false;
+    };
+    COMPOUND
+        .iter()
+        .any(|s| key.len() >= s.len() + 3 && key.ends_with(s))
+}
+
+/// Street types that start a name only weakly (`Am Markt`, `C/ Mayor`):
+/// the address needs a postcode.
+fn weak_first(text: &str, t: &Tok) -> bool {
+    let w = text_of(text, t);
+    ["am", "an", "im", "auf", "al", "c", "av", "place", "route"]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(w))
+}
+
+fn all_digits(w: &[u8]) -> bool {
+    !w.is_empty() && w.iter().all(u8::is_ascii_digit)
+}
+
+/// A postcode at token `i`: the index just past it.
+fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usize> {
+    let t = toks.get(i)?;
+    if t.kind != Kind::Num {
+        return None;
+    }
+    let w = text_of(text, t).as_bytes();
+    let next = toks.get(i + 1).filter(|n| !n.newline && n.space);
+    if all_digits(w) {
+        match w.len() {
+            4 => {
+                // Dutch `1015 CJ`
+                if let Some(n) = next {
+                    if n.kind == Kind::Word && n.case == Case::Upper && n.end - n.start == 2 {
+                        return Some(i + 2);
+                    }
+                }
+                return Some(i + 1);
+            }
+            5 | 6 => return Some(i + 1),
+            3 => {
+                // Swedish `111 21`
+                let n = next?;
+                let nw = text_of(text, n).as_bytes();
+                return (n.kind == Kind::Num && nw.len() == 2 && all_digits(nw)).then_some(i + 2);
+            }
+            _ => return None,
+        }
+    }
+    // `00-514`, `1100-053`, `01310-200`, `163-8001`
+    if let Some(dash) = w.iter().position(|&b| b == b'-') {
+        let (a, b) = (&w[..dash], &w[dash + 1..]);
+        if all_digits(a) && all_digits(b) {
+            let ok = matches!((a.len(), b.len()), (2, 3) | (4, 3) | (5, 3) | (3, 4));
+            return ok.then_some(i + 1);
+        }
+        return None;
+    }
+    // UK `SW1A 2AA`, Canadian `M5H 2M9`, Irish `D02 X285`.
+    let case_ok = |tok: &Tok| {
+        tok.case == Case::Upper || (lower_ok && tok.case == Case::Lower) || tok.case == Case::Other
+    };
+    let n = next?;
+    if n.kind != Kind::Num || !case_ok(t) || !case_ok(n) {
+        return None;
+    }
+    let inward = text_of(text, n).to_ascii_uppercase();
+    let outward = String::from_utf8_lossy(w).to_ascii_uppercase();
+    let (o, inw) = (outward.as_bytes(), inward.as_bytes());
+    let uk_out = (2..=4).contains(&o.len())
+        && o[0].is_ascii_alphabetic()
+        && o.iter().all(u8::is_ascii_alphanumeric)
+        && o.iter().any(u8::is_ascii_digit);
+    let uk_in =
+        inw.len() == 3 && inw[0].is_ascii_digit() && inw[1..].iter().all(u8::is_ascii_alphabetic);
+    let ca = o.len() == 3
+        && inw.len() == 3
+        && o[0].is_ascii_alphabetic()
+        && o[1].is_ascii_digit()
+        && o[2].is_ascii_alphabetic()
+        && inw[0].is_ascii_digit()
+        && inw[1].is_ascii_alphabetic()
+        && inw[2].is_ascii_digit();
+    let ie = o.len() == 3
+        && o[0].is_ascii_alphabetic()
+        && o[1..].iter().all(u8::is_ascii_digit)
+        && inw.len() == 4
+        && inw.iter().all(u8::is_ascii_alphanumeric);
+    ((uk_out && uk_in) || ca || ie).then_some(i + 2)
+}
+
+/// A postcode of digits only (`75002`, `1111`) needs a word beside it on
+/// its line: the city after it, or the city or state code before it, so
+/// that `4111 1111` or `3, 1990 in` is not taken for one.
+fn postcode_in_context(toks: &[Tok], k: usize, end: usize) -> bool {
+    if end > k + 1 || toks[k].dash {
+        return true; // `1015 CJ`, `SW1A 2AA`, `111 21`, `00-514`
+    }
+    let before = k
+        .checked_sub(1)
+        .map(|j| &toks[j])
+        .is_some_and(|p| p.kind == Kind::Word && !toks[k].newline);
+    let after = toks
+        .get(end)
+        .is_some_and(|n| n.kind == Kind::Word && n.case != Case::Lower && !n.newline);
+    let lower_after = toks
+        .get(end)
+        .is_some_and(|n| n.kind == Kind::Word && !n.newline && n.end - n.start > 2);
+    before || after || lower_after && toks[k..end].iter().all(|t| t.case != Case::Upper)
+}
+
+/// Street-name words from `i` (up to six): name words, particles,
+/// ordinals, directions. Returns the index past the run.
+fn name_run(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> usize {
+    let mut j = i;
+    while j < toks.len() && j < i + 6 {
+        let t = &toks[j];
+        if t.newline && j > i {
+            break;
+        }
+        let ok = match t.kind {
+            Kind::Word => {
+                let c = t.cur(text);
+                let street = c & (STREET_LAST | STREET_FIRST) != 0;
+                if (c & UNIT != 0 && !street) || (c & STOP != 0 && c & PARTICLE == 0 && !street) {
+                    false
+                } else {
+                    t.case != Case::Lower
+                        || lower_ok
+                        || c & (PARTICLE | STREET_LAST | STREET_FIRST) != 0
+                }
+            }
+            Kind::Num => ordinal(text, t),
+            Kind::Punct => false,
+        };
+        if !ok {
+            break;
+        }
+        j += 1;
+    }
+    j
+}
+
+/// The street core at token `i`: (start token, end token, needs a postcode).
+fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
+    let t = &toks[i];
+    // `PO Box 1234`
+    if t.kind == Kind::Word && text_of(text, t).eq_ignore_ascii_case("po") {
+        let b = toks.get(i + 1)?;
+        if text_of(text, b).eq_ignore_ascii_case("box")
+            && toks.get(i + 2).is_some_and(|n| house_number(text, n))
+        {
+            return Some((i, i + 3, false));
+        }
+        return None;
+    }
+    if house_number(text, t) {
+        let mut j = i + 1;
+        // `3 bis rue`
+        if toks.get(j).is_some_and(|n| {
+            n.kind == Kind::Word && matches!(text_of(text, n), "bis" | "ter" | "quater")
+        }) {
+            j += 1;
+        }
+        let first = toks.get(j)?;
+        if first.kind == Kind::Word && first.newline {
+            return None;
+        }
+        // Romance order after the number: `4 Rue de la Paix`.
+        if first.kind == Kind::Word && first.cur(text) & STREET_FIRST != 0 {
+            let lower_ok = first.case == Case::Lower;
+            let end = name_run(text, toks, j + 1, lower_ok);
+            let mut last = end;
+            while last > j + 1 && toks[last - 1].cur(text) & PARTICLE != 0 {
+                last -= 1;
+            }
+            if last > j + 1 {
+                return Some((i, last, false));
+            }
+        }
+        // English order: `221B Baker Street`, `500 W 2nd St NW`.
+        let lower_ok = first.case == Case::Lower;
+        let end = name_run(text, toks, j, lower_ok);
+        let mut last = None;
+        for k in (j + 1..end).rev() {
+            if toks[k].cur(text) & STREET_LAST != 0 {
+                last = Some(k + 1);
+                break;
+            }
+        }
+        if let Some(mut e) = last {
+            if toks
+                .get(e)
+                .is_some_and(|n| direction(text, n) && !n.newline)
+            {
+                e += 1;
+            }
+            return Some((i, e, false));
+        }
+        // `19 Kingsway, Cardiff CF10 3AN`, `65 Nguyen Hue, District 1`: a
+        // name without a street type needs a postcode.
+        if end > j
+            && end - j <= 3
+            && toks[j..end]
+                .iter()
+                .all(|w| w.kind == Kind::Word && w.case == Case::Title)
+        {
+            return Some((i, end, true));
+        }
+        return None;
+    }
+    if t.kind != Kind::Word || t.case == Case::Other {
+        return None;
+    }
+    // `Hauptstraße 12`, `Bahnhofstr. 5a`
+    if compound_street(text, t) {
+        let mut j = i + 1;
+        if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space) {
+            j += 1;
+        }
+        if toks
+            .get(j)
+            .is_some_and(|n| house_number(text, n) && !n.newline)
+        {
+            return Some((i, j + 1, false));
+        }
+        return None;
+    }
+    // `Calle de Alcalá 45`, `Via Roma 10`, `ul. Długa 12`, `Av. Paulista, 1578`, `C/ Mayor 8`
+    if t.cur(text) & STREET_FIRST != 0 && t.case != Case::Lower || text_of(text, t) == "ul" {
+        let weak = weak_first(text, t);
+        let mut j = i + 1;
+        if toks
+            .get(j)
+            .is_some_and(|n| (is_punct(n, b'.') || is_punct(n, b'/')) && !n.space)
+        {
+            j += 1;
+        }
+        let end = name_run(text, toks, j, false);
+        let mut last = end;
+        while last > j
+            && toks[last - 1].cur(text) & PARTICLE != 0
+            && toks[last - 1].case == Case::Lower
+        {
+            last -= 1;
+        }
+        if last == j || last != end {
+            return None;
+        }
+        let mut k = end;
+        if toks.get(k).is_some_and(|n| is_punct(n, b',')) {
+            k += 1;
+        }
+        if toks
+            .get(k)
+            .is_some_and(|n| house_number(text, n) && !n.newline)
+        {
+            return Some((i, k + 1, weak));
+        }
+        return None;
+    }
+    // `Mariahilfer Straße 45/3`, `Damrak 1, 1012 LG Amsterdam`
+    if t.case == Case::Title && t.cur(text) & STOP == 0 && !is_month(text_of(text, t)) {
+        let end = name_run(text, toks, i, false);
+        if end > i
+            && end - i <= 3
+            && toks
+                .get(end)
+                .is_some_and(|n| house_number(text, n) && !n.newline)
+        {
+            let typed = toks[end - 1].cur(text) & STREET_LAST != 0 && end - i >= 2;
+            return Some((i, end + 1, !typed));
+        }
+    }
+    None
+}
+
+fn is_month(w: &str) -> bool {
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+    .iter()
+    .any(|m| m.eq_ignore_ascii_case(w))
+}
+
+/// Small lower-case words inside city names: `Frankfurt am Main`.
+fn city_particle(text: &str, t: &Tok) -> bool {
+    t.kind == Kind::Word
+        && t.case == Case::Lower
+        && matches!(
+            text_of(text, t),
+            "am" | "an" | "der" | "de" | "sur" | "la" | "le" | "upon" | "on" | "del" | "im"
+        )
+}
+
+/// Words that start city names but are stop words elsewhere: `New York`.
+fn city_prefix(text: &str, t: &Tok) -> bool {
+    let w = text_of(text, t);
+    t.case != Case::Lower
+        && [
+            "new", "san", "santa", "los", "las", "el", "la", "saint", "st", "port", "fort",
+            "mount", "lake", "west", "east", "north", "south", "old", "great", "little", "upper",
+            "lower",
+        ]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(w))
+}
+
+/// City words from `i`: Title (or the address's case) words, up to four.
+fn city_run(text: &str, toks: &[Tok], i: usize, case: Case) -> usize {
+    let mut j = i;
+    while j < toks.len() && j < i + 4 {
+        let t = &toks[j];
+        if j > i && t.newline {
+            break;
+        }
+        let ok = t.kind == Kind::Word
+            && (t.cur(text) & (UNIT | STOP) == 0 || city_prefix(text, t))
+            && (t.case == case
+                || (case == Case::Title && t.case == Case::Upper && j == i && t.end - t.start > 3)
+                || (j > i
+                    && city_particle(text, t)
+                    && toks.get(j + 1).is_some_and(|n| n.case == case)));
+        if !ok {
+            break;
+        }
+        j += 1;
+    }
+    j
+}
+
+/// A unit at `i` (`Apt 3B`, `Suite 4200`, `#05-01`, `2º B`, `m. 4`): index past it.
+fn unit_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    if t.kind == Kind::Word && t.cur(text) & UNIT != 0 {
+        let mut j = i + 1;
+        if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space) {
+            j += 1;
+        }
+        let n = toks.get(j)?;
+        if n.kind == Kind::Num && !n.newline {
+            return Some(j + 1);
+        }
+        return None;
+    }
+    if is_punct(t, b'#') {
+        let n = toks.get(i + 1)?;
+        return (n.kind == Kind::Num && !n.space).then_some(i + 2);
+    }
+    // `2º B`, `3º izq.`
+    if t.kind == Kind::Num {
+        let w = text_of(text, t);
+        if w.ends_with('º')
+            || w.ends_with('ª')
+            || (w.len() <= 3 && w.ends_with('o') && w.as_bytes()[0].is_ascii_digit())
+        {
+            let mut j = i + 1;
+            if toks
+                .get(j)
+                .is_some_and(|n| n.kind == Kind::Word && n.end - n.start <= 4 && !n.newline)
+            {
+                j += 1;
+                if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space) {
+                    j += 1;
+                }
+            }
+            return Some(j);
+        }
+    }
+    None
+}
+
+/// A state or province code after a city: `IL`, `NSW`, `RM`, `mo` (lower-case address).
+fn state_code(text: &str, t: &Tok, case: Case) -> bool {
+    t.kind == Kind::Word
+        && !t.newline
+        && (2..=3).contains(&(t.end - t.start))
+        && (t.case == Case::Upper || (case == Case::Lower && t.case == Case::Lower))
+        && text_of(text, t).is_ascii()
+}
+
+/// Capitalised city words at `k` followed (after an optional comma) by a
+/// state code or a postcode: `Springfield, IL 62704`, `Sydney NSW 2000`.
+fn city_then_code(text: &str, toks: &[Tok], k: usize, lower_ok: bool) -> bool {
+    let c = city_run(text, toks, k, Case::Title);
+    if c == k {
+        return false;
+    }
+    let mut j = c;
+    if toks.get(j).is_some_and(|n| is_punct(n, b',')) {
+        j += 1;
+    }
+    toks.get(j).is_some_and(|n| {
+        n.kind == Kind::Word && n.case == Case::Upper && (2..=3).contains(&(n.end - n.start))
+    }) || postcode_at(text, toks, j, lower_ok).is_some()
+}
+
+/// Extends an address ending at token `e` with units, postcodes, cities,
+/// state codes and countries. Returns the new end and whether a postcode
+/// was seen.
+fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
+    let lower_ok = case == Case::Lower;
+    let mut postcode = false;
+    let mut unit = false;
+    for _ in 0..8 {
+        let mut k = e;
+        // `St.` / `Apt.` abbreviation dots.
+        if toks.get(k).is_some_and(|n| is_punct(n, b'.') && !n.space)
+            && toks
+                .get(k + 1)
+                .is_some_and(|n| is_punct(n, b',') || n.kind != Kind::Punct)
+        {
+            k += 1;
+        }
+        let mut separated = false;
+        if toks
+            .get(k)
+            .is_some_and(|n| is_punct(n, b',') || is_punct(n, b'-'))
+        {
+            k += 1;
+            separated = true;
+        }
+        let Some(t) = toks.get(k) else { break };
+        separated |= t.newline;
+        if let Some(u) = unit_at(text, toks, k) {
+            e = u;
+            unit = true;
+            continue;
+        }
+        if let Some(p) =
+            postcode_at(text, toks, k, lower_ok).filter(|&p| postcode_in_context(toks, k, p))
+        {
+            postcode = true;
+            e = p;
+            // `75002 Paris`, `1015 CJ Amsterdam`
+            let c = city_run(
+                text,
+                toks,
+                e,
+                if lower_ok { Case::Lower } else { Case::Title },
+            );
+            if c > e && !toks[e].newline {
+                e = c;
+            } else if lower_ok {
+                let c = city_run(text, toks, e, Case::Title);
+                if c > e && !toks[e].newline {
+                    e = c;
+                }
+            } else if case == Case::Upper {
+                let c = city_run(text, toks, e, Case::Upper);
+                if c > e && !toks[e].newline {
+                    e = c;
+                }
+            }
+            if toks
+                .get(e)
+                .is_some_and(|n| state_code(text, n, case) && n.case == Case::Upper)
+            {
+                e += 1;
+            }
+            continue;
+        }
+        // Without a separator (a line break the view turned into a blank),
+        // a city must be followed by a state code or a postcode.
+        if !separated && !city_then_code(text, toks, k, lower_ok) {
+            break;
+        }
+        let city_case = match (case, t.case) {
+            (Case::Lower, Case::Lower) => Case::Lower,
+            (Case::Upper, Case::Upper) => Case::Upper,
+            _ => Case::Title,
+        };
+        let c = city_run(text, toks, k, city_case);
+        if c > k {
+            // A lower-case city must be followed by a separator, a code or a postcode.
+            let next = toks.get(c);
+            let followed = next.is_none_or(|n| n.kind == Kind::Punct || n.newline)
+                || postcode_at(text, toks, c, lower_ok).is_some()
+                || next.is_some_and(|n| state_code(text, n, case));
+            if city_case == Case::Lower && !followed {
+                break;
+            }
+            e = c;
+            // A unit then a city vouch for a street without a type (`65 Nguyen Hue, District 1, Hanoi`).
+            postcode |= unit;
+            // `Dublin 2`
+            if toks
+                .get(e)
+                .is_some_and(|n| n.kind == Kind::Num && !n.newline && n.end - n.start <= 2)
+            {
+                e += 1;
+            }
+            if toks.get(e).is_some_and(|n| state_code(text, n, case)) {
+                let after = toks.get(e + 1);
+                if after.is_none_or(|n| n.kind == Kind::Punct || n.newline || n.kind == Kind::Num) {
+                    e += 1;
+                }
+            }
+            continue;
+        }
+        if state_code(text, t, case) {
+            e = k + 1;
+            continue;
+        }
+        break;
+    }
+    (e, postcode)
+}
+
+/// Street addresses over the token stream.
+pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
+    // Every address has a number: find the first, and skip words more than
+    // eight tokens before the next one.
+    let Some(mut next_num) = toks.iter().position(|t| t.kind == Kind::Num) else {
+        return;
+    };
+    let mut i = 0;
+    while i < toks.len() {
+        if next_num < i {
+            match toks[i..].iter().position(|t| t.kind == Kind::Num) {
+                Some(p) => next_num = i + p,
+                None => return,
+            }
+        }
+        if next_num > i + 8 {
+            i = next_num - 8;
+            continue;
+        }
+        let t = &toks[i];
+        // Cheap gate: a number, or a word that can start a street.
+        let gate = match t.kind {
+            Kind::Num => true,
+            // Lower-case street types (`rue`, `via`) follow a house number.
+            Kind::Word => t.case != Case::Lower || text_of(text, t) == "ul",
+            Kind::Punct => false,
+        };
+        if !gate {
+            i += 1;
+            continue;
+        }
+        let Some((start, core_end, needs_postcode)) = core_at(text, toks, i) else {
+            i += 1;
+            continue;
+        };
+        let case = address_case(text, &toks[start..core_end]);
+        let (end, postcode) = tail(text, toks, core_end, case);
+        if needs_postcode && !postcode {
+            i += 1;
+            continue;
+        }
+        // `Flat 3, 27 Victoria Road`
+        let mut s = start;
+        if s >= 3
+            && is_punct(&toks[s - 1], b',')
+            && toks[s - 2].kind == Kind::Num
+            && toks[s - 3].cur(text) & UNIT != 0
+        {
+            s -= 3;
+        }
+        let region_end = toks[end - 1].classes(text) & REGION != 0;
+        out.push(NameSpan {
+            kind: NameKind::StreetAddress,
+            start: toks[s].start as usize,
+            end: toks[end - 1].end as usize,
+            confidence: if postcode || region_end || end > core_end {
+                0.9
+            } else {
+                0.85
+            },
+        });
+        i = end;
+    }
+}
+
+/// The case an address is written in: lower, upper or mixed (title).
+fn address_case(text: &str, toks: &[Tok]) -> Case {
+    let words = || {
+        toks.iter()
+            .filter(|t| t.kind == Kind::Word && t.end - t.start > 1)
+    };
+    if words().count() > 0 && words().all(|t| t.case == Case::Lower) {
+        Case::Lower
+    } else if words().count() > 0 && words().all(|t| t.case == Case::Upper) {
+        Case::Upper
+    } else {
+        let _ = text;
+        Case::Title
+    }
+}

@@ -1,0 +1,321 @@
+//! Internal host names: names under private suffixes (`.local`, `.corp`),
+//! UNC paths (`\\server\share`) and NetBIOS-style names in context.
+
+use crate::tokens::{Case, Kind, Tok};
+use crate::{NameKind, NameSpan, lexicon};
+
+#[inline]
+fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// Host names ending in one of `suffixes` (lower-case, no leading dot).
+pub(crate) fn find_suffixed(text: &str, suffixes: &[String], out: &mut Vec<NameSpan>) {
+    let bytes = text.as_bytes();
+    let mut skip_to = 0;
+    for dot in memchr::memchr_iter(b'.', bytes) {
+        if dot < skip_to || dot == 0 || !is_host_byte(bytes[dot - 1]) {
+            continue;
+        }
+        let first = match bytes.get(dot + 1) {
+            Some(b) => b.to_ascii_lowercase(),
+            None => continue,
+        };
+        for suffix in suffixes {
+            let s = suffix.as_bytes();
+            if s.first() != Some(&first) {
+                continue;
+            }
+            let end = dot + 1 + s.len();
+            let Some(label) = bytes.get(dot + 1..end) else {
+                continue;
+            };
+            if !label.eq_ignore_ascii_case(s) {
+                continue;
+            }
+            // The suffix must end the name: `settings.local.json` and
+            // `config.internal_timeout` are not hosts.
+            match bytes.get(end) {
+                Some(&b) if is_host_byte(b) => continue,
+                Some(b'.')
+                    if bytes
+                        .get(end + 1)
+                        .is_some_and(|&n| n.is_ascii_alphanumeric()) =>
+                {
+                    continue;
+                }
+                _ => {}
+            }
+            let mut start = dot;
+            while start > 0 && (is_host_byte(bytes[start - 1]) || bytes[start - 1] == b'.') {
+                start -= 1;
+            }
+            while start < dot && bytes[start] == b'.' {
+                start += 1;
+            }
+            let name = &text[start..dot];
+            // `4.2.local` (a version) and `Contoso.Core.Internal` (code) are not hosts.
+            if name.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                || name.split('.').any(str::is_empty)
+                || (label[0].is_ascii_uppercase() && label[1..].iter().any(u8::is_ascii_lowercase))
+            {
+                continue;
+            }
+            out.push(NameSpan {
+                kind: NameKind::InternalHostname,
+                start,
+                end,
+                confidence: 0.9,
+            });
+            skip_to = end;
+            break;
+        }
+    }
+}
+
+/// Server names of UNC paths: `\\server\share`, also with doubled
+/// (JSON-escaped) backslashes, and with a single one as the detector's
+/// view shows a JSON-decoded `\\` once more (`\FS-FIN-02\payroll`): then
+/// the name must stand after a blank or a quote and look like a host
+/// (one case, with a digit or a dash, or all upper-case), so that
+/// `C:\Users\Public` and `\Windows\Temp` are not taken.
+pub(crate) fn find_unc(text: &str, out: &mut Vec<NameSpan>) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = memchr::memchr(b'\\', &bytes[from..]) {
+        let first = from + pos;
+        let mut start = first;
+        while start < bytes.len() && bytes[start] == b'\\' {
+            start += 1;
+        }
+        from = start;
+        let doubled = start - first >= 2;
+        if !doubled {
+            let before = first.checked_sub(1).map(|p| bytes[p]);
+            if !before
+                .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'"' | b'\'' | b'(' | b'['))
+            {
+                continue;
+            }
+        }
+        let mut end = start;
+        while end < bytes.len() && (is_host_byte(bytes[end]) || bytes[end] == b'.') {
+            end += 1;
+        }
+        while end > start && bytes[end - 1] == b'.' {
+            end -= 1;
+        }
+        if end - start < 2 || bytes.get(end) != Some(&b'\\') {
+            continue;
+        }
+        if !doubled && !single_slash_host(&bytes[start..end]) {
+            continue;
+        }
+        let mut share = end;
+        while bytes.get(share) == Some(&b'\\') {
+            share += 1;
+        }
+        if !bytes
+            .get(share)
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'$' || b == b'_')
+        {
+            continue;
+        }
+        out.push(NameSpan {
+            kind: NameKind::InternalHostname,
+            start,
+            end,
+            confidence: 0.85,
+        });
+        from = end;
+    }
+}
+
+/// Whether a name after a single backslash looks like a server: one case,
+/// and a digit or a dash unless it is all upper-case.
+fn single_slash_host(name: &[u8]) -> bool {
+    let upper = name.iter().any(u8::is_ascii_uppercase);
+    let lower = name.iter().any(u8::is_ascii_lowercase);
+    let marked = name.iter().any(|b| b.is_ascii_digit() || *b == b'-');
+    !(upper && lower) && (marked || (upper && name.len() >= 3))
+}
+
+/// The shape of a NetBIOS-style name: letters and digits with dashes,
+/// 3 to 24 bytes, at least one letter, and a digit or a dash.
+fn netbios_shape(word: &[u8]) -> bool {
+    if word.len() < 3 || word.len() > 24 || word[0] == b'-' || word[word.len() - 1] == b'-' {
+        return false;
+    }
+    let mut letters = 0;
+    let mut digits = 0;
+    let mut dashes = 0;
+    let mut upper = 0;
+    let mut lower = 0;
+    for &b in word {
+        match b {
+            b'A'..=b'Z' => {
+                letters += 1;
+                upper += 1;
+            }
+            b'a'..=b'z' => {
+                letters += 1;
+                lower += 1;
+            }
+            b'0'..=b'9' => digits += 1,
+            b'-' => dashes += 1,
+            _ => return false,
+        }
+    }
+    // One case only: `EMEA-Paris-Tier2` is a queue, not a host.
+    letters > 0 && (digits > 0 || dashes > 0) && (upper == 0 || lower == 0)
+}
+
+/// Prefixes that make a word a well-known machine name on their own.
+const MACHINE_PREFIXES: &[&str] = &["DESKTOP-", "LAPTOP-", "WIN-"];
+
+/// Prefixes of identifiers shaped like host names but not hosts.
+const NOT_HOSTS: &[&str] = &[
+    "ISO-", "RFC-", "CVE-", "UTF-", "SHA-", "AES-", "TLS-", "SSL-", "COVID-", "WPA", "GPT-", "X-",
+    "KB", "INC", "CS", "REQ", "CHG", "PRB", "RITM", "TASK", "UTC",
+];
+
+/// NetBIOS-style names after a host cue (`server SRV-EXCH-01`, `hostname:
+/// APPSRV12`), and well-shaped multi-part names (`FIN-LT-0231`) anywhere.
+pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
+    for (i, tok) in toks.iter().enumerate() {
+        // A host name needs a digit (a number token) or a dash.
+        if tok.kind == Kind::Punct
+            || tok.case == Case::Title
+            || (tok.kind == Kind::Word && !tok.dash)
+        {
+            continue;
+        }
+        let word = &text.as_bytes()[tok.start as usize..tok.end as usize];
+        if !netbios_shape(word) {
+            continue;
+        }
+        // Part of a dotted name, a path or a URL: handled elsewhere or not a host.
+        let before = tok
+            .start
+            .checked_sub(1)
+            .map(|p| text.as_bytes()[p as usize]);
+        let after = text.as_bytes().get(tok.end as usize).copied();
+        if matches!(
+            before,
+            Some(b'.' | b'/' | b'\\' | b'@' | b'_' | b'#' | b'$')
+        ) || matches!(after, Some(b'/' | b'\\' | b'@' | b'_'))
+            || (after == Some(b'.')
+                && text
+                    .as_bytes()
+                    .get(tok.end as usize + 1)
+                    .is_some_and(u8::is_ascii_alphanumeric))
+        {
+            continue;
+        }
+        let upper = word.iter().all(|b| !b.is_ascii_lowercase());
+        if upper
+            && NOT_HOSTS.iter().any(|p| {
+                word.len() >= p.len() && word[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+            })
+        {
+            continue;
+        }
+        // A lower-case name needs a dash and a digit, and a cue.
+        if !(upper || (tok.dash && word.iter().any(u8::is_ascii_digit))) {
+            continue;
+        }
+        let cued = host_cue_before(text, toks, i);
+        if !upper && !cued {
+            continue;
+        }
+        let machine = upper
+            && MACHINE_PREFIXES
+                .iter()
+                .any(|p| word.starts_with(p.as_bytes()));
+        let parts = word.split(|&b| b == b'-').count();
+        let lettered = word
+            .split(|&b| b == b'-')
+            .filter(|p| p.iter().any(u8::is_ascii_alphabetic))
+            .count();
+        let shaped = upper
+            && parts >= 3
+            && lettered >= 2
+            && word.len() >= 8
+            && word[0].is_ascii_alphabetic()
+            && word
+                .rsplit(|&b| b == b'-')
+                .next()
+                .is_some_and(|last| last.iter().any(u8::is_ascii_digit));
+        // After a cue, a lower-case name needs both a dash and a digit.
+        let cued_ok = cued
+            && (upper || (word.contains(&b'-') && word.iter().any(u8::is_ascii_digit)))
+            && !word.iter().all(|b| b.is_ascii_digit() || *b == b'-');
+        if cued_ok || machine || shaped {
+            out.push(NameSpan {
+                kind: NameKind::InternalHostname,
+                start: tok.start as usize,
+                end: tok.end as usize,
+                confidence: if cued_ok || machine { 0.85 } else { 0.7 },
+            });
+        }
+    }
+}
+
+/// Whether a host cue word stands just before token `i` (`server X`,
+/// `hostname: X`, `hostname=X`, `server named X`, `machine name is X`).
+fn host_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    let mut j = i;
+    let mut steps = 0;
+    while j > 0 && steps < 4 {
+        j -= 1;
+        steps += 1;
+        let t = &toks[j];
+        match t.kind {
+            Kind::Punct if matches!(t.punct, b':' | b'=') => continue,
+            Kind::Word if t.cur(text) & lexicon::HOST_CUE != 0 => return true,
+            Kind::Word => {
+                let word = &text[t.start as usize..t.end as usize];
+                if !["name", "named", "is", "called", "the", "our"]
+                    .iter()
+                    .any(|w| w.eq_ignore_ascii_case(word))
+                {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suffixes_end_the_name() {
+        let suffixes = vec!["local".to_string(), "corp".to_string()];
+        let mut out = Vec::new();
+        find_suffixed("see dc01.corp.contoso.local now", &suffixes, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!((out[0].start, out[0].end), (4, 27));
+        out.clear();
+        find_suffixed("settings.local.json and 4.2.local", &suffixes, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn unc_server_names() {
+        let mut out = Vec::new();
+        find_unc(r"on \\FS-FIN-02\payroll and \\?\Volume", &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!((out[0].start, out[0].end), (5, 14));
+        out.clear();
+        // The detector's view of a JSON-decoded `\\\\FS-FIN-02`.
+        find_unc(r"on \FS-FIN-02\payroll", &mut out);
+        assert_eq!(out.len(), 1);
+        out.clear();
+        find_unc(r"in C:\Users\Public and \Windows\Temp", &mut out);
+        assert!(out.is_empty());
+    }
+}

@@ -1,0 +1,248 @@
+//! Finds person names, places, street addresses and internal host names in
+//! free text, without an NLP model: gazetteers shipped in the binary (US
+//! Census and Faker name lists, GeoNames places), letter case, the words
+//! around a candidate (titles, greetings, `Name:`, prepositions of place),
+//! address grammars for the major national formats, and host-name shapes.
+//!
+//! The text is expected in the detector's normalised view (escapes decoded,
+//! accents mostly folded), but raw text works too: words with accents or
+//! letters such as `ł` are folded before look-up.
+//!
+//! ```
+//! use leakproof_names::{NameFinder, NameKind, NamesConfig};
+//!
+//! let finder = NameFinder::new(NamesConfig::default()).unwrap();
+//! let text = "my colleague shaun leon in Calauan, PH cannot reach \\\\FS-FIN-02\\payroll";
+//! let mut spans = Vec::new();
+//! finder.find(text, &mut spans);
+//! let kinds: Vec<(NameKind, &str)> = spans.iter().map(|s| (s.kind, &text[s.start..s.end])).collect();
+//! assert_eq!(
+//!     kinds,
+//!     [
+//!         (NameKind::Person, "shaun leon"),
+//!         (NameKind::Location, "Calauan, PH"),
+//!         (NameKind::InternalHostname, "FS-FIN-02"),
+//!     ]
+//! );
+//! ```
+
+mod address;
+mod hosts;
+mod lexicon;
+mod tokens;
+mod words;
+
+/// What a [`NameSpan`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameKind {
+    /// A person's name (`Tadeusz Wendt`, `O'Brien, Sean`, `Priya` after `Hi`).
+    Person,
+    /// A city, region or country (`Calauan, PH`, `Lyon, France`, `in Kraków`).
+    Location,
+    /// A postal address (`4 Rue de la Paix, 75002 Paris`).
+    StreetAddress,
+    /// An internal host (`dc01.corp.local`, `\\FS-FIN-02`, `SRV-EXCH-01`).
+    InternalHostname,
+}
+
+/// One name, place, address or host found in a text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NameSpan {
+    /// What it is.
+    pub kind: NameKind,
+    /// Byte offset of the first byte (inclusive), on a char boundary.
+    pub start: usize,
+    /// Byte offset past the last byte (exclusive), on a char boundary.
+    pub end: usize,
+    /// How sure the recogniser is, 0.0 to 1.0.
+    pub confidence: f32,
+}
+
+/// What a [`NameFinder`] looks for beyond its defaults.
+#[derive(Debug, Clone, Default)]
+pub struct NamesConfig {
+    /// Extra private DNS suffixes (`corp.example`, `.ad.example.com`), on
+    /// top of `local`, `localdomain`, `internal`, `intranet`, `corp`,
+    /// `lan` and `home.arpa`.
+    pub internal_suffixes: Vec<String>,
+}
+
+/// Why a [`NameFinder`] could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum NamesError {
+    /// An internal suffix is empty or holds characters a host name cannot.
+    #[error("internal suffix {0:?} is not a DNS suffix (letters, digits, '-' and '.')")]
+    BadSuffix(String),
+}
+
+/// The private suffixes always treated as internal.
+pub const DEFAULT_INTERNAL_SUFFIXES: &[&str] = &[
+    "local",
+    "localdomain",
+    "internal",
+    "intranet",
+    "corp",
+    "lan",
+    "home.arpa",
+];
+
+/// Finds names, places, addresses and internal hosts. Build once, share
+/// across threads.
+#[derive(Debug, Clone)]
+pub struct NameFinder {
+    suffixes: Vec<String>,
+}
+
+impl NameFinder {
+    /// Builds a finder; fails on an invalid extra suffix. The gazetteers
+    /// are loaded once per process, on first use.
+    pub fn new(config: NamesConfig) -> Result<Self, NamesError> {
+        let mut suffixes: Vec<String> = DEFAULT_INTERNAL_SUFFIXES
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect();
+        for raw in &config.internal_suffixes {
+            let s = raw.trim().trim_start_matches('.').to_ascii_lowercase();
+            let valid = !s.is_empty()
+                && !s.ends_with('.')
+                && !s.contains("..")
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+            if !valid {
+                return Err(NamesError::BadSuffix(raw.clone()));
+            }
+            if !suffixes.contains(&s) {
+                suffixes.push(s);
+            }
+        }
+        // Longer suffixes first, so `ad.example.com` wins over `com`-like overlaps.
+        suffixes.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        std::sync::LazyLock::force(&lexicon::LEXICON);
+        Ok(NameFinder { suffixes })
+    }
+
+    /// Appends every name, place, address and internal host in `text` to
+    /// `out`, sorted by `start` and non-overlapping.
+    pub fn find(&self, text: &str, out: &mut Vec<NameSpan>) {
+        let first = out.len();
+        if text.len() < 2 {
+            return;
+        }
+        hosts::find_suffixed(text, &self.suffixes, out);
+        if memchr::memchr(b'\\', text.as_bytes()).is_some() {
+            hosts::find_unc(text, out);
+        }
+        TOKENS.with(|cell| {
+            let mut toks = cell.take();
+            tokens::tokenize(text, &mut toks);
+            hosts::find_netbios(text, &toks, out);
+            address::find(text, &toks, out);
+            words::find(text, &toks, out);
+            toks.clear();
+            cell.set(toks);
+        });
+        if out.len() - first > 1 {
+            let mut found = out[first..].to_vec();
+            resolve(&mut found, out, first);
+        }
+    }
+}
+
+thread_local! {
+    /// One token buffer per thread, reused across calls.
+    static TOKENS: std::cell::Cell<Vec<tokens::Tok>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Keeps non-overlapping spans of `found` (addresses and hosts first, then
+/// the more confident, then the longer), writing them sorted to `out[first..]`.
+fn resolve(found: &mut [NameSpan], out: &mut Vec<NameSpan>, first: usize) {
+    let rank = |k: NameKind| match k {
+        NameKind::StreetAddress => 0,
+        NameKind::InternalHostname => 1,
+        NameKind::Location | NameKind::Person => 2,
+    };
+    found.sort_by(|a, b| {
+        rank(a.kind)
+            .cmp(&rank(b.kind))
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    });
+    out.truncate(first);
+    for span in found.iter() {
+        if span.start < span.end
+            && out[first..]
+                .iter()
+                .all(|k| span.end <= k.start || span.start >= k.end)
+        {
+            out.push(*span);
+        }
+    }
+    out[first..].sort_by_key(|s| s.start);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(NameKind, String)> {
+        let finder = NameFinder::new(NamesConfig::default()).expect("default config");
+        let mut out = Vec::new();
+        finder.find(text, &mut out);
+        out.iter()
+            .map(|s| (s.kind, text[s.start..s.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn names_with_cues_and_without() {
+        assert_eq!(
+            found("Spoke with Tadeusz Wendt about the invoice."),
+            [(NameKind::Person, "Tadeusz Wendt".into())]
+        );
+        assert_eq!(
+            found("Hi Priya,\nthanks"),
+            [(NameKind::Person, "Priya".into())]
+        );
+        assert_eq!(
+            found("Please loop in Dr. Anke Vogel today"),
+            [(NameKind::Person, "Anke Vogel".into())]
+        );
+        assert!(found("Will do, I will check.").is_empty());
+        assert!(found("Microsoft Teams keeps crashing.").is_empty());
+    }
+
+    #[test]
+    fn places_and_addresses() {
+        assert_eq!(
+            found("The branch in Lyon, France is down."),
+            [(NameKind::Location, "Lyon, France".into())]
+        );
+        assert_eq!(
+            found("Ship to 4 Rue de la Paix, 75002 Paris"),
+            [(
+                NameKind::StreetAddress,
+                "4 Rue de la Paix, 75002 Paris".into()
+            )]
+        );
+        assert!(found("Moved the ticket to the London Support queue.").is_empty());
+    }
+
+    #[test]
+    fn extra_suffixes_are_checked() {
+        let finder = NameFinder::new(NamesConfig {
+            internal_suffixes: vec![".ad.example.com".into()],
+        })
+        .expect("valid suffix");
+        let text = "join dc1.ad.example.com now";
+        let mut out = Vec::new();
+        finder.find(text, &mut out);
+        assert_eq!(&text[out[0].start..out[0].end], "dc1.ad.example.com");
+        assert!(
+            NameFinder::new(NamesConfig {
+                internal_suffixes: vec!["bad suffix".into()],
+            })
+            .is_err()
+        );
+    }
+}

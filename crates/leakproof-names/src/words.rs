@@ -1,0 +1,555 @@
+//! Person names and places from gazetteer classes, letter case and the
+//! words around them.
+
+use crate::lexicon::{
+    COMMON, GIVEN, GREETING, NAME_LABEL, PARTICLE, PERSON_CUE, PLACE, PLACE_CUE, PLACE_LABEL,
+    REGION, SITE_NOUN, STOP, SURNAME, TITLE,
+};
+use crate::tokens::{Case, Kind, Tok};
+use crate::{NameKind, NameSpan, lexicon};
+
+/// How strongly the words before a candidate say "a name follows".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Cue {
+    None,
+    /// `with`, `to`, `colleague`, `escalated to`.
+    Weak,
+    /// `Hi`, `Regards,`, `Name:`, `my name is`.
+    Strong,
+    /// `Mr.`, `Dr`.
+    Title,
+}
+
+fn text_of<'t>(text: &'t str, t: &Tok) -> &'t str {
+    &text[t.start as usize..t.end as usize]
+}
+
+fn is_punct(t: &Tok, p: u8) -> bool {
+    t.kind == Kind::Punct && t.punct == p
+}
+
+/// The cue before token `i`, looking back over `,`, `:` and title dots.
+fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
+    let Some(mut j) = i.checked_sub(1) else {
+        return Cue::None;
+    };
+    // `Dr. Anke`, `Mr Patel`
+    if is_punct(&toks[j], b'.') && j > 0 && toks[j - 1].cur(text) & TITLE != 0 {
+        return Cue::Title;
+    }
+    if toks[j].kind == Kind::Word && toks[j].cur(text) & TITLE != 0 && toks[j].case != Case::Lower {
+        return Cue::Title;
+    }
+    let mut colon = false;
+    let mut comma = false;
+    while toks[j].kind == Kind::Punct && matches!(toks[j].punct, b':' | b',' | b'(' | b'-') {
+        colon |= toks[j].punct == b':';
+        comma |= toks[j].punct == b',';
+        if j == 0 {
+            return Cue::None;
+        }
+        j -= 1;
+    }
+    let t = &toks[j];
+    if t.kind != Kind::Word {
+        return Cue::None;
+    }
+    let c = t.cur(text);
+    if colon && c & NAME_LABEL != 0 {
+        return Cue::Strong;
+    }
+    if c & GREETING != 0 && !colon {
+        return Cue::Strong;
+    }
+    // `my name is`, `thank you,`, `best regards,`
+    if let Some(prev) = j.checked_sub(1).map(|k| &toks[k]) {
+        let w = text_of(text, t);
+        let p = text_of(text, prev);
+        if (w.eq_ignore_ascii_case("is") && p.eq_ignore_ascii_case("name"))
+            || (w.eq_ignore_ascii_case("you") && p.eq_ignore_ascii_case("thank"))
+        {
+            return Cue::Strong;
+        }
+    }
+    if c & PERSON_CUE != 0 && (!comma || c & NAME_LABEL != 0 || c & STOP == 0) {
+        return Cue::Weak;
+    }
+    Cue::None
+}
+
+/// Whether a word can stand in a name run of case `case`.
+fn fits(text: &str, t: &Tok, case: Case) -> bool {
+    t.kind == Kind::Word
+        && (t.case == case || (t.case == Case::Lower && t.cur(text) & PARTICLE != 0))
+}
+
+/// Name classes of a word; lower-case words are looked up on demand.
+fn name_classes(text: &str, t: &Tok) -> u32 {
+    t.classes(text)
+}
+
+/// A person name starting at token `i`: the index just past its last token.
+fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
+    let first = &toks[i];
+    if first.kind != Kind::Word || first.case == Case::Other {
+        return None;
+    }
+    let cue = person_cue(text, toks, i);
+    if first.case == Case::Lower && cue == Cue::None {
+        return None;
+    }
+    let case = first.case;
+    let c0 = name_classes(text, first);
+    if c0 & STOP != 0 && cue != Cue::Title {
+        return None;
+    }
+    // An initial: `J. Smith`.
+    let initial = case == Case::Upper
+        && first.end - first.start == 1
+        && toks.get(i + 1).is_some_and(|t| is_punct(t, b'.'));
+    // The run: name words of one case, particles, no punctuation between.
+    let mut run = [0u32; 6];
+    let mut idx = [0usize; 6];
+    run[0] = c0;
+    idx[0] = i;
+    let mut n = 1;
+    let mut j = i + 1;
+    if initial {
+        j += 1;
+    }
+    let run_case = if initial { Case::Title } else { case };
+    while n < 6 && j < toks.len() {
+        let t = &toks[j];
+        if t.newline || !fits(text, t, run_case) {
+            break;
+        }
+        let c = name_classes(text, t);
+        // `An` in `Nguyen Van An` is a name, `an` is not.
+        let title_name =
+            t.case == Case::Title && c & (GIVEN | SURNAME) != 0 && t.end - t.start <= 2;
+        if c & STOP != 0 && c & PARTICLE == 0 && !title_name {
+            break;
+        }
+        let known = c & (GIVEN | SURNAME | PARTICLE) != 0;
+        if !known && cue < Cue::Strong {
+            break;
+        }
+        run[n] = c;
+        idx[n] = j;
+        n += 1;
+        j += 1;
+    }
+    // Trim trailing particles and (without a strong cue) unknown words.
+    while n > 1 {
+        let c = run[n - 1];
+        let keep = if c & PARTICLE != 0 && c & (GIVEN | SURNAME) == 0 {
+            false
+        } else {
+            c & (GIVEN | SURNAME) != 0 || cue >= Cue::Strong
+        };
+        if keep {
+            break;
+        }
+        n -= 1;
+    }
+    let end = idx[n - 1] + 1;
+    // A run that is a known place (`Santa Clara`, `San Jose`) is not a person.
+    if n >= 2 && run_case == Case::Title && cue < Cue::Strong && is_place(text, toks, i, end) {
+        return None;
+    }
+    let given_first = initial || c0 & GIVEN != 0;
+    let last = run[n - 1];
+    let all_common = run[..n].iter().all(|c| c & COMMON != 0);
+    if n >= 2 {
+        let named = (given_first && last & (SURNAME | GIVEN) != 0)
+            || (c0 & SURNAME != 0 && run[1..n].iter().any(|c| c & GIVEN != 0));
+        let ok = match (run_case, cue) {
+            (_, Cue::Title) => true,
+            (Case::Title, Cue::Strong) => true,
+            (Case::Title, _) => named && !(all_common && cue == Cue::None),
+            (_, Cue::Strong) => named && !all_common,
+            // Lower- and upper-case runs: both known and not all common words.
+            (_, _) => named && !all_common && (run_case == Case::Upper || cue >= Cue::Weak),
+        };
+        if ok {
+            let conf = if cue >= Cue::Strong { 0.85 } else { 0.75 };
+            return Some((end, conf));
+        }
+        return None;
+    }
+    // One word: needs a title, or a greeting/label and a known given name.
+    match cue {
+        Cue::Title if case != Case::Lower => Some((end, 0.8)),
+        Cue::Strong if case == Case::Title && c0 & (GIVEN | SURNAME) != 0 && c0 & STOP == 0 => {
+            Some((end, 0.7))
+        }
+        Cue::Weak
+            if case == Case::Title
+                && c0 & GIVEN != 0
+                && c0 & (COMMON | PLACE | REGION | SURNAME) == 0 =>
+        {
+            Some((end, 0.6))
+        }
+        _ => None,
+    }
+}
+
+/// `Surname, Given` after a label (`Contact on file: O'Brien, Sean`).
+fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let (s, comma, g) = (toks.get(i)?, toks.get(i + 1)?, toks.get(i + 2)?);
+    if s.case != Case::Title || g.case != Case::Title || !is_punct(comma, b',') {
+        return None;
+    }
+    if s.classes(text) & SURNAME == 0 || g.classes(text) & GIVEN == 0 || s.cur(text) & STOP != 0 {
+        return None;
+    }
+    if toks.get(i + 3).is_some_and(|t| fits(text, t, Case::Title)) {
+        return None;
+    }
+    let labelled = i >= 1 && is_punct(&toks[i - 1], b':');
+    labelled.then_some(i + 3)
+}
+
+/// Whether tokens `i..end` spell a known place or region.
+fn is_place(text: &str, toks: &[Tok], i: usize, end: usize) -> bool {
+    place_classes(text, toks, i, end) != 0
+}
+
+/// The place classes of the words `i..end` joined by spaces.
+fn place_classes(text: &str, toks: &[Tok], i: usize, end: usize) -> u32 {
+    if end == i + 1 {
+        return name_classes(text, &toks[i]) & (PLACE | REGION);
+    }
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for (k, t) in toks[i..end].iter().enumerate() {
+        let raw = text_of(text, t);
+        let mut key = [0u8; lexicon::MAX_KEY];
+        // Plain ASCII words hash as they are (case does not matter).
+        let word: &[u8] = if raw.is_ascii() && !raw.contains('\'') {
+            raw.as_bytes()
+        } else {
+            match lexicon::fold(raw, &mut key) {
+                Some(w) => w.as_bytes(),
+                None => return 0,
+            }
+        };
+        let need = word.len() + usize::from(k > 0);
+        if len + need > buf.len() {
+            return 0;
+        }
+        if k > 0 {
+            buf[len] = b' ';
+            len += 1;
+        }
+        buf[len..len + word.len()].copy_from_slice(word);
+        len += word.len();
+    }
+    lexicon::classes_hashed(lexicon::key_hash(&buf[..len])) & (PLACE | REGION)
+}
+
+/// The longest known place of up to four words at `i` (same case, one
+/// line): its end and classes.
+fn longest_place(text: &str, toks: &[Tok], i: usize, case: Case) -> Option<(usize, u32)> {
+    let mut words = 0;
+    let mut j = i;
+    while j < toks.len() && words < 4 {
+        let t = &toks[j];
+        if t.kind != Kind::Word || (j > i && t.newline) {
+            break;
+        }
+        let ok = t.case == case || (j > i && t.case == Case::Lower && t.cur(text) & PARTICLE != 0);
+        if !ok {
+            break;
+        }
+        words += 1;
+        j += 1;
+    }
+    for end in (i + 1..=j).rev() {
+        let c = place_classes(text, toks, i, end);
+        if c != 0 {
+            // `Davao City`, `Iloilo City`
+            let mut end = end;
+            if toks.get(end).is_some_and(|t| {
+                t.kind == Kind::Word
+                    && text_of(text, t).eq_ignore_ascii_case("city")
+                    && t.case == case
+            }) {
+                end += 1;
+            }
+            return Some((end, c));
+        }
+    }
+    None
+}
+
+/// Codes after `City, `: ISO countries, US states, Canadian provinces,
+/// Australian states.
+const CODES: &[&str] = &[
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "NSW", "VIC",
+    "QLD", "TAS", "ACT", "NT", "UK", "US", "USA", "GB", "IE", "FR", "DE", "ES", "IT", "NL", "BE",
+    "PL", "PT", "AT", "CH", "SE", "NO", "DK", "FI", "PH", "IN", "CN", "JP", "KR", "VN", "BR", "MX",
+    "AR", "CL", "ZA", "NG", "KE", "AU", "NZ", "SG", "MY", "TH", "ID", "AE", "SA", "TR", "RO", "CZ",
+    "HU", "GR", "UA", "RU",
+];
+
+fn is_code(text: &str, t: &Tok, lower_ok: bool) -> bool {
+    if t.kind != Kind::Word || !(t.case == Case::Upper || (lower_ok && t.case == Case::Lower)) {
+        return false;
+    }
+    let w = text_of(text, t);
+    CODES.iter().any(|c| c.eq_ignore_ascii_case(w))
+}
+
+/// A place at token `i`: its end, how far it reaches, and confidence.
+fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(usize, f32)> {
+    let t = &toks[i];
+    if t.kind != Kind::Word || t.case == Case::Other {
+        return None;
+    }
+    if t.cur(text) & STOP != 0 {
+        return None;
+    }
+    let lower = t.case == Case::Lower;
+    // Lower-case places only in the `city, country` form.
+    if lower && t.end - t.start < 3 {
+        return None;
+    }
+    let (end, classes) = if lower {
+        // Cheap gate: a comma must follow within four words.
+        let mut k = i;
+        while k < toks.len() && k < i + 4 && toks[k].kind == Kind::Word {
+            k += 1;
+        }
+        if !toks.get(k).is_some_and(|t| is_punct(t, b',')) {
+            return None;
+        }
+        longest_place(text, toks, i, Case::Lower)?
+    } else {
+        longest_place(text, toks, i, t.case)?
+    };
+    // `City, CC` and `City, Region`
+    if toks.get(end).is_some_and(|t| is_punct(t, b',')) {
+        if let Some(next) = toks.get(end + 1) {
+            if !next.newline
+                && is_code(text, next, lower)
+                && !toks
+                    .get(end + 2)
+                    .is_some_and(|t| t.kind == Kind::Word && !t.newline && t.case == Case::Upper)
+            {
+                return Some((end + 2, 0.85));
+            }
+            if !next.newline
+                && next.kind == Kind::Word
+                && (next.case == t.case || next.case == Case::Title)
+            {
+                if let Some((rend, rc)) = longest_place(text, toks, end + 1, next.case) {
+                    if rc & REGION != 0 {
+                        return Some((rend, 0.85));
+                    }
+                }
+            }
+        }
+    }
+    if lower {
+        return None;
+    }
+    // A place followed by another capitalised word is part of a name
+    // (`London Stock Exchange`, `Germany West Central`).
+    if toks
+        .get(end)
+        .is_some_and(|n| n.kind == Kind::Word && !n.newline && n.case != Case::Lower)
+    {
+        return None;
+    }
+    if toks
+        .get(end)
+        .is_some_and(|n| n.kind == Kind::Num && !n.newline)
+    {
+        return None;
+    }
+    let cue = place_cue(text, toks, i, after_place);
+    if cue {
+        return Some((end, 0.75));
+    }
+    // `our Hamburg office` (`the London office` is the company's, not a person's).
+    let possessive = i.checked_sub(1).is_some_and(|j| {
+        let w = text_of(text, &toks[j]);
+        ["our", "my", "your", "his", "her", "their"]
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(w))
+    });
+    if possessive
+        && toks
+            .get(end)
+            .is_some_and(|n| n.kind == Kind::Word && n.cur(text) & SITE_NOUN != 0)
+        && classes & PLACE != 0
+    {
+        return Some((end, 0.7));
+    }
+    None
+}
+
+fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
+    let Some(j) = i.checked_sub(1) else {
+        return false;
+    };
+    let p = &toks[j];
+    if p.kind == Kind::Word && p.cur(text) & PLACE_CUE != 0 {
+        let w = text_of(text, p);
+        // `and` only continues a list of places.
+        return !w.eq_ignore_ascii_case("and") || after_place;
+    }
+    if is_punct(p, b':') && j > 0 && toks[j - 1].cur(text) & PLACE_LABEL != 0 {
+        return true;
+    }
+    // `based in`, `moved to` handled by the preposition; `Location:` above.
+    false
+}
+
+/// A value that is nothing but two or three capitalised words with a
+/// known given name first or a known surname last (a `name` field:
+/// `Raj Patel`), and no stop word, common-word pair or place.
+fn whole_value_name(text: &str, toks: &[Tok]) -> Option<NameSpan> {
+    if !(2..=3).contains(&toks.len()) {
+        return None;
+    }
+    let case = toks[0].case;
+    if !matches!(case, Case::Title | Case::Upper)
+        || toks
+            .iter()
+            .any(|t| t.kind != Kind::Word || t.case != case || t.newline)
+    {
+        return None;
+    }
+    if toks.iter().any(|t| t.cur(text) & STOP != 0) || is_place(text, toks, 0, toks.len()) {
+        return None;
+    }
+    let first = toks[0].classes(text);
+    let last = toks[toks.len() - 1].classes(text);
+    let all_common = toks.iter().all(|t| t.classes(text) & COMMON != 0);
+    if (first & GIVEN != 0 || last & SURNAME != 0) && !all_common {
+        return Some(NameSpan {
+            kind: NameKind::Person,
+            start: toks[0].start as usize,
+            end: toks[toks.len() - 1].end as usize,
+            confidence: 0.7,
+        });
+    }
+    None
+}
+
+/// Cheap structural gate before any gazetteer look-up: a capitalised word
+/// next to another one, a comma, a cue word or a site noun; a lower-case
+/// word right after a cue word.
+fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    let next = toks.get(i + 1);
+    let prev = i.checked_sub(1).map(|j| &toks[j]);
+    if t.case == Case::Lower {
+        let Some(p) = prev else { return false };
+        let next_ok =
+            next.is_some_and(|n| (n.kind == Kind::Word && !n.newline) || is_punct(n, b','));
+        if !next_ok || t.end - t.start < 2 {
+            return false;
+        }
+        return match p.kind {
+            Kind::Word => {
+                lexicon::maybe_cue(text_of(text, p).as_bytes())
+                    && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0
+            }
+            Kind::Punct => {
+                matches!(p.punct, b',' | b':')
+                    && i >= 2
+                    && toks[i - 2].kind == Kind::Word
+                    && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL | GREETING) != 0
+            }
+            Kind::Num => false,
+        };
+    }
+    if t.case == Case::Other {
+        return false;
+    }
+    if let Some(n) = next {
+        if !n.newline {
+            match n.kind {
+                Kind::Word if n.case != Case::Lower => return true,
+                Kind::Word if n.cur(text) & (PARTICLE | SITE_NOUN) != 0 => return true,
+                Kind::Punct if n.punct == b',' => return true,
+                // An initial: `J. Smith`.
+                Kind::Punct if n.punct == b'.' && t.end - t.start == 1 => return true,
+                _ => {}
+            }
+        }
+    }
+    let Some(p) = prev else { return false };
+    match p.kind {
+        Kind::Word => p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE) != 0,
+        // `Dr. Anke`, `Thanks, Daniel`, `City: Eindhoven`, `Name: ...`
+        Kind::Punct if matches!(p.punct, b',' | b':' | b'.') => {
+            let cues = if p.punct == b'.' {
+                TITLE
+            } else {
+                PERSON_CUE | NAME_LABEL | GREETING | PLACE_LABEL
+            };
+            i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & cues != 0
+        }
+        _ => false,
+    }
+}
+
+/// Person names and places over the token stream.
+pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
+    if let Some(span) = whole_value_name(text, toks) {
+        out.push(span);
+        return;
+    }
+    let mut i = 0;
+    let mut last_place_end = usize::MAX;
+    while i < toks.len() {
+        let t = &toks[i];
+        if t.kind != Kind::Word {
+            i += 1;
+            continue;
+        }
+        if !worth_a_look(text, toks, i) {
+            i += 1;
+            continue;
+        }
+        if let Some((end, conf)) = place_at(text, toks, i, last_place_end == i.wrapping_sub(1)) {
+            out.push(NameSpan {
+                kind: NameKind::Location,
+                start: t.start as usize,
+                end: toks[end - 1].end as usize,
+                confidence: conf,
+            });
+            last_place_end = end;
+            i = end;
+            continue;
+        }
+        if let Some(end) = inverted_person_at(text, toks, i) {
+            out.push(NameSpan {
+                kind: NameKind::Person,
+                start: t.start as usize,
+                end: toks[end - 1].end as usize,
+                confidence: 0.8,
+            });
+            i = end;
+            continue;
+        }
+        if let Some((end, conf)) = person_at(text, toks, i) {
+            out.push(NameSpan {
+                kind: NameKind::Person,
+                start: t.start as usize,
+                end: toks[end - 1].end as usize,
+                confidence: conf,
+            });
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+}
