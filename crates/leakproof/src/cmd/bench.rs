@@ -11,8 +11,8 @@ use rayon::prelude::*;
 ///
 /// Generates NDJSON support cases (nested customer details, descriptions
 /// and notes with PII in standard and evasive spellings, decoys), then
-/// measures MB/s of redaction with the default policy on one thread and on
-/// all cores, and of serde_json parse + reserialize of the same lines (the
+/// measures MB/s of redaction with the default policy (or --policy) on one
+/// thread and on all cores, and of serde_json parse + reserialize of the same lines (the
 /// floor), printing medians of --runs runs and the ratios.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,6 +25,10 @@ pub struct Args {
     /// Corpus seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Policy to redact with instead of the default (to measure the cost of
+    /// a type, turn it off here).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<std::path::PathBuf>,
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -59,7 +63,11 @@ fn floor(lines: &[&str]) -> usize {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let data = corpus::ndjson(args.seed, args.megabytes << 20);
     let lines: Vec<&str> = data.lines().collect();
-    let redactor = Redactor::new(Policy::default(), None)?;
+    let policy = match &args.policy {
+        Some(path) => Policy::from_file(path)?,
+        None => Policy::default(),
+    };
+    let redactor = Redactor::new(policy, None)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let redact_on = |threads: usize| -> anyhow::Result<f64> {
         let pool = rayon::ThreadPoolBuilder::new()
