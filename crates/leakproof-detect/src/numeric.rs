@@ -24,12 +24,41 @@ struct Run<'a> {
     /// Lengths of the digit groups.
     group_buf: [u8; MAX_RUN],
     group_count: usize,
-    /// Where the separators between groups lie in `text`, trimmed (`.`,
-    /// `-`, ``, `)`...): byte offsets keep the struct small to copy.
-    separator_buf: [(u8, u8); MAX_RUN],
-    separator_count: usize,
+    /// The kinds of separator seen between groups ([`SEP_DOT`]...).
+    separators: u16,
     leading_plus: bool,
     leading_paren: bool,
+}
+
+/// Blanks only between two digit groups (`555 123`).
+const SEP_NONE: u16 = 1;
+/// `.`
+const SEP_DOT: u16 = 1 << 1;
+/// `-`
+const SEP_DASH: u16 = 1 << 2;
+/// `/`
+const SEP_SLASH: u16 = 1 << 3;
+/// `)`, as in `(555) 123`.
+const SEP_CLOSE: u16 = 1 << 4;
+/// `-)`
+const SEP_DASH_CLOSE: u16 = 1 << 5;
+/// `(`
+const SEP_OPEN: u16 = 1 << 6;
+/// Any other combination (`..`, `/-`).
+const SEP_OTHER: u16 = 1 << 7;
+
+/// The kind of a separator, blanks trimmed.
+fn separator_kind(trimmed: &[u8]) -> u16 {
+    match trimmed {
+        b"" => SEP_NONE,
+        b"." => SEP_DOT,
+        b"-" => SEP_DASH,
+        b"/" => SEP_SLASH,
+        b")" => SEP_CLOSE,
+        b"-)" => SEP_DASH_CLOSE,
+        b"(" => SEP_OPEN,
+        _ => SEP_OTHER,
+    }
 }
 
 fn is_separator(b: u8) -> bool {
@@ -178,8 +207,7 @@ impl<'a> Run<'a> {
         let mut digit_count = 0;
         let mut group_buf = [0u8; MAX_RUN];
         let mut group_count = 0;
-        let mut separator_buf = [(0u8, 0u8); MAX_RUN];
-        let mut separator_count = 0;
+        let mut separators = 0;
         let mut group = 0;
         let mut sep_start = None;
         for (i, b) in text.bytes().enumerate() {
@@ -192,9 +220,7 @@ impl<'a> Run<'a> {
                         let raw = &text.as_bytes()[s..i];
                         let lead = raw.iter().take_while(blank).count();
                         let trail = raw[lead..].iter().rev().take_while(blank).count();
-                        // A run is at most MAX_RUN (48) bytes: offsets fit a u8.
-                        separator_buf[separator_count] = ((s + lead) as u8, (i - trail) as u8);
-                        separator_count += 1;
+                        separators |= separator_kind(&raw[lead..raw.len() - trail]);
                     }
                     group = 0;
                 }
@@ -221,8 +247,7 @@ impl<'a> Run<'a> {
             digit_count,
             group_buf,
             group_count,
-            separator_buf,
-            separator_count,
+            separators,
             leading_plus: text.starts_with('+'),
             leading_paren: text.starts_with('('),
         }
@@ -246,10 +271,9 @@ impl<'a> Run<'a> {
         )
     }
 
-    fn separators_all(&self, allowed: &[&str]) -> bool {
-        self.separator_buf[..self.separator_count]
-            .iter()
-            .all(|&(s, e)| allowed.contains(&&self.text[usize::from(s)..usize::from(e)]))
+    /// Whether every separator is of the `allowed` kinds.
+    fn separators_all(&self, allowed: u16) -> bool {
+        self.separators & !allowed == 0
     }
 }
 
@@ -264,7 +288,7 @@ fn classify(run: &Run<'_>) -> Option<Candidate> {
     if (13..=19).contains(&n)
         && !run.leading_plus
         && !run.leading_paren
-        && run.separators_all(&["", "-"])
+        && run.separators_all(SEP_NONE | SEP_DASH)
         && luhn(run.digits())
         && card_issuer_ok(run.digits())
     {
@@ -273,7 +297,7 @@ fn classify(run: &Run<'_>) -> Option<Candidate> {
     }
     if n == 9
         && run.groups() == [3, 2, 4]
-        && run.separators_all(&["-", "", "."])
+        && run.separators_all(SEP_DASH | SEP_NONE | SEP_DOT)
         && ssn_ok(run.digits())
     {
         let canonical = String::from_utf8_lossy(run.digits()).into_owned();
@@ -288,7 +312,7 @@ fn ipv4(run: &Run<'_>) -> Option<Candidate> {
     if run.groups().len() != 4
         || run.leading_plus
         || run.leading_paren
-        || !run.separators_all(&["."])
+        || !run.separators_all(SEP_DOT)
     {
         return None;
     }
@@ -344,8 +368,8 @@ fn preceded_by_version_word(before: &str) -> bool {
 /// birth-date cue says otherwise (handled by the date-of-birth recogniser).
 fn looks_like_date_or_version(run: &Run<'_>) -> bool {
     let g = run.groups();
-    let date_seps = run.separators_all(&["-", "/", "."]);
-    let dotted = run.separators_all(&["."]);
+    let date_seps = run.separators_all(SEP_DASH | SEP_SLASH | SEP_DOT);
+    let dotted = run.separators_all(SEP_DOT);
     (date_seps && matches!(g, [4, 1 | 2, 1 | 2] | [1 | 2, 1 | 2, 4] | [1 | 2, 1 | 2, 2]))
         || (dotted && g.len() >= 3 && run.digits().len() < 12 && g != [3, 3, 4])
 }
@@ -373,7 +397,8 @@ fn phone(run: &Run<'_>) -> Option<Candidate> {
     // grouping checked here; metadata checks would reject the fictional 555
     // numbers people actually write, and they are slow.
     let nanp = matches!(run.groups(), [3, 3, 4] | [1, 3, 3, 4])
-        && run.separators_all(&["-", ".", "", ")", "-)", ") ", "("])
+        && run
+            .separators_all(SEP_DASH | SEP_DOT | SEP_NONE | SEP_CLOSE | SEP_DASH_CLOSE | SEP_OPEN)
         && (run.groups().len() == 3 || run.digits()[0] == b'1')
         && !matches!(
             run.digits()[usize::from(run.groups().len() == 4)],
