@@ -42,16 +42,23 @@ def _shipped(sc, name):
 
 
 def redact_dataset(spark, input_path, output_path, fmt=None, binary="leakproof",
-                   policy=None, operator=None, partitions=None, check=True):
+                   policy=None, operator=None, partitions=None, check=True,
+                   executor_binary=None):
     """Redacts `input_path` (JSON lines or Parquet) into `output_path` in
-    the same format. Returns (rows, seconds spent redacting and writing)."""
+    the same format. Returns (rows, seconds spent redacting and writing).
+    `binary` is shipped to the executors; `executor_binary`, when given, is
+    used as is instead (an archive's `lp/leakproof`, an image's
+    `/opt/leakproof/leakproof`)."""
     sc = spark.sparkContext
     fmt = fmt or ("parquet" if input_path.rstrip("/").endswith(".parquet") else "json")
     shipped = set(os.path.basename(f) for f in sc.listFiles)
-    if os.path.basename(binary) not in shipped:
-        sc.addFile(os.path.abspath(binary))
-    args = [_shipped(sc, os.path.basename(binary)), "redact", "--format", "ndjson",
-            "--threads", "1"]
+    if executor_binary:
+        command = executor_binary
+    else:
+        if os.path.basename(binary) not in shipped:
+            sc.addFile(os.path.abspath(binary))
+        command = _shipped(sc, os.path.basename(binary))
+    args = [command, "redact", "--format", "ndjson", "--threads", "1"]
     if policy:
         if os.path.basename(policy) not in shipped:
             sc.addFile(os.path.abspath(policy))
@@ -99,6 +106,8 @@ def main(argv=None):
     p.add_argument("--format", choices=["json", "parquet"], help="default: parquet for *.parquet, else json")
     p.add_argument("--binary", default="leakproof",
                    help="name (or local path) of the leakproof binary shipped with --files")
+    p.add_argument("--executor-binary",
+                   help="path of leakproof on the executors, used as is (from --archives or an image)")
     p.add_argument("--policy", help="policy file (shipped to the executors)")
     p.add_argument("--operator", help="mask, hash, partial, encrypt or remove")
     p.add_argument("--partitions", type=int, help="repartition the input first")
@@ -107,15 +116,16 @@ def main(argv=None):
 
     spark = SparkSession.builder.appName("leakproof-redact").getOrCreate()
     binary = args.binary
-    if not os.path.exists(binary):
+    if not args.executor_binary and not os.path.exists(binary):
         # Shipped with spark-submit --files: the driver has it too.
         binary = SparkFiles.get(os.path.basename(binary))
     rows, seconds = redact_dataset(spark, args.input, args.output, args.format, binary,
                                    args.policy, args.operator, args.partitions,
-                                   check=not args.no_check)
+                                   check=not args.no_check,
+                                   executor_binary=args.executor_binary)
     rate = f", {rows / seconds:.0f} rows/s" if rows else ""
-    print(f"leakproof spark job: {rows if rows is not None else '?'} rows redacted "
-          f"in {seconds:.1f} s{rate} -> {args.output}", file=sys.stderr)
+    print(f"leakproof spark job: {rows if rows is not None else 'all'} rows redacted "
+          f"in {seconds:.2f} s{rate} -> {args.output}", file=sys.stderr)
     spark.stop()
 
 
