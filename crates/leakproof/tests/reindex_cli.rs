@@ -586,3 +586,157 @@ fn credentials_come_from_a_file_or_the_environment_and_never_show() {
     assert_eq!(output.status.code(), Some(2));
     assert!(!stderr(&output).contains(secret));
 }
+
+fn openssl(args: &[&str], dir: &Path) {
+    let status = Command::new(support::require("openssl", "openssl"))
+        .current_dir(dir)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(status.success(), "openssl {args:?}");
+}
+
+/// A proxy process, killed (and its temp dir removed) on drop.
+struct Proxy {
+    port: u16,
+    children: Vec<std::process::Child>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// nginx terminating TLS with a certificate for 127.0.0.1 issued by a
+/// private CA, in front of `upstream`; returns it and the CA file.
+fn nginx_tls_private_ca(upstream: u16) -> (Proxy, std::path::PathBuf) {
+    let nginx = support::require("nginx", "nginx");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=leakproof test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ],
+        d,
+    );
+    openssl(
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ],
+        d,
+    );
+    std::fs::write(
+        d.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("write");
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "server.pem",
+        ],
+        d,
+    );
+    let port = support::free_port();
+    let p = d.display();
+    let config = format!(
+        "daemon off;\nmaster_process off;\npid {p}/nginx.pid;\nerror_log {p}/error.log;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n access_log off;\n client_max_body_size 100m;\n client_body_temp_path {p}/body;\n proxy_temp_path {p}/proxy;\n\
+         fastcgi_temp_path {p}/fastcgi;\n uwsgi_temp_path {p}/uwsgi;\n scgi_temp_path {p}/scgi;\n\
+         server {{\n  listen 127.0.0.1:{port} ssl;\n  ssl_certificate {p}/server.pem;\n  ssl_certificate_key {p}/server.key;\n\
+         location / {{ proxy_pass http://127.0.0.1:{upstream}; }}\n }}\n}}\n"
+    );
+    std::fs::write(d.join("nginx.conf"), config).expect("write");
+    let log = d.join("nginx.log");
+    let log_file = std::fs::File::create(&log).expect("log");
+    let child = Command::new(nginx)
+        .arg("-p")
+        .arg(d)
+        .arg("-e")
+        .arg(d.join("error.log"))
+        .arg("-c")
+        .arg(d.join("nginx.conf"))
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().expect("log"))
+        .stderr(log_file)
+        .spawn()
+        .expect("nginx starts");
+    let mut children = vec![child];
+    support::wait_for_port(port, &mut children, "nginx", &log);
+    let ca = d.join("ca.pem");
+    (
+        Proxy {
+            port,
+            children,
+            _dir: dir,
+        },
+        ca,
+    )
+}
+
+#[test]
+fn tls_with_a_private_ca_needs_the_ca_file() {
+    let server = support::opensearch();
+    let docs = records(100, None);
+    seed(server.port, "cases", &docs);
+    let (proxy, ca) = nginx_tls_private_ca(server.port);
+    let url = format!("https://127.0.0.1:{}", proxy.port);
+    let base = || {
+        let mut c = leakproof();
+        c.current_dir(server.dir.path())
+            .args(["reindex", "--source", &format!("{url}/cases")])
+            .args(["--dest", &format!("{url}/clean")]);
+        c
+    };
+    // The private CA is not among the system roots: refused.
+    let (output, _) = run(&mut base());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("certificate"), "{}", stderr(&output));
+    // With --ca-file the certificate is verified and the run completes.
+    let (output, summary) = run(base().arg("--ca-file").arg(&ca));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(summary["written"], 100);
+    assert_eq!(dump(server.port, "clean").len(), 100);
+}
