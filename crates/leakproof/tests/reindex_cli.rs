@@ -733,7 +733,11 @@ fn tls_with_a_private_ca_needs_the_ca_file() {
     // The private CA is not among the system roots: refused.
     let (output, _) = run(&mut base());
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stderr(&output).contains("certificate"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("certificate"),
+        "{}",
+        stderr(&output)
+    );
     // With --ca-file the certificate is verified and the run completes.
     let (output, summary) = run(base().arg("--ca-file").arg(&ca));
     assert!(output.status.success(), "{}", stderr(&output));
