@@ -14,6 +14,7 @@ use leakproof_detect::{Detection, Detector, EntityType, canonicalize};
 
 pub mod corpus;
 mod csv;
+pub mod document;
 mod json;
 mod operator;
 mod policy;

@@ -51,6 +51,8 @@ enum Command {
     /// Work with the alert sinks configured for `watch`.
     #[command(subcommand)]
     Alert(cmd::alert::Command),
+    /// Redact an Elasticsearch/OpenSearch index into another, resumably.
+    Reindex(Box<cmd::reindex::Args>),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Watch(args) => cmd::watch::run(args),
         Command::Findings(args) => cmd::findings::run(args),
         Command::Alert(command) => cmd::alert::run(command),
+        Command::Reindex(args) => cmd::reindex::run(*args),
     };
     match result {
         Ok(code) => code,

@@ -7,6 +7,7 @@ pub mod findings;
 pub mod policy;
 pub mod probe;
 pub mod redact;
+pub mod reindex;
 pub mod reveal;
 pub mod rules;
 pub mod scan;
