@@ -305,6 +305,20 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     }
 }
 
+/// A token a redactor left in place of a value (`[PASSWORD]`,
+/// `[PASSWORD:3f9a...]`, `[ENC:PASSWORD:...]`): redacted text scanned again
+/// must not report its own masks.
+fn is_redaction_token(value: &str) -> bool {
+    let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) else {
+        return false;
+    };
+    let name = inner.split(':').next().unwrap_or_default();
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
 /// Longest password reported, in characters.
 const MAX_PASSWORD_CHARS: usize = 128;
 
@@ -336,7 +350,10 @@ fn passwords(text: &str, out: &mut Vec<Candidate>) {
             .nth(MAX_PASSWORD_CHARS)
             .map_or(value, |(i, _)| &value[..i])
             .trim_end_matches(['.', ')']);
-        if value.len() < 3 || NOT_A_PASSWORD.iter().any(|w| w.eq_ignore_ascii_case(value)) {
+        if value.len() < 3
+            || NOT_A_PASSWORD.iter().any(|w| w.eq_ignore_ascii_case(value))
+            || is_redaction_token(value)
+        {
             continue;
         }
         out.push(Candidate::new(
@@ -439,6 +456,10 @@ mod tests {
         assert_eq!(found("password=Summer2024!")[0].1, "Summer2024!");
         assert!(found("the password is incorrect").is_empty());
         assert!(found("I reset my password yesterday").is_empty());
+        // Redacted text scanned again: the mask is not a password.
+        assert!(found("my password is [PASSWORD] and it stopped").is_empty());
+        assert!(found("password: [PASSWORD:9f86d081884c7d65]").is_empty());
+        assert_eq!(found("password: [Summer2024]")[0].1, "[Summer2024]");
     }
 
     #[test]
