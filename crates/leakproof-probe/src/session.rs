@@ -97,9 +97,16 @@ enum Decision {
     Nothing(Option<Heard>),
 }
 
+/// How long the greeting connection listens before calling the server silent.
+const GREETING_WAIT: Duration = Duration::from_secs(2);
+
 async fn listen_for_greeting(session: &Session<'_>) -> Result<Heard, ProbeError> {
     let mut conn = session.connect("greeting").await?;
-    let wait = session.attempt_timeout().min(Duration::from_millis(500));
+    // The client-first attempts run meanwhile, so a long wait costs nothing
+    // on servers that accept connections concurrently, and a loaded server
+    // may greet late; a server that serves one connection at a time waits
+    // on this silent one, hence a bound.
+    let wait = session.attempt_timeout().min(GREETING_WAIT);
     if !conn.server_speaks_first(wait).await? {
         return Ok(Heard::Silence);
     }

@@ -279,6 +279,8 @@ pub fn mariadb(anonymous: bool) -> Server {
         .arg(format!("--datadir={}", data.display()))
         .arg(format!("--port={port}"))
         .arg("--bind-address=127.0.0.1")
+        // No reverse look-up of the client before the greeting.
+        .arg("--skip-name-resolve")
         .arg(format!("--socket={}", socket.display()))
         .arg(format!("--pid-file={}", dir.path().join("pid").display()))
         .args(["--skip-log-bin", "--innodb-buffer-pool-size=16M"]);
