@@ -97,6 +97,8 @@ pub const DEFAULT_INTERNAL_SUFFIXES: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct NameFinder {
     suffixes: Vec<String>,
+    /// The first bytes of `suffixes`, see [`hosts::first_bytes`].
+    suffix_firsts: u128,
 }
 
 impl NameFinder {
@@ -123,7 +125,11 @@ impl NameFinder {
         }
         // Longer suffixes first, so `ad.example.com` wins over `com`-like overlaps.
         suffixes.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        Ok(NameFinder { suffixes })
+        let suffix_firsts = hosts::first_bytes(&suffixes);
+        Ok(NameFinder {
+            suffixes,
+            suffix_firsts,
+        })
     }
 
     /// Appends every name, place, address and internal host in `text` to
@@ -133,7 +139,7 @@ impl NameFinder {
         if text.len() < 2 {
             return;
         }
-        hosts::find_suffixed(text, &self.suffixes, out);
+        hosts::find_suffixed(text, &self.suffixes, self.suffix_firsts, out);
         if memchr::memchr(b'\\', text.as_bytes()).is_some() {
             hosts::find_unc(text, out);
         }
