@@ -44,11 +44,7 @@ pub(crate) fn find(finder: &NameFinder, text: &str, min_confidence: f32, out: &m
             NameKind::StreetAddress => EntityType::StreetAddress,
             NameKind::InternalHostname => EntityType::InternalHostname,
         };
-        let canonical = text[s.start..s.end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
+        let canonical = canonical(&text[s.start..s.end]);
         out.push(Candidate::new(
             entity,
             s.start,
@@ -56,5 +52,59 @@ pub(crate) fn find(finder: &NameFinder, text: &str, min_confidence: f32, out: &m
             s.confidence,
             canonical,
         ));
+    }
+}
+
+/// `span` in lower case with runs of blanks and line breaks as one space
+/// and none at either end. ASCII (nearly every span) in one pass into one
+/// allocation; other text the long way, since Unicode lower-casing of a
+/// whole string depends on context (a final sigma).
+fn canonical(span: &str) -> String {
+    if !span.is_ascii() {
+        return span
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+    }
+    let mut out = String::with_capacity(span.len());
+    let mut blank = false;
+    for b in span.bytes() {
+        // The ASCII bytes `split_whitespace` splits on.
+        if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+            blank = !out.is_empty();
+            continue;
+        }
+        if blank {
+            out.push(' ');
+            blank = false;
+        }
+        out.push(char::from(b.to_ascii_lowercase()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical;
+
+    #[test]
+    fn canonical_values_match_the_long_way() {
+        for s in [
+            "John  Rossi",
+            " 4 Rue de la Paix,\n 75002 Paris ",
+            "\tFS-FIN-02\r\n",
+            "Łódź  Kraków",
+            "ΣΟΦΟΣ Σ",
+            "",
+            "a\x0bb\x0cc",
+        ] {
+            let long = s
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            assert_eq!(canonical(s), long, "{s:?}");
+        }
     }
 }

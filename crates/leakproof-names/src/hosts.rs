@@ -9,8 +9,25 @@ fn is_host_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
-/// Host names ending in one of `suffixes` (lower-case, no leading dot).
-pub(crate) fn find_suffixed(text: &str, suffixes: &[String], out: &mut Vec<NameSpan>) {
+/// The first bytes of `suffixes` as a bit set over ASCII, for
+/// [`find_suffixed`] to pass over a dot no suffix can follow (a sentence's
+/// full stop, a version's `.0`) without trying each suffix.
+pub(crate) fn first_bytes(suffixes: &[String]) -> u128 {
+    suffixes
+        .iter()
+        .filter_map(|s| s.as_bytes().first())
+        .filter(|b| b.is_ascii())
+        .fold(0, |set, &b| set | 1 << b)
+}
+
+/// Host names ending in one of `suffixes` (lower-case, no leading dot),
+/// whose first bytes are `firsts` (from [`first_bytes`]).
+pub(crate) fn find_suffixed(
+    text: &str,
+    suffixes: &[String],
+    firsts: u128,
+    out: &mut Vec<NameSpan>,
+) {
     let bytes = text.as_bytes();
     let mut skip_to = 0;
     for dot in memchr::memchr_iter(b'.', bytes) {
@@ -21,6 +38,9 @@ pub(crate) fn find_suffixed(text: &str, suffixes: &[String], out: &mut Vec<NameS
             Some(b) => b.to_ascii_lowercase(),
             None => continue,
         };
+        if first >= 128 || firsts & (1 << first) == 0 {
+            continue;
+        }
         for suffix in suffixes {
             let s = suffix.as_bytes();
             if s.first() != Some(&first) {
@@ -296,11 +316,22 @@ mod tests {
     fn suffixes_end_the_name() {
         let suffixes = vec!["local".to_string(), "corp".to_string()];
         let mut out = Vec::new();
-        find_suffixed("see dc01.corp.contoso.local now", &suffixes, &mut out);
+        let firsts = first_bytes(&suffixes);
+        find_suffixed(
+            "see dc01.corp.contoso.local now",
+            &suffixes,
+            firsts,
+            &mut out,
+        );
         assert_eq!(out.len(), 1);
         assert_eq!((out[0].start, out[0].end), (4, 27));
         out.clear();
-        find_suffixed("settings.local.json and 4.2.local", &suffixes, &mut out);
+        find_suffixed(
+            "settings.local.json and 4.2.local",
+            &suffixes,
+            firsts,
+            &mut out,
+        );
         assert!(out.is_empty());
     }
 

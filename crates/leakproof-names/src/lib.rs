@@ -27,8 +27,14 @@
 //! ```
 
 mod address;
+// The word lists and the table builder are used by `build.rs` (which
+// includes these files) and by the test that rebuilds the tables.
+#[cfg_attr(not(test), allow(dead_code))]
+mod curated;
 mod hosts;
 mod lexicon;
+#[cfg_attr(not(test), allow(dead_code))]
+mod table;
 mod tokens;
 mod words;
 
@@ -91,11 +97,13 @@ pub const DEFAULT_INTERNAL_SUFFIXES: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct NameFinder {
     suffixes: Vec<String>,
+    /// The first bytes of `suffixes`, see [`hosts::first_bytes`].
+    suffix_firsts: u128,
 }
 
 impl NameFinder {
     /// Builds a finder; fails on an invalid extra suffix. The gazetteers
-    /// are loaded once per process, on first use.
+    /// are compiled into the binary, so there is nothing to load.
     pub fn new(config: NamesConfig) -> Result<Self, NamesError> {
         let mut suffixes: Vec<String> = DEFAULT_INTERNAL_SUFFIXES
             .iter()
@@ -117,8 +125,11 @@ impl NameFinder {
         }
         // Longer suffixes first, so `ad.example.com` wins over `com`-like overlaps.
         suffixes.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        std::sync::LazyLock::force(&lexicon::LEXICON);
-        Ok(NameFinder { suffixes })
+        let suffix_firsts = hosts::first_bytes(&suffixes);
+        Ok(NameFinder {
+            suffixes,
+            suffix_firsts,
+        })
     }
 
     /// Appends every name, place, address and internal host in `text` to
@@ -128,7 +139,7 @@ impl NameFinder {
         if text.len() < 2 {
             return;
         }
-        hosts::find_suffixed(text, &self.suffixes, out);
+        hosts::find_suffixed(text, &self.suffixes, self.suffix_firsts, out);
         if memchr::memchr(b'\\', text.as_bytes()).is_some() {
             hosts::find_unc(text, out);
         }
