@@ -473,7 +473,14 @@ impl Detector {
             network::find(normalised, triggers, &mut candidates);
         }
         secrets::find(normalised, triggers, &mut candidates);
-        if let Some(finder) = &self.names {
+        // Names, places, addresses and hosts all hold a letter; values such
+        // as phone numbers and versions have none.
+        let has_letter = || {
+            normalised
+                .bytes()
+                .any(|b| b.is_ascii_alphabetic() || !b.is_ascii())
+        };
+        if let Some(finder) = self.names.as_ref().filter(|_| has_letter()) {
             names::find(
                 finder,
                 normalised,
