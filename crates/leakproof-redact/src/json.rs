@@ -550,12 +550,9 @@ impl Walker<'_> {
                 } else {
                     String::new()
                 };
-                let replacement = self
-                    .redactor
-                    .replace(d, &field, rule, self.tally)
-                    .unwrap_or_default();
                 self.out.push('"');
-                escape_into(&replacement, &mut self.out);
+                self.redactor
+                    .replace_into(d, &field, rule, self.tally, &mut self.out, escape_into);
                 self.out.push('"');
                 return Ok(());
             }

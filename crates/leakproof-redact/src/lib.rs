@@ -217,18 +217,6 @@ impl Redactor {
         self.replacement_for(entity, &canonical, Some(rule))
     }
 
-    /// The replacement for one detection in a field.
-    pub(crate) fn replace(
-        &self,
-        d: &Detection,
-        field: &str,
-        rule: Option<&FieldRule>,
-        tally: &mut Tally,
-    ) -> Option<String> {
-        self.count(d, Some(field), tally);
-        self.replacement_for(&d.entity, &d.canonical, rule)
-    }
-
     /// Appends the replacement for one detection in a field to `out`,
     /// through `escape` (nothing when the operator removes the value).
     /// The default mask is written without building a string first.

@@ -903,14 +903,11 @@ async fn verify_dest(
                         let mut tally = Tally::default();
                         if let Some(raw) = &hit.source {
                             let raw = raw.get();
-                            let masked = redact_document(&scanner, raw, &mut tally)
-                                // Not JSON: scan it as text rather than skip it.
-                                .unwrap_or_else(|_| scanner.redact_text(raw, &mut tally));
-                            if masked == raw {
-                                // What was found masks to itself: it is a
-                                // redaction token already (`[PASSWORD]`
-                                // after "password is"), not a value.
+                            if redact_document(&scanner, raw, &mut tally).is_err() {
+                                // Not JSON: scan it as text rather than skip
+                                // it, counting nothing twice.
                                 tally = Tally::default();
+                                scanner.redact_text(raw, &mut tally);
                             }
                         }
                         tally

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use leakproof_core::report::{ReportFormat, ReportOptions, write_report};
 use leakproof_core::{Finding, Severity, exit_code};
+use leakproof_redact::Tally;
 
 /// `--report` and `--fail-on`, shared by scan, audit and probe.
 #[derive(Debug, Clone, clap::Args)]
@@ -225,17 +226,20 @@ pub fn print_summary(
         mb / secs
     ));
     eprintln!("{line}");
-    if summary.tally.entities.is_empty() {
-        eprintln!("  no PII or secrets found");
-    } else {
-        let parts: Vec<String> = summary
-            .tally
-            .entities
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect();
-        eprintln!("  {}", parts.join(", "));
+    eprintln!("  {}", entity_counts(&summary.tally));
+}
+
+/// `EMAIL 3, PHONE 1` for a summary line, or that nothing was found.
+pub fn entity_counts(tally: &Tally) -> String {
+    if tally.entities.is_empty() {
+        return "no PII or secrets found".to_string();
     }
+    let parts: Vec<String> = tally
+        .entities
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    parts.join(", ")
 }
 
 /// The key for `hash` and `encrypt`: from `--key-file`, else `LEAKPROOF_KEY`.

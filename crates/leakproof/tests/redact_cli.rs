@@ -315,3 +315,28 @@ fn scan_reports_as_a_table_and_as_valid_sarif() {
             .is_some_and(|r| !r.is_empty())
     );
 }
+
+#[test]
+fn bench_measures_with_a_policy_and_refuses_a_bad_one() {
+    let out = stdout_of(leakproof().args([
+        "bench",
+        "--megabytes",
+        "1",
+        "--runs",
+        "1",
+        "--policy",
+        "examples/bench/without-names.toml",
+    ]));
+    assert!(out.contains("redact/floor"), "{out}");
+    leakproof()
+        .args([
+            "bench",
+            "--megabytes",
+            "1",
+            "--policy",
+            "no-such-policy.toml",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-policy.toml"));
+}

@@ -280,6 +280,20 @@ fn checkpoint_read(path: &Path) -> u64 {
 
 /// Starts a reindex, kills it (SIGKILL) once the checkpoint shows
 /// `kill_after` documents written, and returns the checkpoint then.
+/// `cases` into `clean` in small batches on one thread, with a checkpoint:
+/// slow enough to be killed halfway.
+fn resumable(dir: &Path, url: &str, checkpoint: &Path, extra: &[&str]) -> Command {
+    let mut c = leakproof();
+    c.current_dir(dir)
+        .args(["reindex", "--source", &format!("{url}/cases")])
+        .args(["--dest", &format!("{url}/clean")])
+        .args(["--batch", "20", "--threads", "1"])
+        .args(extra)
+        .arg("--checkpoint")
+        .arg(checkpoint);
+    c
+}
+
 fn start_and_kill(mut command: Command, checkpoint: &Path, kill_after: u64, total: u64) -> Value {
     let mut child = command
         .stdout(Stdio::null())
@@ -316,22 +330,7 @@ fn a_killed_reindex_resumes_from_its_checkpoint_without_missing_or_duplicated_id
     seed(port, "cases", &docs);
     let url = format!("http://127.0.0.1:{port}");
     let checkpoint = server.dir.path().join("run.checkpoint");
-    let command = || {
-        let mut c = leakproof();
-        c.current_dir(server.dir.path())
-            .args(["reindex", "--source", &format!("{url}/cases")])
-            .args([
-                "--dest",
-                &format!("{url}/clean"),
-                "--batch",
-                "20",
-                "--threads",
-                "1",
-            ])
-            .arg("--checkpoint")
-            .arg(&checkpoint);
-        c
-    };
+    let command = || resumable(server.dir.path(), &url, &checkpoint, &[]);
     let saved = start_and_kill(command(), &checkpoint, 300, n as u64);
     assert_eq!(saved["mode"], "pit");
 
@@ -374,23 +373,7 @@ fn a_resume_after_the_point_in_time_is_gone_restarts_the_slice_and_still_reconci
     seed(port, "cases", &docs);
     let url = format!("http://127.0.0.1:{port}");
     let checkpoint = server.dir.path().join("run.checkpoint");
-    let command = || {
-        let mut c = leakproof();
-        c.current_dir(server.dir.path())
-            .args(["reindex", "--source", &format!("{url}/cases")])
-            .args([
-                "--dest",
-                &format!("{url}/clean"),
-                "--batch",
-                "20",
-                "--threads",
-                "1",
-            ])
-            .args(["--slices", "2"])
-            .arg("--checkpoint")
-            .arg(&checkpoint);
-        c
-    };
+    let command = || resumable(server.dir.path(), &url, &checkpoint, &["--slices", "2"]);
     let saved = start_and_kill(command(), &checkpoint, 300, n as u64);
     let pit = saved["pit_id"].as_str().expect("pit id");
     json_call(

@@ -10,7 +10,7 @@ use anyhow::Context;
 use leakproof_redact::{Operator, Redactor};
 use leakproof_reindex::{Auth, Connection, Endpoint, Options, Progress, ReadMode, Target, reindex};
 
-use crate::common::load_keys;
+use crate::common::{entity_counts, load_keys};
 
 /// Options of `leakproof reindex`.
 ///
@@ -348,15 +348,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         this_run as f64 / elapsed
     );
     if report.tally.entities.is_empty() {
-        eprintln!("  no PII or secrets found");
+        eprintln!("  {}", entity_counts(&report.tally));
     } else {
-        let parts: Vec<String> = report
-            .tally
-            .entities
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect();
-        eprintln!("  replaced: {}", parts.join(", "));
+        eprintln!("  replaced: {}", entity_counts(&report.tally));
     }
     if report.rejected > 0 {
         eprintln!(
