@@ -264,6 +264,17 @@ fn tld_cut(labels: &[String]) -> Option<usize> {
 }
 
 fn spelled(start: usize, end: usize, local: &str, domain: &str) -> Option<Candidate> {
+    // Most spelled-out "at"s are prose ("at 10:22", "at home"): the last
+    // label must be a known TLD, which is cheap to check before building
+    // anything.
+    let last_label = domain
+        .split_whitespace()
+        .rfind(|w| !w.eq_ignore_ascii_case("dot"))
+        .and_then(|w| w.rsplit('.').next())
+        .unwrap_or_default();
+    if !is_known_tld(last_label) {
+        return None;
+    }
     let local_words: Vec<&str> = local.split_whitespace().collect();
     let local_canon = local_words
         .iter()

@@ -458,7 +458,8 @@ impl Detector {
         let raw_classes = triggers::byte_classes(text.as_bytes());
         let view = Normalised::with_hint(text, raw_classes & triggers::FOLDABLE != 0);
         let normalised = view.text();
-        let mut candidates = Vec::new();
+        let mut candidates = CANDIDATES.take();
+        candidates.clear();
         let classes = if normalised.len() == text.len() && raw_classes & triggers::FOLDABLE == 0 {
             raw_classes
         } else {
@@ -519,21 +520,21 @@ impl Detector {
                 }
             }
         }
-        if candidates.is_empty() {
-            return;
+        if !candidates.is_empty() {
+            candidates.retain(|c| self.keeps(c));
+            resolve_overlaps(&mut candidates);
+            for c in candidates.drain(..) {
+                let (start, end) = view.original_range(c.start, c.end);
+                out.push(Detection {
+                    entity: c.entity,
+                    start,
+                    end,
+                    confidence: c.confidence,
+                    canonical: c.canonical,
+                });
+            }
         }
-        candidates.retain(|c| self.keeps(c));
-        resolve_overlaps(&mut candidates);
-        for c in candidates {
-            let (start, end) = view.original_range(c.start, c.end);
-            out.push(Detection {
-                entity: c.entity,
-                start,
-                end,
-                confidence: c.confidence,
-                canonical: c.canonical,
-            });
-        }
+        CANDIDATES.set(candidates);
     }
 
     fn keeps(&self, c: &Candidate) -> bool {
@@ -552,6 +553,13 @@ impl Detector {
         !self.allow_values.contains(&canonical)
             && !self.allow_patterns.iter().any(|p| p.is_match(&c.canonical))
     }
+}
+
+thread_local! {
+    /// One candidate buffer per thread, reused across texts: most texts
+    /// yield a few candidates, and a fresh vector for each cost an
+    /// allocation.
+    static CANDIDATES: std::cell::Cell<Vec<Candidate>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Keeps non-overlapping candidates: where two overlap, the more confident
