@@ -239,19 +239,9 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             continue;
         }
         let upper = word.iter().all(|b| !b.is_ascii_lowercase());
-        if upper
-            && NOT_HOSTS.iter().any(|p| {
-                word.len() >= p.len() && word[..p.len()].eq_ignore_ascii_case(p.as_bytes())
-            })
-        {
-            continue;
-        }
+        let digit = word.iter().any(u8::is_ascii_digit);
         // A lower-case name needs a dash and a digit, and a cue.
-        if !(upper || (tok.dash() && word.iter().any(u8::is_ascii_digit))) {
-            continue;
-        }
-        let cued = host_cue_before(text, toks, i);
-        if !upper && !cued {
+        if !(upper || (tok.dash() && digit)) {
             continue;
         }
         let machine = upper
@@ -272,9 +262,21 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 .rsplit(|&b| b == b'-')
                 .next()
                 .is_some_and(|last| last.iter().any(u8::is_ascii_digit));
+        let cued = host_cue_before(text, toks, i);
+        // Most candidates (dates, ids) end here, before the prefix list.
+        if !(cued || machine || shaped) {
+            continue;
+        }
+        if upper
+            && NOT_HOSTS.iter().any(|p| {
+                word.len() >= p.len() && word[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+            })
+        {
+            continue;
+        }
         // After a cue, a lower-case name needs both a dash and a digit.
         let cued_ok = cued
-            && (upper || (word.contains(&b'-') && word.iter().any(u8::is_ascii_digit)))
+            && (upper || (word.contains(&b'-') && digit))
             && !word.iter().all(|b| b.is_ascii_digit() || *b == b'-');
         if cued_ok || machine || shaped {
             out.push(NameSpan {

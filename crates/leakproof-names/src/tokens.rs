@@ -198,22 +198,45 @@ fn scan_word(bytes: &[u8], start: usize) -> (usize, u8) {
     }
 }
 
+/// The case of an ASCII word, indexed by [`case_index`].
+const ASCII_CASE: [Case; 8] = [
+    Case::Other, // no letters
+    Case::Upper, // `MARIA`, `J`, `SW1A`
+    Case::Lower, // `maria`
+    Case::Other, // `iPhone`
+    Case::Other, // (a first upper-case letter is an upper-case letter)
+    Case::Upper, // `MARIA`
+    Case::Other, // (likewise)
+    Case::Title, // `Maria`, `McAllister`
+];
+
+/// Bit 0: an upper-case letter, bit 1: a lower-case one, bit 2: the first
+/// byte is an upper-case letter.
+#[inline]
+fn case_index(first: u8, seen: u8) -> usize {
+    usize::from(seen & UPPER != 0)
+        | usize::from(seen & LOWER != 0) << 1
+        | usize::from(first.is_ascii_uppercase()) << 2
+}
+
 /// The letter case of a word of `start..end` whose byte classes are `seen`.
 fn word_case(text: &str, start: usize, end: usize, seen: u8) -> Case {
+    let first = text.as_bytes()[start];
+    if seen & HIGH == 0 {
+        return ASCII_CASE[case_index(first, seen)];
+    }
     let (mut upper, mut lower) = (seen & UPPER != 0, seen & LOWER != 0);
-    let mut first_upper = text.as_bytes()[start].is_ascii_uppercase();
-    if seen & HIGH != 0 {
-        // Non-ASCII letters: ask Unicode for their case.
-        for (k, ch) in text[start..end].char_indices() {
-            if ch.is_ascii() {
-                continue;
-            }
-            if ch.is_uppercase() {
-                upper = true;
-                first_upper |= k == 0;
-            } else if ch.is_lowercase() {
-                lower = true;
-            }
+    let mut first_upper = first.is_ascii_uppercase();
+    // Non-ASCII letters: ask Unicode for their case.
+    for (k, ch) in text[start..end].char_indices() {
+        if ch.is_ascii() {
+            continue;
+        }
+        if ch.is_uppercase() {
+            upper = true;
+            first_upper |= k == 0;
+        } else if ch.is_lowercase() {
+            lower = true;
         }
     }
     if !upper && lower {
