@@ -1,6 +1,8 @@
 //! Glue to `leakproof-names`: persons, places, street addresses and
 //! internal hosts, found on the normalised view like every other type.
 
+use std::cell::Cell;
+
 use leakproof_names::{NameFinder, NameKind, NameSpan, NamesConfig};
 
 use crate::{BUILTIN_COUNT, Candidate, DetectError, DetectorConfig, EntityType};
@@ -31,11 +33,17 @@ pub(crate) fn finder(
     })
 }
 
+thread_local! {
+    /// One span buffer per thread, reused across calls.
+    static SPANS: Cell<Vec<NameSpan>> = const { Cell::new(Vec::new()) };
+}
+
 /// Appends the names, places, addresses and hosts in `text` at or above
 /// `min_confidence`, with a canonical value: lower case, runs of blanks
 /// and line breaks as one space.
 pub(crate) fn find(finder: &NameFinder, text: &str, min_confidence: f32, out: &mut Vec<Candidate>) {
-    let mut spans: Vec<NameSpan> = Vec::new();
+    let mut spans = SPANS.take();
+    spans.clear();
     finder.find(text, &mut spans);
     for s in spans.iter().filter(|s| s.confidence >= min_confidence) {
         let entity = match s.kind {
@@ -53,6 +61,7 @@ pub(crate) fn find(finder: &NameFinder, text: &str, min_confidence: f32, out: &m
             canonical,
         ));
     }
+    SPANS.set(spans);
 }
 
 /// `span` in lower case with runs of blanks and line breaks as one space

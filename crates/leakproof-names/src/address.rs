@@ -104,7 +104,7 @@ fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usi
         return None;
     }
     let w = text_of(text, t).as_bytes();
-    let next = toks.get(i + 1).filter(|n| !n.newline && n.space);
+    let next = toks.get(i + 1).filter(|n| !n.newline() && n.space());
     if all_digits(w) {
         match w.len() {
             4 => {
@@ -172,19 +172,19 @@ fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usi
 /// its line: the city after it, or the city or state code before it, so
 /// that `4111 1111` or `3, 1990 in` is not taken for one.
 fn postcode_in_context(toks: &[Tok], k: usize, end: usize) -> bool {
-    if end > k + 1 || toks[k].dash {
+    if end > k + 1 || toks[k].dash() {
         return true; // `1015 CJ`, `SW1A 2AA`, `111 21`, `00-514`
     }
     let before = k
         .checked_sub(1)
         .map(|j| &toks[j])
-        .is_some_and(|p| p.kind == Kind::Word && !toks[k].newline);
+        .is_some_and(|p| p.kind == Kind::Word && !toks[k].newline());
     let after = toks
         .get(end)
-        .is_some_and(|n| n.kind == Kind::Word && n.case != Case::Lower && !n.newline);
+        .is_some_and(|n| n.kind == Kind::Word && n.case != Case::Lower && !n.newline());
     let lower_after = toks
         .get(end)
-        .is_some_and(|n| n.kind == Kind::Word && !n.newline && n.end - n.start > 2);
+        .is_some_and(|n| n.kind == Kind::Word && !n.newline() && n.end - n.start > 2);
     before || after || lower_after && toks[k..end].iter().all(|t| t.case != Case::Upper)
 }
 
@@ -194,7 +194,7 @@ fn name_run(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> usize {
     let mut j = i;
     while j < toks.len() && j < i + 6 {
         let t = &toks[j];
-        if t.newline && j > i {
+        if t.newline() && j > i {
             break;
         }
         let ok = match t.kind {
@@ -242,7 +242,7 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
             j += 1;
         }
         let first = toks.get(j)?;
-        if first.kind == Kind::Word && first.newline {
+        if first.kind == Kind::Word && first.newline() {
             return None;
         }
         // Romance order after the number: `4 Rue de la Paix`.
@@ -270,7 +270,7 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         if let Some(mut e) = last {
             if toks
                 .get(e)
-                .is_some_and(|n| direction(text, n) && !n.newline)
+                .is_some_and(|n| direction(text, n) && !n.newline())
             {
                 e += 1;
             }
@@ -294,12 +294,12 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     // `Hauptstraße 12`, `Bahnhofstr. 5a`
     if compound_street(text, t) {
         let mut j = i + 1;
-        if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space) {
+        if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space()) {
             j += 1;
         }
         if toks
             .get(j)
-            .is_some_and(|n| house_number(text, n) && !n.newline)
+            .is_some_and(|n| house_number(text, n) && !n.newline())
         {
             return Some((i, j + 1, false));
         }
@@ -311,7 +311,7 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         let mut j = i + 1;
         if toks
             .get(j)
-            .is_some_and(|n| (is_punct(n, b'.') || is_punct(n, b'/')) && !n.space)
+            .is_some_and(|n| (is_punct(n, b'.') || is_punct(n, b'/')) && !n.space())
         {
             j += 1;
         }
@@ -332,7 +332,7 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         }
         if toks
             .get(k)
-            .is_some_and(|n| house_number(text, n) && !n.newline)
+            .is_some_and(|n| house_number(text, n) && !n.newline())
         {
             return Some((i, k + 1, weak));
         }
@@ -345,7 +345,7 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
             && end - i <= 3
             && toks
                 .get(end)
-                .is_some_and(|n| house_number(text, n) && !n.newline)
+                .is_some_and(|n| house_number(text, n) && !n.newline())
         {
             let typed = toks[end - 1].cur(text) & STREET_LAST != 0 && end - i >= 2;
             return Some((i, end + 1, !typed));
@@ -413,7 +413,7 @@ fn city_run(text: &str, toks: &[Tok], i: usize, case: Case) -> usize {
     let mut j = i;
     while j < toks.len() && j < i + 4 {
         let t = &toks[j];
-        if j > i && t.newline {
+        if j > i && t.newline() {
             break;
         }
         let ok = t.kind == Kind::Word
@@ -436,18 +436,18 @@ fn unit_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     let t = toks.get(i)?;
     if t.kind == Kind::Word && t.cur(text) & UNIT != 0 {
         let mut j = i + 1;
-        if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space) {
+        if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space()) {
             j += 1;
         }
         let n = toks.get(j)?;
-        if n.kind == Kind::Num && !n.newline {
+        if n.kind == Kind::Num && !n.newline() {
             return Some(j + 1);
         }
         return None;
     }
     if is_punct(t, b'#') {
         let n = toks.get(i + 1)?;
-        return (n.kind == Kind::Num && !n.space).then_some(i + 2);
+        return (n.kind == Kind::Num && !n.space()).then_some(i + 2);
     }
     // `2º B`, `3º izq.`
     if t.kind == Kind::Num {
@@ -459,10 +459,10 @@ fn unit_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
             let mut j = i + 1;
             if toks
                 .get(j)
-                .is_some_and(|n| n.kind == Kind::Word && n.end - n.start <= 4 && !n.newline)
+                .is_some_and(|n| n.kind == Kind::Word && n.end - n.start <= 4 && !n.newline())
             {
                 j += 1;
-                if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space) {
+                if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space()) {
                     j += 1;
                 }
             }
@@ -475,7 +475,7 @@ fn unit_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
 /// A state or province code after a city: `IL`, `NSW`, `RM`, `mo` (lower-case address).
 fn state_code(text: &str, t: &Tok, case: Case) -> bool {
     t.kind == Kind::Word
-        && !t.newline
+        && !t.newline()
         && (2..=3).contains(&(t.end - t.start))
         && (t.case == Case::Upper || (case == Case::Lower && t.case == Case::Lower))
         && text_of(text, t).is_ascii()
@@ -507,7 +507,7 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
     for _ in 0..8 {
         let mut k = e;
         // `St.` / `Apt.` abbreviation dots.
-        if toks.get(k).is_some_and(|n| is_punct(n, b'.') && !n.space)
+        if toks.get(k).is_some_and(|n| is_punct(n, b'.') && !n.space())
             && toks
                 .get(k + 1)
                 .is_some_and(|n| is_punct(n, b',') || n.kind != Kind::Punct)
@@ -523,7 +523,7 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             separated = true;
         }
         let Some(t) = toks.get(k) else { break };
-        separated |= t.newline;
+        separated |= t.newline();
         if let Some(u) = unit_at(text, toks, k) {
             e = u;
             unit = true;
@@ -541,16 +541,16 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
                 e,
                 if lower_ok { Case::Lower } else { Case::Title },
             );
-            if c > e && !toks[e].newline {
+            if c > e && !toks[e].newline() {
                 e = c;
             } else if lower_ok {
                 let c = city_run(text, toks, e, Case::Title);
-                if c > e && !toks[e].newline {
+                if c > e && !toks[e].newline() {
                     e = c;
                 }
             } else if case == Case::Upper {
                 let c = city_run(text, toks, e, Case::Upper);
-                if c > e && !toks[e].newline {
+                if c > e && !toks[e].newline() {
                     e = c;
                 }
             }
@@ -576,7 +576,7 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
         if c > k {
             // A lower-case city must be followed by a separator, a code or a postcode.
             let next = toks.get(c);
-            let followed = next.is_none_or(|n| n.kind == Kind::Punct || n.newline)
+            let followed = next.is_none_or(|n| n.kind == Kind::Punct || n.newline())
                 || postcode_at(text, toks, c, lower_ok).is_some()
                 || next.is_some_and(|n| state_code(text, n, case));
             if city_case == Case::Lower && !followed {
@@ -588,13 +588,14 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             // `Dublin 2`
             if toks
                 .get(e)
-                .is_some_and(|n| n.kind == Kind::Num && !n.newline && n.end - n.start <= 2)
+                .is_some_and(|n| n.kind == Kind::Num && !n.newline() && n.end - n.start <= 2)
             {
                 e += 1;
             }
             if toks.get(e).is_some_and(|n| state_code(text, n, case)) {
                 let after = toks.get(e + 1);
-                if after.is_none_or(|n| n.kind == Kind::Punct || n.newline || n.kind == Kind::Num) {
+                if after.is_none_or(|n| n.kind == Kind::Punct || n.newline() || n.kind == Kind::Num)
+                {
                     e += 1;
                 }
             }

@@ -21,16 +21,22 @@ pub(crate) fn first_bytes(suffixes: &[String]) -> u128 {
 }
 
 /// Host names ending in one of `suffixes` (lower-case, no leading dot),
-/// whose first bytes are `firsts` (from [`first_bytes`]).
+/// whose first bytes are `firsts` (from [`first_bytes`]). Every `.` of
+/// `text` is a punctuation token of `toks`.
 pub(crate) fn find_suffixed(
     text: &str,
+    toks: &[Tok],
     suffixes: &[String],
     firsts: u128,
     out: &mut Vec<NameSpan>,
 ) {
     let bytes = text.as_bytes();
     let mut skip_to = 0;
-    for dot in memchr::memchr_iter(b'.', bytes) {
+    let dots = toks
+        .iter()
+        .filter(|t| t.kind == Kind::Punct && t.punct == b'.')
+        .map(|t| t.start as usize);
+    for dot in dots {
         if dot < skip_to || dot == 0 || !is_host_byte(bytes[dot - 1]) {
             continue;
         }
@@ -206,7 +212,7 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         // A host name needs a digit (a number token) or a dash.
         if tok.kind == Kind::Punct
             || tok.case == Case::Title
-            || (tok.kind == Kind::Word && !tok.dash)
+            || (tok.kind == Kind::Word && !tok.dash())
         {
             continue;
         }
@@ -233,19 +239,9 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             continue;
         }
         let upper = word.iter().all(|b| !b.is_ascii_lowercase());
-        if upper
-            && NOT_HOSTS.iter().any(|p| {
-                word.len() >= p.len() && word[..p.len()].eq_ignore_ascii_case(p.as_bytes())
-            })
-        {
-            continue;
-        }
+        let digit = word.iter().any(u8::is_ascii_digit);
         // A lower-case name needs a dash and a digit, and a cue.
-        if !(upper || (tok.dash && word.iter().any(u8::is_ascii_digit))) {
-            continue;
-        }
-        let cued = host_cue_before(text, toks, i);
-        if !upper && !cued {
+        if !(upper || (tok.dash() && digit)) {
             continue;
         }
         let machine = upper
@@ -266,9 +262,21 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 .rsplit(|&b| b == b'-')
                 .next()
                 .is_some_and(|last| last.iter().any(u8::is_ascii_digit));
+        let cued = host_cue_before(text, toks, i);
+        // Most candidates (dates, ids) end here, before the prefix list.
+        if !(cued || machine || shaped) {
+            continue;
+        }
+        if upper
+            && NOT_HOSTS.iter().any(|p| {
+                word.len() >= p.len() && word[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+            })
+        {
+            continue;
+        }
         // After a cue, a lower-case name needs both a dash and a digit.
         let cued_ok = cued
-            && (upper || (word.contains(&b'-') && word.iter().any(u8::is_ascii_digit)))
+            && (upper || (word.contains(&b'-') && digit))
             && !word.iter().all(|b| b.is_ascii_digit() || *b == b'-');
         if cued_ok || machine || shaped {
             out.push(NameSpan {
@@ -315,24 +323,18 @@ mod tests {
     #[test]
     fn suffixes_end_the_name() {
         let suffixes = vec!["local".to_string(), "corp".to_string()];
-        let mut out = Vec::new();
         let firsts = first_bytes(&suffixes);
-        find_suffixed(
-            "see dc01.corp.contoso.local now",
-            &suffixes,
-            firsts,
-            &mut out,
-        );
+        let find = |text: &str| {
+            let mut toks = Vec::new();
+            crate::tokens::tokenize(text, &mut toks);
+            let mut out = Vec::new();
+            find_suffixed(text, &toks, &suffixes, firsts, &mut out);
+            out
+        };
+        let out = find("see dc01.corp.contoso.local now");
         assert_eq!(out.len(), 1);
         assert_eq!((out[0].start, out[0].end), (4, 27));
-        out.clear();
-        find_suffixed(
-            "settings.local.json and 4.2.local",
-            &suffixes,
-            firsts,
-            &mut out,
-        );
-        assert!(out.is_empty());
+        assert!(find("settings.local.json and 4.2.local").is_empty());
     }
 
     #[test]

@@ -2,8 +2,6 @@
 //! in one hash table from a folded word (lower-case ASCII) to its classes.
 //! The tables are filled at compile time by `build.rs` and read in place.
 
-use std::sync::LazyLock;
-
 use unicode_normalization::UnicodeNormalization;
 
 pub(crate) use crate::curated::*;
@@ -12,19 +10,25 @@ pub(crate) use crate::table::key_hash;
 
 /// For each word length (1 to 15), the first letters of cue words
 /// (person, place, greeting, label) of that length: a cheap pre-check
-/// before hashing a lower-case word.
-static CUE_SHAPES: LazyLock<[u32; 16]> = LazyLock::new(|| {
+/// before hashing a lower-case word. Computed at compile time, so a
+/// look-up is one load.
+static CUE_SHAPES: [u32; 16] = {
     let mut shapes = [0u32; 16];
-    for list in [PERSON_CUES, PLACE_CUES, GREETINGS, NAME_LABELS] {
-        for w in list {
-            let b = w.as_bytes();
+    let lists = [PERSON_CUES, PLACE_CUES, GREETINGS, NAME_LABELS];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut w = 0;
+        while w < lists[l].len() {
+            let b = lists[l][w].as_bytes();
             if b.len() < 16 && b[0].is_ascii_lowercase() {
                 shapes[b.len()] |= 1 << (b[0] - b'a');
             }
+            w += 1;
         }
+        l += 1;
     }
     shapes
-});
+};
 
 /// Whether a lower-case word may be a cue word (no false negatives).
 #[inline]

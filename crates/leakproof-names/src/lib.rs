@@ -139,22 +139,28 @@ impl NameFinder {
         if text.len() < 2 {
             return;
         }
-        hosts::find_suffixed(text, &self.suffixes, self.suffix_firsts, out);
-        if memchr::memchr(b'\\', text.as_bytes()).is_some() {
-            hosts::find_unc(text, out);
-        }
         TOKENS.with(|cell| {
             let mut toks = cell.take();
-            tokens::tokenize(text, &mut toks);
-            hosts::find_netbios(text, &toks, out);
-            address::find(text, &toks, out);
+            // Each pass only runs on text that holds what it starts from.
+            let holds = tokens::tokenize(text, &mut toks);
+            if holds.dot {
+                hosts::find_suffixed(text, &toks, &self.suffixes, self.suffix_firsts, out);
+            }
+            if holds.backslash {
+                hosts::find_unc(text, out);
+            }
+            if holds.host_word {
+                hosts::find_netbios(text, &toks, out);
+            }
+            if holds.number {
+                address::find(text, &toks, out);
+            }
             words::find(text, &toks, out);
             toks.clear();
             cell.set(toks);
         });
         if out.len() - first > 1 {
-            let mut found = out[first..].to_vec();
-            resolve(&mut found, out, first);
+            resolve(out, first);
         }
     }
 }
@@ -164,31 +170,36 @@ thread_local! {
     static TOKENS: std::cell::Cell<Vec<tokens::Tok>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
-/// Keeps non-overlapping spans of `found` (addresses and hosts first, then
-/// the more confident, then the longer), writing them sorted to `out[first..]`.
-fn resolve(found: &mut [NameSpan], out: &mut Vec<NameSpan>, first: usize) {
+/// Keeps non-overlapping spans of `out[first..]` (addresses and hosts
+/// first, then the more confident, then the longer), sorted by start.
+fn resolve(out: &mut Vec<NameSpan>, first: usize) {
     let rank = |k: NameKind| match k {
         NameKind::StreetAddress => 0,
         NameKind::InternalHostname => 1,
         NameKind::Location | NameKind::Person => 2,
     };
-    found.sort_by(|a, b| {
+    out[first..].sort_by(|a, b| {
         rank(a.kind)
             .cmp(&rank(b.kind))
             .then(b.confidence.total_cmp(&a.confidence))
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
     });
-    out.truncate(first);
-    for span in found.iter() {
+    // Compact in place: the kept spans `out[first..kept]` never overtake
+    // the one being looked at.
+    let mut kept = first;
+    for at in first..out.len() {
+        let span = out[at];
         if span.start < span.end
-            && out[first..]
+            && out[first..kept]
                 .iter()
                 .all(|k| span.end <= k.start || span.start >= k.end)
         {
-            out.push(*span);
+            out[kept] = span;
+            kept += 1;
         }
     }
+    out.truncate(kept);
     out[first..].sort_by_key(|s| s.start);
 }
 

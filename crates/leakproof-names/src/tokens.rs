@@ -37,24 +37,44 @@ pub(crate) struct Tok {
     pub(crate) end: u32,
     pub(crate) kind: Kind,
     pub(crate) case: Case,
-    /// A line break stands between this token and the previous one.
-    pub(crate) newline: bool,
-    /// Whitespace stands between this token and the previous one.
-    pub(crate) space: bool,
     /// The punctuation byte for [`Kind::Punct`].
     pub(crate) punct: u8,
-    /// A `-` joins parts of this token (`SRV-EXCH-01`, `Jean-Pierre`).
-    pub(crate) dash: bool,
+    /// [`NEWLINE`], [`SPACE`], [`DASH`] and [`PLAIN`]: one byte to store.
+    flags: u8,
     /// Hand-written classes, looked up on first use.
     curated: Cell<u32>,
     /// Gazetteer and hand-written classes, looked up on first use.
     full: Cell<u32>,
 }
 
+/// A line break stands between a token and the previous one.
+const NEWLINE: u8 = 1;
+/// Whitespace stands between a token and the previous one.
+const SPACE: u8 = 2;
+/// A `-` joins parts of a token (`SRV-EXCH-01`, `Jean-Pierre`).
+const DASH: u8 = 4;
+/// A word is ASCII without apostrophes: it hashes as it is, unfolded.
+const PLAIN: u8 = 8;
+
 /// Marks a class cache not filled yet.
 const UNKNOWN: u32 = 1 << 31;
 
 impl Tok {
+    /// A line break stands between this token and the previous one.
+    pub(crate) fn newline(&self) -> bool {
+        self.flags & NEWLINE != 0
+    }
+
+    /// Whitespace stands between this token and the previous one.
+    pub(crate) fn space(&self) -> bool {
+        self.flags & SPACE != 0
+    }
+
+    /// A `-` joins parts of this token (`SRV-EXCH-01`, `Jean-Pierre`).
+    pub(crate) fn dash(&self) -> bool {
+        self.flags & DASH != 0
+    }
+
     /// The hand-written classes of this word (cue words, particles, street
     /// types, stop words): a small table, cheap.
     pub(crate) fn cur(&self, text: &str) -> u32 {
@@ -62,10 +82,16 @@ impl Tok {
         if c != UNKNOWN {
             return c;
         }
-        let c = if self.kind == Kind::Word {
-            lookup_curated(&text[self.start as usize..self.end as usize])
-        } else {
-            0
+        let c = match self.kind {
+            Kind::Word if self.flags & PLAIN != 0 => {
+                if self.end - self.start > 14 {
+                    0
+                } else {
+                    lexicon::curated_classes_hashed(lexicon::key_hash(self.bytes(text)))
+                }
+            }
+            Kind::Word => lookup_curated(&text[self.start as usize..self.end as usize]),
+            _ => 0,
         };
         self.curated.set(c);
         c
@@ -77,14 +103,34 @@ impl Tok {
         if c != UNKNOWN {
             return c;
         }
-        let c = if self.kind == Kind::Word {
-            lookup(&text[self.start as usize..self.end as usize])
-        } else {
-            0
+        let c = match self.kind {
+            Kind::Word if self.flags & (PLAIN | DASH) == PLAIN => {
+                lexicon::classes_hashed(lexicon::key_hash(self.bytes(text)))
+            }
+            Kind::Word => lookup(&text[self.start as usize..self.end as usize]),
+            _ => 0,
         };
         self.full.set(c);
         c
     }
+
+    fn bytes<'t>(&self, text: &'t str) -> &'t [u8] {
+        &text.as_bytes()[self.start as usize..self.end as usize]
+    }
+}
+
+/// What a text's tokens hold, so that passes which cannot find anything
+/// in it are skipped.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Holds {
+    /// A number token (every address has one).
+    pub(crate) number: bool,
+    /// A number or a dashed word not in title case: a NetBIOS name candidate.
+    pub(crate) host_word: bool,
+    /// A `.` (every suffixed host name has one).
+    pub(crate) dot: bool,
+    /// A `\\` (every UNC path has one).
+    pub(crate) backslash: bool,
 }
 
 #[inline]
@@ -98,6 +144,10 @@ const UPPER: u8 = 4;
 const LOWER: u8 = 8;
 const HIGH: u8 = 16;
 const JOIN: u8 = 32;
+/// `-` among the joiners.
+const DASH_BYTE: u8 = 64;
+/// `'` among the joiners.
+const APOSTROPHE: u8 = 128;
 
 /// What each byte is, for the tokeniser's inner loop.
 static CLASS: [u8; 256] = {
@@ -109,7 +159,9 @@ static CLASS: [u8; 256] = {
             b'A'..=b'Z' => ALNUM | UPPER,
             b'a'..=b'z' => ALNUM | LOWER,
             0x80..=0xff => ALNUM | HIGH,
-            b'-' | b'\'' | b'/' => JOIN,
+            b'-' => JOIN | DASH_BYTE,
+            b'\'' => JOIN | APOSTROPHE,
+            b'/' => JOIN,
             _ => 0,
         };
         b += 1;
@@ -117,19 +169,100 @@ static CLASS: [u8; 256] = {
     table
 };
 
-/// Tokenises `text` into `out` (cleared first). Capitalised words get their
-/// classes looked up; lower-case ones only when short (cue words).
-pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
+/// The end of the word starting with the letter or digit at `start`, and
+/// the classes of its bytes OR-ed together. A `-`, `'` or `/` between two
+/// letters or digits joins them.
+#[inline]
+fn scan_word(bytes: &[u8], start: usize) -> (usize, u8) {
+    let mut i = start;
+    let mut seen = 0u8;
+    loop {
+        while let Some(&c) = bytes.get(i) {
+            let class = CLASS[c as usize];
+            if class & ALNUM == 0 {
+                break;
+            }
+            seen |= class;
+            i += 1;
+        }
+        match bytes.get(i) {
+            Some(&c)
+                if CLASS[c as usize] & JOIN != 0
+                    && bytes.get(i + 1).is_some_and(|&n| is_alnum(n)) =>
+            {
+                seen |= CLASS[c as usize];
+                i += 1;
+            }
+            _ => return (i, seen),
+        }
+    }
+}
+
+/// The case of an ASCII word, indexed by [`case_index`].
+const ASCII_CASE: [Case; 8] = [
+    Case::Other, // no letters
+    Case::Upper, // `MARIA`, `J`, `SW1A`
+    Case::Lower, // `maria`
+    Case::Other, // `iPhone`
+    Case::Other, // (a first upper-case letter is an upper-case letter)
+    Case::Upper, // `MARIA`
+    Case::Other, // (likewise)
+    Case::Title, // `Maria`, `McAllister`
+];
+
+/// Bit 0: an upper-case letter, bit 1: a lower-case one, bit 2: the first
+/// byte is an upper-case letter.
+#[inline]
+fn case_index(first: u8, seen: u8) -> usize {
+    usize::from(seen & UPPER != 0)
+        | usize::from(seen & LOWER != 0) << 1
+        | usize::from(first.is_ascii_uppercase()) << 2
+}
+
+/// The letter case of a word of `start..end` whose byte classes are `seen`.
+fn word_case(text: &str, start: usize, end: usize, seen: u8) -> Case {
+    let first = text.as_bytes()[start];
+    if seen & HIGH == 0 {
+        return ASCII_CASE[case_index(first, seen)];
+    }
+    let (mut upper, mut lower) = (seen & UPPER != 0, seen & LOWER != 0);
+    let mut first_upper = first.is_ascii_uppercase();
+    // Non-ASCII letters: ask Unicode for their case.
+    for (k, ch) in text[start..end].char_indices() {
+        if ch.is_ascii() {
+            continue;
+        }
+        if ch.is_uppercase() {
+            upper = true;
+            first_upper |= k == 0;
+        } else if ch.is_lowercase() {
+            lower = true;
+        }
+    }
+    if !upper && lower {
+        Case::Lower
+    } else if first_upper && lower {
+        Case::Title
+    } else if upper && !lower {
+        Case::Upper
+    } else {
+        Case::Other
+    }
+}
+
+/// Tokenises `text` into `out` (cleared first); word classes are looked up
+/// later, on first use. Returns what the tokens hold.
+#[inline(never)]
+pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
     out.clear();
+    let mut holds = Holds::default();
     let bytes = text.as_bytes();
     let mut i = 0;
-    let mut newline = false;
-    let mut space = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b' ' || b == b'\t' || b == b'\r' || b == b'\n' {
-            newline |= b == b'\n';
-            space = true;
+    // NEWLINE and SPACE for the blanks before the next token.
+    let mut gap = 0u8;
+    while let Some(&b) = bytes.get(i) {
+        if matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            gap |= if b == b'\n' { NEWLINE | SPACE } else { SPACE };
             i += 1;
             continue;
         }
@@ -138,91 +271,57 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             && bytes.get(i + 1) == Some(&b'n')
             && !bytes.get(i + 2).is_some_and(|&c| c.is_ascii_alphabetic())
         {
-            newline = true;
-            space = true;
+            gap = NEWLINE | SPACE;
+            holds.backslash = true;
             i += 2;
             continue;
         }
         let start = i;
         if is_alnum(b) {
-            // One table load a byte: what the byte is, OR-ed over the word.
-            let mut seen = 0u8;
-            let mut dash = false;
-            let first = CLASS[b as usize];
-            while i < bytes.len() {
-                let c = bytes[i];
-                let class = CLASS[c as usize];
-                if class & ALNUM != 0 {
-                    seen |= class;
-                    i += 1;
-                } else if class & JOIN != 0
-                    && i > start
-                    && bytes.get(i + 1).is_some_and(|&n| is_alnum(n))
-                {
-                    dash |= c == b'-';
-                    i += 1;
-                } else {
-                    break;
-                }
+            let (end, seen) = scan_word(bytes, start);
+            i = end;
+            let case = word_case(text, start, end, seen);
+            let mut flags = gap;
+            if seen & DASH_BYTE != 0 {
+                flags |= DASH;
+            }
+            if seen & (HIGH | APOSTROPHE) == 0 {
+                flags |= PLAIN;
             }
             let digit = seen & DIGIT != 0;
-            let (mut upper, mut lower, mut first_upper) =
-                (seen & UPPER != 0, seen & LOWER != 0, first & UPPER != 0);
-            if seen & HIGH != 0 {
-                // Non-ASCII letters: ask Unicode for their case.
-                for (k, ch) in text[start..i].char_indices() {
-                    if ch.is_ascii() {
-                        continue;
-                    }
-                    if ch.is_uppercase() {
-                        upper = true;
-                        first_upper |= k == 0;
-                    } else if ch.is_lowercase() {
-                        lower = true;
-                    }
-                }
+            holds.number |= digit;
+            if seen & (DIGIT | DASH_BYTE) != 0 && case != Case::Title {
+                holds.host_word = true;
             }
-            let case = if !upper && lower {
-                Case::Lower
-            } else if first_upper && lower {
-                Case::Title
-            } else if upper && !lower {
-                Case::Upper
-            } else {
-                Case::Other
-            };
-            let kind = if digit { Kind::Num } else { Kind::Word };
             out.push(Tok {
                 start: start as u32,
-                end: i as u32,
-                kind,
+                end: end as u32,
+                kind: if digit { Kind::Num } else { Kind::Word },
                 case,
-                newline,
-                space,
                 punct: 0,
-                dash,
+                flags,
                 curated: Cell::new(UNKNOWN),
                 full: Cell::new(UNKNOWN),
             });
         } else {
             // One punctuation byte (ASCII here: bytes >= 0x80 are letters).
             i += 1;
+            holds.dot |= b == b'.';
+            holds.backslash |= b == b'\\';
             out.push(Tok {
                 start: start as u32,
                 end: i as u32,
                 kind: Kind::Punct,
                 case: Case::Other,
-                newline,
-                space,
                 punct: b,
-                dash: false,
+                flags: gap,
                 curated: Cell::new(0),
                 full: Cell::new(0),
             });
         }
-        newline = false;
-        space = false;
+        gap = 0;
     }
+    holds
 }
 
 /// Whether `word` hashes as it is: ASCII without apostrophes.
@@ -311,7 +410,7 @@ mod tests {
                 "Hi", "Priya", ",", "see", "221B", "Baker", "St", ".", "O'Brien"
             ]
         );
-        assert!(toks[3].newline);
+        assert!(toks[3].newline());
         assert_eq!(toks[4].kind, Kind::Num);
         assert_eq!(toks[1].case, Case::Title);
     }

@@ -120,7 +120,7 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     let run_case = if initial { Case::Title } else { case };
     while n < 6 && j < toks.len() {
         let t = &toks[j];
-        if t.newline || !fits(text, t, run_case) {
+        if t.newline() || !fits(text, t, run_case) {
             break;
         }
         let c = name_classes(text, t);
@@ -255,7 +255,7 @@ fn longest_place(text: &str, toks: &[Tok], i: usize, case: Case) -> Option<(usiz
     let mut j = i;
     while j < toks.len() && words < 4 {
         let t = &toks[j];
-        if t.kind != Kind::Word || (j > i && t.newline) {
+        if t.kind != Kind::Word || (j > i && t.newline()) {
             break;
         }
         let ok = t.case == case || (j > i && t.case == Case::Lower && t.cur(text) & PARTICLE != 0);
@@ -334,15 +334,15 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     // `City, CC` and `City, Region`
     if toks.get(end).is_some_and(|t| is_punct(t, b',')) {
         if let Some(next) = toks.get(end + 1) {
-            if !next.newline
+            if !next.newline()
                 && is_code(text, next, lower)
                 && !toks
                     .get(end + 2)
-                    .is_some_and(|t| t.kind == Kind::Word && !t.newline && t.case == Case::Upper)
+                    .is_some_and(|t| t.kind == Kind::Word && !t.newline() && t.case == Case::Upper)
             {
                 return Some((end + 2, 0.85));
             }
-            if !next.newline
+            if !next.newline()
                 && next.kind == Kind::Word
                 && (next.case == t.case || next.case == Case::Title)
             {
@@ -361,13 +361,13 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     // (`London Stock Exchange`, `Germany West Central`).
     if toks
         .get(end)
-        .is_some_and(|n| n.kind == Kind::Word && !n.newline && n.case != Case::Lower)
+        .is_some_and(|n| n.kind == Kind::Word && !n.newline() && n.case != Case::Lower)
     {
         return None;
     }
     if toks
         .get(end)
-        .is_some_and(|n| n.kind == Kind::Num && !n.newline)
+        .is_some_and(|n| n.kind == Kind::Num && !n.newline())
     {
         return None;
     }
@@ -421,7 +421,7 @@ fn whole_value_name(text: &str, toks: &[Tok]) -> Option<NameSpan> {
     if !matches!(case, Case::Title | Case::Upper)
         || toks
             .iter()
-            .any(|t| t.kind != Kind::Word || t.case != case || t.newline)
+            .any(|t| t.kind != Kind::Word || t.case != case || t.newline())
     {
         return None;
     }
@@ -452,7 +452,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     if t.case == Case::Lower {
         let Some(p) = prev else { return false };
         let next_ok =
-            next.is_some_and(|n| (n.kind == Kind::Word && !n.newline) || is_punct(n, b','));
+            next.is_some_and(|n| (n.kind == Kind::Word && !n.newline()) || is_punct(n, b','));
         if !next_ok || t.end - t.start < 2 {
             return false;
         }
@@ -474,7 +474,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         return false;
     }
     if let Some(n) = next {
-        if !n.newline {
+        if !n.newline() {
             match n.kind {
                 Kind::Word if n.case != Case::Lower => return true,
                 Kind::Word if n.cur(text) & (PARTICLE | SITE_NOUN) != 0 => return true,
