@@ -88,6 +88,37 @@ fn name_classes(text: &str, t: &Tok) -> u32 {
     t.classes(text)
 }
 
+/// Legal-form words that end a company name.
+fn is_org_suffix(word: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "ltd", "inc", "llc", "gmbh", "ag", "sa", "sarl", "plc", "corp", "co", "bv", "nv", "srl",
+        "spa", "oy", "ab", "as", "kg", "pty", "limited", "group", "holdings",
+    ];
+    let word = word.trim_end_matches('.');
+    SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(word))
+}
+
+/// Whether a capitalised word no gazetteer knows may still be part of a
+/// name: letters only, two or more, and no common word, place, title,
+/// cue or other hand-listed word.
+fn name_like(text: &str, t: &Tok, classes: u32) -> bool {
+    t.kind == Kind::Word
+        && t.end - t.start >= 2
+        && classes & (COMMON | STOP | PLACE | REGION | TITLE) == 0
+        && t.cur(text) == 0
+        && !is_compass_word(text_of(text, t))
+}
+
+/// Words of region and product names (`North Europe`, `Germany West
+/// Central`), never a surname here.
+fn is_compass_word(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
+        "upper", "lower", "greater", "new", "old",
+    ];
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
 /// A person name starting at token `i`: the index just past its last token.
 fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     let first = &toks[i];
@@ -110,6 +141,9 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     // The run: name words of one case, particles, no punctuation between.
     let mut run = [0u32; 6];
     let mut idx = [0usize; 6];
+    // Words admitted without being in a gazetteer.
+    let mut unknown = [false; 6];
+    unknown[0] = c0 & (GIVEN | SURNAME) == 0;
     run[0] = c0;
     idx[0] = i;
     let mut n = 1;
@@ -131,9 +165,14 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             break;
         }
         let known = c & (GIVEN | SURNAME | PARTICLE) != 0;
-        if !known && cue < Cue::Strong {
+        // An unknown capitalised word continues a name after a cue or a
+        // known given name (`with Nkechi Uzoma`, `Agnieszka Wróblewska`):
+        // the gazetteers cannot hold every surname.
+        let loose = !known && run_case == Case::Title && cue >= Cue::Weak && name_like(text, t, c);
+        if !known && !loose && cue < Cue::Strong {
             break;
         }
+        unknown[n] = !known;
         run[n] = c;
         idx[n] = j;
         n += 1;
@@ -145,7 +184,9 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         let keep = if c & PARTICLE != 0 && c & (GIVEN | SURNAME) == 0 {
             false
         } else {
-            c & (GIVEN | SURNAME) != 0 || cue >= Cue::Strong
+            c & (GIVEN | SURNAME) != 0
+                || cue >= Cue::Strong
+                || (run_case == Case::Title && name_like(text, &toks[idx[n - 1]], c))
         };
         if keep {
             break;
@@ -153,6 +194,13 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         n -= 1;
     }
     let end = idx[n - 1] + 1;
+    // `Contoso Ltd`, `Fabrikam GmbH`: a company.
+    if toks
+        .get(end)
+        .is_some_and(|t| t.kind == Kind::Word && is_org_suffix(text_of(text, t)))
+    {
+        return None;
+    }
     // A run that is a known place (`Santa Clara`, `San Jose`) is not a person.
     if n >= 2 && run_case == Case::Title && cue < Cue::Strong && is_place(text, toks, i, end) {
         return None;
@@ -162,12 +210,26 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     let all_common = run[..n].iter().all(|c| c & COMMON != 0);
     if n >= 2 {
         let named = (given_first && last & (SURNAME | GIVEN) != 0)
-            || (c0 & SURNAME != 0 && run[1..n].iter().any(|c| c & GIVEN != 0));
+            || (c0 & SURNAME != 0 && run[1..n].iter().any(|c| c & GIVEN != 0))
+            || (given_first && unknown[n - 1] && run_case == Case::Title && cue >= Cue::Weak);
+        // Two or three capitalised words after a cue, none of them a
+        // common word or a place: a name, even if no list knows it.
+        let cued_unknown = run_case == Case::Title
+            && cue >= Cue::Weak
+            && n <= 3
+            && (0..n).all(|k| {
+                let t = &toks[idx[k]];
+                (run[k] & (GIVEN | SURNAME) != 0 && !is_compass_word(text_of(text, t)))
+                    || name_like(text, t, run[k])
+            });
+        if cued_unknown && !named {
+            return Some((end, 0.65));
+        }
         let ok = match (run_case, cue) {
             (_, Cue::Title) => true,
             (Case::Title, Cue::Strong) => true,
             (Case::Title, _) => named && !(all_common && cue == Cue::None),
-            (_, Cue::Strong) => named && !all_common,
+            (_, Cue::Strong) => (named || given_first || last & SURNAME != 0) && !all_common,
             // Lower- and upper-case runs: both known and not all common words.
             (_, _) => named && !all_common && (run_case == Case::Upper || cue >= Cue::Weak),
         };
@@ -182,6 +244,18 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         Cue::Title if case != Case::Lower => Some((end, 0.8)),
         Cue::Strong if case == Case::Title && c0 & (GIVEN | SURNAME) != 0 && c0 & STOP == 0 => {
             Some((end, 0.7))
+        }
+        // `Hi Chinonso,`: after a greeting or label, an unknown word that
+        // is no common word or place.
+        Cue::Strong if case == Case::Title && name_like(text, first, c0) => Some((end, 0.65)),
+        // `its aisha here`, `cheers, gonzalo`: a known given name in lower
+        // case after a cue.
+        Cue::Strong | Cue::Weak
+            if case == Case::Lower
+                && c0 & GIVEN != 0
+                && c0 & (COMMON | PLACE | REGION | STOP) == 0 =>
+        {
+            Some((end, 0.65))
         }
         Cue::Weak
             if case == Case::Title

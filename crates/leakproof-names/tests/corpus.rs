@@ -169,15 +169,18 @@ fn unescape_both(s: &str) -> String {
     out
 }
 
+/// A type's name, hits and total.
+type TypeRecall = (String, usize, usize);
+
 /// Per type (hits, total), and decoys (destroyed, total), of a held-out
 /// file, printing every miss.
 fn held_out(
     name: &str,
     file: &str,
     unescape: fn(&str) -> String,
-) -> (Vec<(String, usize, usize)>, (usize, usize)) {
+) -> (Vec<TypeRecall>, (usize, usize)) {
     let finder = NameFinder::new(NamesConfig::default()).expect("default config");
-    let mut per_type: Vec<(String, usize, usize)> = Vec::new();
+    let mut per_type: Vec<TypeRecall> = Vec::new();
     let mut decoys = (0, 0);
     for line in lines(file) {
         let mut fields = line.split('\t');
@@ -221,7 +224,7 @@ fn held_out(
     (per_type, decoys)
 }
 
-fn assert_floors(name: &str, per_type: &[(String, usize, usize)], floors: [(&str, f64); 4]) {
+fn assert_floors(name: &str, per_type: &[TypeRecall], floors: [(&str, f64); 4]) {
     for (kind, floor) in floors {
         let (_, hit, total) = per_type
             .iter()
@@ -253,11 +256,7 @@ fn holdout() {
 
 #[test]
 fn holdout_written_blind() {
-    let (per_type, decoys) = held_out(
-        "holdout2",
-        include_str!("data/holdout2.tsv"),
-        unescape_both,
-    );
+    let (per_type, decoys) = held_out("holdout2", include_str!("data/holdout2.tsv"), unescape_both);
     // Floors at what the blind set reached the first time it was run.
     assert_floors(
         "holdout2",
