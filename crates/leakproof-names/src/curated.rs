@@ -449,8 +449,32 @@ pub(crate) const PERSON_CUES: &[&str] = &[
 ];
 
 pub(crate) const PLACE_CUES: &[&str] = &[
-    "in", "from", "to", "near", "at", "visiting", "between", "outside", "around", "towards", "and",
-    "a", "au", "aus", "uit", "di", "z", "en", "nach", "naar", "bei", "dans", "en",
+    "in",
+    "from",
+    "to",
+    "near",
+    "at",
+    "visiting",
+    "between",
+    "outside",
+    "around",
+    "towards",
+    "and",
+    "a",
+    "au",
+    "aus",
+    "uit",
+    "di",
+    "z",
+    "en",
+    "nach",
+    "naar",
+    "bei",
+    "dans",
+    "em",
+    "across",
+    "throughout",
+    "within",
 ];
 
 pub(crate) const NAME_LABELS: &[&str] = &[
@@ -483,6 +507,19 @@ pub(crate) const PLACE_LABELS: &[&str] = &[
 ];
 
 pub(crate) const SITE_NOUNS: &[&str] = &[
+    "team",
+    "teams",
+    "desk",
+    "partner",
+    "partners",
+    "reseller",
+    "contractors",
+    "entity",
+    "hub",
+    "facility",
+    "region",
+    "centre",
+    "center",
     "office",
     "offices",
     "site",

@@ -393,7 +393,27 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         return None;
     }
     let (end, classes) = if lower {
-        // Cheap gate: a comma must follow within four words.
+        // `moved to curitiba`, `in quezon city`: a place no common word,
+        // name or stop word shadows, right after a preposition of place.
+        let preposition = i.checked_sub(1).is_some_and(|j| {
+            let w = text_of(text, &toks[j]);
+            [
+                "in", "from", "to", "near", "visiting", "em", "nach", "naar", "dans",
+            ]
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(w))
+        });
+        if preposition {
+            if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
+                let shadowed = toks[i..end].iter().any(|w| {
+                    w.classes(text) & (COMMON | STOP | GIVEN | SURNAME) != 0 && end == i + 1
+                });
+                if !shadowed && classes != 0 && toks[i].end - toks[i].start >= 4 {
+                    return Some((end, 0.65));
+                }
+            }
+        }
+        // Otherwise a comma must follow within four words (`city, country`).
         let mut k = i;
         while k < toks.len() && k < i + 4 && toks[k].kind == Kind::Word {
             k += 1;
@@ -449,14 +469,13 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     if cue {
         return Some((end, 0.75));
     }
-    // `our Hamburg office` (`the London office` is the company's, not a person's).
-    let possessive = i.checked_sub(1).is_some_and(|j| {
-        let w = text_of(text, &toks[j]);
-        ["our", "my", "your", "his", "her", "their"]
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(w))
+    // `our Hamburg office`, `the Lagos branch`, `Pune site`: a place that
+    // names a site is still a location, unless a capitalised word before
+    // makes it part of a name (`Bank of America Dallas office`).
+    let named_before = i.checked_sub(1).is_some_and(|j| {
+        toks[j].kind == Kind::Word && toks[j].case != Case::Lower && !toks[i].newline()
     });
-    if possessive
+    if !named_before
         && toks
             .get(end)
             .is_some_and(|n| n.kind == Kind::Word && n.cur(text) & SITE_NOUN != 0)
