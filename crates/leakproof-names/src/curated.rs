@@ -409,6 +409,12 @@ pub(crate) const GREETINGS: &[&str] = &[
 ];
 
 pub(crate) const PERSON_CUES: &[&str] = &[
+    "its",
+    "ask",
+    "tell",
+    "let",
+    "cc'ing",
+    "ccing",
     "colleague",
     "coworker",
     "co-worker",

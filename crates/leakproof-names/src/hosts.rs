@@ -262,7 +262,8 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 .rsplit(|&b| b == b'-')
                 .next()
                 .is_some_and(|last| last.iter().any(u8::is_ascii_digit));
-        let cued = host_cue_before(text, toks, i);
+        let cued = host_cue_before(text, toks, i)
+            || (upper && server_shaped(word) && preposition_before(text, toks, i));
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
             continue;
@@ -287,6 +288,29 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             });
         }
     }
+}
+
+/// `SQLPROD03`, `APPSRV12`, `XA-DDC01`, `EXCH2016-02`: four or more
+/// letters and a number of two or more digits at the end, the shape of a
+/// server's name (`SHA256`, `ISO27001`, `H264` have fewer letters).
+fn server_shaped(word: &[u8]) -> bool {
+    let letters = word.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let trailing_digits = word.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    letters >= 4 && trailing_digits >= 2 && word[0].is_ascii_alphabetic()
+}
+
+/// `on X`, `to X`, `from X`: where a server is named in passing
+/// (`restarted the spooler on APPSRV12`, `RDP to SQLPROD03`).
+fn preposition_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i.checked_sub(1).is_some_and(|j| {
+        let t = &toks[j];
+        t.kind == Kind::Word && {
+            let word = &text[t.start as usize..t.end as usize];
+            ["on", "to", "from", "via", "onto"]
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(word))
+        }
+    })
 }
 
 /// Whether a host cue word stands just before token `i` (`server X`,

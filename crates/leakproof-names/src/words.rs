@@ -88,6 +88,29 @@ fn name_classes(text: &str, t: &Tok) -> u32 {
     t.classes(text)
 }
 
+/// Whether the word before `i` (over a comma) is one that names a person
+/// in chat (`its aisha`, `ask liam`, `cheers, gonzalo`): lower-case given
+/// names are English words often enough (`job`, `will`) that wider cues
+/// such as `agent` are not enough.
+fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    let mut j = i;
+    while j > 0 && toks[j - 1].kind == Kind::Punct && matches!(toks[j - 1].punct, b',' | b':') {
+        j -= 1;
+    }
+    j.checked_sub(1).is_some_and(|k| {
+        let t = &toks[k];
+        t.kind == Kind::Word && {
+            let w = text_of(text, t);
+            [
+                "its", "it's", "ask", "tell", "let", "with", "cc", "cc'ing", "ccing", "thanks",
+                "thx", "cheers", "hi", "hey", "hello", "dear", "name", "is", "regards",
+            ]
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(w))
+        }
+    })
+}
+
 /// Legal-form words that end a company name.
 fn is_org_suffix(word: &str) -> bool {
     const SUFFIXES: &[&str] = &[
@@ -253,7 +276,8 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         Cue::Strong | Cue::Weak
             if case == Case::Lower
                 && c0 & GIVEN != 0
-                && c0 & (COMMON | PLACE | REGION | STOP) == 0 =>
+                && c0 & (COMMON | PLACE | REGION | STOP) == 0
+                && chat_cue_before(text, toks, i) =>
         {
             Some((end, 0.65))
         }
