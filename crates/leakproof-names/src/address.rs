@@ -562,6 +562,15 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             }
             continue;
         }
+        // `Hauptstraße 114, 3. OG links, 70173 Stuttgart`, `Avenue Louise
+        // 149, bus 24, 1050 Brussel`: a short floor or door segment between
+        // commas, vouched for by the postcode after it.
+        if separated {
+            if let Some(m) = floor_segment(text, toks, k, lower_ok) {
+                e = m;
+                continue;
+            }
+        }
         // Without a separator (a line break the view turned into a blank),
         // a city must be followed by a state code or a postcode.
         if !separated && !city_then_code(text, toks, k, lower_ok) {
@@ -610,6 +619,72 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
     (e, postcode)
 }
 
+/// A segment of at most four short tokens from `k` to a comma, with a
+/// postcode right after that comma: the index of the comma.
+fn floor_segment(text: &str, toks: &[Tok], k: usize, lower_ok: bool) -> Option<usize> {
+    let mut m = k;
+    while m < toks.len() && m < k + 5 {
+        let t = &toks[m];
+        if t.newline() && m > k {
+            return None;
+        }
+        if is_punct(t, b',') {
+            break;
+        }
+        if t.end - t.start > 6 {
+            return None;
+        }
+        m += 1;
+    }
+    if m == k || !toks.get(m).is_some_and(|t| is_punct(t, b',')) {
+        return None;
+    }
+    postcode_at(text, toks, m + 1, lower_ok).map(|_| m)
+}
+
+/// The start of a unit and building prefix before an address starting at
+/// token `s`: `Flat 3, `, `Bât. C, Résidence Les Tilleuls, `, `Unit 12,
+/// Riverside Business Park, `.
+fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
+    let comma_before = |p: usize| p >= 1 && is_punct(&toks[p - 1], b',');
+    if !comma_before(s) {
+        return s;
+    }
+    // An optional building name: capitalised words back to a comma.
+    let mut b = s - 1;
+    let mut words = 0;
+    while b > 0 && words < 4 {
+        let t = &toks[b - 1];
+        if t.kind != Kind::Word || t.case == Case::Lower || t.newline() {
+            break;
+        }
+        b -= 1;
+        words += 1;
+    }
+    let candidates = [s - 1, b.saturating_sub(1)];
+    for comma in candidates {
+        if comma == 0 || !is_punct(&toks[comma], b',') {
+            continue;
+        }
+        // `Unit 12`, `Bât. C`, `Flat 3B`: a unit word, an optional dot, a
+        // number or a single letter, then the comma.
+        let label = comma - 1;
+        let value_ok =
+            |t: &Tok| t.kind == Kind::Num || (t.kind == Kind::Word && t.end - t.start == 1);
+        if !value_ok(&toks[label]) || label == 0 {
+            continue;
+        }
+        let mut u = label - 1;
+        if is_punct(&toks[u], b'.') && u > 0 {
+            u -= 1;
+        }
+        if toks[u].kind == Kind::Word && toks[u].cur(text) & UNIT != 0 {
+            return u;
+        }
+    }
+    s
+}
+
 /// Street addresses over the token stream.
 pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
     // Every address has a number: find the first, and skip words more than
@@ -652,14 +727,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             continue;
         }
         // `Flat 3, 27 Victoria Road`
-        let mut s = start;
-        if s >= 3
-            && is_punct(&toks[s - 1], b',')
-            && toks[s - 2].kind == Kind::Num
-            && toks[s - 3].cur(text) & UNIT != 0
-        {
-            s -= 3;
-        }
+        let s = unit_prefix(text, toks, start);
         let region_end = toks[end - 1].classes(text) & REGION != 0;
         out.push(NameSpan {
             kind: NameKind::StreetAddress,

@@ -380,6 +380,14 @@ pub(crate) const UNIT_WORDS: &[&str] = &[
     "box",
     "etage",
     "stock",
+    "level",
+    "bat",
+    "batiment",
+    "apto",
+    "int",
+    "bus",
+    "lgh",
+    "plot",
 ];
 
 pub(crate) const GREETINGS: &[&str] = &[
