@@ -417,12 +417,13 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         return None;
     }
     let (end, classes) = if lower {
-        // `moved to curitiba`, `in quezon city`: a place no common word,
+        // `here in minneapolis`, `in quezon city`: a place no common word,
         // name or stop word shadows, right after a preposition of place.
         let preposition = i.checked_sub(1).is_some_and(|j| {
             let w = text_of(text, &toks[j]);
+            // Not `to`: in lower case it is mostly an infinitive (`to change`).
             [
-                "in", "from", "to", "near", "visiting", "em", "nach", "naar", "dans",
+                "in", "from", "near", "visiting", "em", "nach", "naar", "dans",
             ]
             .iter()
             .any(|p| p.eq_ignore_ascii_case(w))
