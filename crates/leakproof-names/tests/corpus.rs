@@ -257,22 +257,26 @@ fn holdout() {
 #[test]
 fn holdout_written_blind() {
     let (per_type, decoys) = held_out("holdout2", include_str!("data/holdout2.tsv"), unescape_both);
-    // Floors at what the blind set reached the first time it was run.
+    // Floors at what it reaches now. Its misses were read once (PERSON
+    // 46/60, LOCATION 26/40, STREET_ADDRESS 29/40, INTERNAL_HOSTNAME 25/30
+    // the first time it ran), so it is no longer fully out of sample:
+    // `holdout_final` is.
     assert_floors(
         "holdout2",
         &per_type,
         [
-            ("PERSON", 0.0),
-            ("LOCATION", 0.0),
-            ("STREET_ADDRESS", 0.0),
-            ("INTERNAL_HOSTNAME", 0.0),
+            ("PERSON", 91.0),
+            ("LOCATION", 77.0),
+            ("STREET_ADDRESS", 82.0),
+            ("INTERNAL_HOSTNAME", 90.0),
         ],
     );
-    assert!(decoys.1 >= 60, "holdout2 decoys: the set shrank");
+    assert!(decoys.1 >= 60 && decoys.0 <= 2, "holdout2 decoys destroyed");
 }
 
 /// The development set: written blind like the held-out ones, but meant to
-/// be tuned against. Reported, with floors at what it reaches.
+/// be tuned against. Floors at what it reaches (first run: PERSON 73/110,
+/// LOCATION 49/90, STREET_ADDRESS 38/90, INTERNAL_HOSTNAME 37/50).
 #[test]
 fn development_set() {
     let (per_type, decoys) = held_out("dev", include_str!("data/dev.tsv"), unescape_both);
@@ -280,11 +284,29 @@ fn development_set() {
         "dev",
         &per_type,
         [
-            ("PERSON", 0.0),
-            ("LOCATION", 0.0),
-            ("STREET_ADDRESS", 0.0),
-            ("INTERNAL_HOSTNAME", 0.0),
+            ("PERSON", 84.0),
+            ("LOCATION", 66.0),
+            ("STREET_ADDRESS", 55.0),
+            ("INTERNAL_HOSTNAME", 86.0),
         ],
     );
-    assert!(decoys.1 >= 80, "dev decoys: the set shrank");
+    assert!(decoys.1 >= 80 && decoys.0 <= 8, "dev decoys destroyed");
+}
+
+/// The final exam: written blind after every rule in this crate, run once
+/// to measure, never tuned against. Floors at what that one run reached.
+#[test]
+fn holdout_final() {
+    let (per_type, decoys) = held_out("holdout3", include_str!("data/holdout3.tsv"), unescape_both);
+    assert_floors(
+        "holdout3",
+        &per_type,
+        [
+            ("PERSON", 76.0),
+            ("LOCATION", 67.0),
+            ("STREET_ADDRESS", 47.0),
+            ("INTERNAL_HOSTNAME", 95.0),
+        ],
+    );
+    assert!(decoys.1 >= 60 && decoys.0 == 0, "holdout3 decoys destroyed");
 }
