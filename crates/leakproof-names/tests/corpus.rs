@@ -245,7 +245,7 @@ fn holdout() {
         "holdout",
         &per_type,
         [
-            ("PERSON", 90.0),
+            ("PERSON", 93.0),
             ("LOCATION", 100.0),
             ("STREET_ADDRESS", 95.0),
             ("INTERNAL_HOSTNAME", 100.0),
