@@ -251,6 +251,49 @@ mod tests {
     }
 
     #[test]
+    fn rules_for_text_the_lists_do_not_cover() {
+        // An unknown surname after a cue and a known given name.
+        assert_eq!(
+            found("Escalated by Tsegaye Bekele yesterday."),
+            [(NameKind::Person, "Tsegaye Bekele".into())]
+        );
+        // A greeting admits an unknown first name; a company form does not.
+        assert_eq!(
+            found("Hi Chinonso,\nthanks"),
+            [(NameKind::Person, "Chinonso".into())]
+        );
+        assert!(found("Customer name: Contoso Ltd").is_empty());
+        // Lower-case given names after chat cues only.
+        assert_eq!(
+            found("its aisha here"),
+            [(NameKind::Person, "aisha".into())]
+        );
+        // A place naming a site, and a lower-case place after `in`.
+        assert_eq!(
+            found("Our engineers on the Rotterdam site confirmed it."),
+            [(NameKind::Location, "Rotterdam".into())]
+        );
+        assert_eq!(
+            found("here in minneapolis the outage started"),
+            [(NameKind::Location, "minneapolis".into())]
+        );
+        assert!(found("asked to change it").is_empty());
+        // A server-shaped name after `on`.
+        assert_eq!(
+            found("Restarted the spooler on APPSRV12 today."),
+            [(NameKind::InternalHostname, "APPSRV12".into())]
+        );
+        // Floor segments and unit prefixes stay in the address.
+        assert_eq!(
+            found("Lieferadresse: Hauptstraße 114, 3. OG links, 70173 Stuttgart"),
+            [(
+                NameKind::StreetAddress,
+                "Hauptstraße 114, 3. OG links, 70173 Stuttgart".into()
+            )]
+        );
+    }
+
+    #[test]
     fn extra_suffixes_are_checked() {
         let finder = NameFinder::new(NamesConfig {
             internal_suffixes: vec![".ad.example.com".into()],
