@@ -518,6 +518,7 @@ pub(crate) const NAME_LABELS: &[&str] = &[
 
 pub(crate) const PLACE_LABELS: &[&str] = &[
     "city", "location", "office", "town", "country", "site", "branch", "based", "hometown",
+    "region", "state", "province", "county", "plant",
 ];
 
 pub(crate) const SITE_NOUNS: &[&str] = &[
@@ -531,7 +532,6 @@ pub(crate) const SITE_NOUNS: &[&str] = &[
     "entity",
     "hub",
     "facility",
-    "region",
     "centre",
     "center",
     "office",

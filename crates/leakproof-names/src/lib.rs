@@ -278,6 +278,41 @@ mod tests {
             [(NameKind::Location, "minneapolis".into())]
         );
         assert!(found("asked to change it").is_empty());
+        // A sentence-initial article is no part of a name before a site.
+        assert_eq!(
+            found("The Porto Alegre branch is closed."),
+            [(NameKind::Location, "Porto Alegre".into())]
+        );
+        assert_eq!(
+            found("Our Cape Town support desk is open."),
+            [(NameKind::Location, "Cape Town".into())]
+        );
+        assert_eq!(
+            found("the kampala office still can't print"),
+            [(NameKind::Location, "kampala".into())]
+        );
+        // Places that start with a stop word or hold lower-case words.
+        assert_eq!(
+            found("Delivery is in New South Wales, so a surcharge applies."),
+            [(NameKind::Location, "New South Wales".into())]
+        );
+        assert_eq!(
+            found("held at customs in Frankfurt am Main pending an invoice"),
+            [(NameKind::Location, "Frankfurt am Main".into())]
+        );
+        assert_eq!(
+            found("the signal is bad everywhere in County Donegal."),
+            [(NameKind::Location, "County Donegal".into())]
+        );
+        assert_eq!(
+            found("Region: Emilia-Romagna"),
+            [(NameKind::Location, "Emilia-Romagna".into())]
+        );
+        // `Surname, Given` ends at the line.
+        assert_eq!(
+            found("Sender: Kowalczyk, Agnieszka\nSubject: Invoice"),
+            [(NameKind::Person, "Kowalczyk, Agnieszka".into())]
+        );
         // A server-shaped name after `on`.
         assert_eq!(
             found("Restarted the spooler on APPSRV12 today."),

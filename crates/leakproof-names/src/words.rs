@@ -301,7 +301,10 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     if s.classes(text) & SURNAME == 0 || g.classes(text) & GIVEN == 0 || s.cur(text) & STOP != 0 {
         return None;
     }
-    if toks.get(i + 3).is_some_and(|t| fits(text, t, Case::Title)) {
+    if toks
+        .get(i + 3)
+        .is_some_and(|t| !t.newline() && fits(text, t, Case::Title))
+    {
         return None;
     }
     let labelled = i >= 1 && is_punct(&toks[i - 1], b':');
@@ -356,7 +359,12 @@ fn longest_place(text: &str, toks: &[Tok], i: usize, case: Case) -> Option<(usiz
         if t.kind != Kind::Word || (j > i && t.newline()) {
             break;
         }
-        let ok = t.case == case || (j > i && t.case == Case::Lower && t.cur(text) & PARTICLE != 0);
+        // Inner lower-case particles and short words (`Frankfurt am Main`,
+        // `Newfoundland and Labrador`): the gazetteer decides.
+        let ok = t.case == case
+            || (j > i
+                && t.case == Case::Lower
+                && (t.end - t.start <= 4 || t.cur(text) & PARTICLE != 0));
         if !ok {
             break;
         }
@@ -408,10 +416,12 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     if t.kind != Kind::Word || t.case == Case::Other {
         return None;
     }
-    if t.cur(text) & STOP != 0 {
+    // A stop word only starts a place of several words (`New York`).
+    let stop = t.cur(text) & STOP != 0;
+    let lower = t.case == Case::Lower;
+    if stop && lower {
         return None;
     }
-    let lower = t.case == Case::Lower;
     // Lower-case places only in the `city, country` form.
     if lower && t.end - t.start < 3 {
         return None;
@@ -438,6 +448,21 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
                 }
             }
         }
+        // `the kampala office`: a place no common word or name shadows,
+        // between `the` or `our` and a site noun.
+        let article = i.checked_sub(1).is_some_and(|j| {
+            let w = text_of(text, &toks[j]);
+            w.eq_ignore_ascii_case("the") || w.eq_ignore_ascii_case("our")
+        });
+        if article {
+            if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
+                let shadowed =
+                    end == i + 1 && toks[i].classes(text) & (COMMON | STOP | GIVEN | SURNAME) != 0;
+                if !shadowed && classes & PLACE != 0 && site_noun_after(text, toks, end) {
+                    return Some((end, 0.65));
+                }
+            }
+        }
         // Otherwise a comma must follow within four words (`city, country`).
         let mut k = i;
         while k < toks.len() && k < i + 4 && toks[k].kind == Kind::Word {
@@ -447,8 +472,24 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
             return None;
         }
         longest_place(text, toks, i, Case::Lower)?
+    } else if text_of(text, t).eq_ignore_ascii_case("county")
+        && toks
+            .get(i + 1)
+            .is_some_and(|n| n.kind == Kind::Word && n.case == t.case && !n.newline())
+    {
+        // `County Donegal`, `COUNTY CORK`: a known place, or any name-like
+        // word after a cue (`in County Leitrim`).
+        if let Some((end, _)) = longest_place(text, toks, i + 1, t.case) {
+            return Some((end, 0.8));
+        }
+        let next = &toks[i + 1];
+        let named = name_like(text, next, next.classes(text));
+        return (named && place_cue(text, toks, i, after_place)).then_some((i + 2, 0.7));
     } else {
-        longest_place(text, toks, i, t.case)?
+        match longest_place(text, toks, i, t.case)? {
+            (end, _) if stop && end == i + 1 => return None,
+            found => found,
+        }
     };
     // `City, CC` and `City, Region`
     if toks.get(end).is_some_and(|t| is_punct(t, b',')) {
@@ -496,19 +537,32 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     }
     // `our Hamburg office`, `the Lagos branch`, `Pune site`: a place that
     // names a site is still a location, unless a capitalised word before
-    // makes it part of a name (`Bank of America Dallas office`).
+    // makes it part of a name (`Bank of America Dallas office`); a
+    // sentence-initial `The` or `Our` does not.
     let named_before = i.checked_sub(1).is_some_and(|j| {
-        toks[j].kind == Kind::Word && toks[j].case != Case::Lower && !toks[i].newline()
+        toks[j].kind == Kind::Word
+            && toks[j].case != Case::Lower
+            && toks[j].cur(text) & STOP == 0
+            && !toks[i].newline()
     });
-    if !named_before
-        && toks
-            .get(end)
-            .is_some_and(|n| n.kind == Kind::Word && n.cur(text) & SITE_NOUN != 0)
-        && classes & PLACE != 0
-    {
+    if !named_before && site_noun_after(text, toks, end) && classes & (PLACE | REGION) != 0 {
         return Some((end, 0.7));
     }
     None
+}
+
+/// Whether a site noun follows token `end`, directly or after one
+/// lower-case word (`Lagos branch`, `Cape Town support desk`).
+fn site_noun_after(text: &str, toks: &[Tok], end: usize) -> bool {
+    let site = |k: usize| {
+        toks.get(k)
+            .is_some_and(|n| n.kind == Kind::Word && !n.newline() && n.cur(text) & SITE_NOUN != 0)
+    };
+    site(end)
+        || (toks
+            .get(end)
+            .is_some_and(|n| n.kind == Kind::Word && n.case == Case::Lower && !n.newline())
+            && site(end + 1))
 }
 
 fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
@@ -576,8 +630,12 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         }
         return match p.kind {
             Kind::Word => {
-                lexicon::maybe_cue(text_of(text, p).as_bytes())
-                    && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0
+                let w = text_of(text, p);
+                (lexicon::maybe_cue(w.as_bytes())
+                    && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
+                    // `the kampala office`
+                    || ((w.eq_ignore_ascii_case("the") || w.eq_ignore_ascii_case("our"))
+                        && site_noun_after(text, toks, i + 1))
             }
             Kind::Punct => {
                 matches!(p.punct, b',' | b':')
