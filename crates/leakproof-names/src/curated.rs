@@ -10,7 +10,7 @@ pub(crate) const SURNAME: u32 = 1 << 1;
 pub(crate) const PLACE: u32 = 1 << 2;
 /// A country, US state or major region.
 pub(crate) const REGION: u32 = 1 << 3;
-/// Also a lower-case English word (Webster's 2nd): `will`, `mark`, `page`.
+/// A name that is also an everyday word, listed by hand: `will`, `mark`, `page`.
 pub(crate) const COMMON: u32 = 1 << 4;
 /// Never part of a name: function words, product and organisation nouns.
 pub(crate) const STOP: u32 = 1 << 5;
@@ -38,6 +38,11 @@ pub(crate) const PLACE_LABEL: u32 = 1 << 15;
 pub(crate) const SITE_NOUN: u32 = 1 << 16;
 /// A word that starts a host name in context: `server`, `host`, `hostname`.
 pub(crate) const HOST_CUE: u32 = 1 << 17;
+/// An everyday English word, as spelled in lower case by a spelling
+/// dictionary (SCOWL): `stock`, `boot`, `receivable`. Most surnames that
+/// are also words (`Baker`) are in it too, so it only weighs words no name
+/// list vouches for.
+pub(crate) const ENGLISH: u32 = 1 << 18;
 
 pub(crate) const STOP_WORDS: &[&str] = &[
     "a",

@@ -230,6 +230,7 @@ mod tests {
             (include_str!("../data/places.txt"), PLACE),
             (include_str!("../data/regions.txt"), REGION),
             (include_str!("../data/common.txt"), COMMON),
+            (include_str!("../data/english.txt"), ENGLISH),
         ];
         let count: usize = lists.iter().map(|(l, _)| l.lines().count()).sum();
         let mut slots = vec![(0, 0); crate::table::slot_count(count + 1024)];
@@ -254,6 +255,9 @@ mod tests {
         assert_ne!(classes("rotterdam") & PLACE, 0);
         assert_ne!(classes("france") & REGION, 0);
         assert_ne!(classes("will") & COMMON, 0);
+        // English words, less the frequent names.
+        assert_ne!(classes("boot") & ENGLISH, 0);
+        assert_eq!(classes("turner") & ENGLISH, 0);
         assert_eq!(classes("zzzqx"), 0);
     }
 }

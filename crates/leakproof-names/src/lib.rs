@@ -308,6 +308,25 @@ mod tests {
             found("Region: Emilia-Romagna"),
             [(NameKind::Location, "Emilia-Romagna".into())]
         );
+        // Everyday English words make no name without a cue, nor after a
+        // closing unless one word is a name; a possessive is looked up
+        // without its `'s`.
+        assert!(found("Using Java 21 with the Spring Boot 3.3 starter.").is_empty());
+        assert!(found("API returns 429 Too Many Requests after 100 calls.").is_empty());
+        assert!(found("Sincerely,\nAccounts Receivable").is_empty());
+        assert_eq!(
+            found("Wang Fang's laptop needs a new battery."),
+            [(NameKind::Person, "Wang Fang's".into())]
+        );
+        // A lower-case place after `to` that is no English word.
+        assert_eq!(
+            found("moved to curitiba last year"),
+            [(NameKind::Location, "curitiba".into())]
+        );
+        assert_eq!(
+            found("the customer is from brisbane, australia"),
+            [(NameKind::Location, "brisbane, australia".into())]
+        );
         // `Surname, Given` ends at the line.
         assert_eq!(
             found("Sender: Kowalczyk, Agnieszka\nSubject: Invoice"),

@@ -342,9 +342,10 @@ pub(crate) fn lookup_curated(word: &str) -> u32 {
     lexicon::fold(word, &mut buf).map_or(0, lexicon::curated_classes)
 }
 
-/// The word classes of `word`: the whole word, else (possessive `'s`
-/// dropped) the word without it, else for a hyphenated word the classes its
-/// parts share.
+/// The word classes of `word`: (possessive `'s` dropped) the word without
+/// it, else the whole word, else for a hyphenated word the classes its
+/// parts share. The stem comes first: `Fang's` folds to the English
+/// `fangs`.
 pub(crate) fn lookup(word: &str) -> u32 {
     if plain(word) && !word.contains('-') {
         return lexicon::classes_hashed(lexicon::key_hash(word.as_bytes()));
@@ -353,15 +354,15 @@ pub(crate) fn lookup(word: &str) -> u32 {
     let Some(key) = lexicon::fold(word, &mut buf) else {
         return 0;
     };
-    let found = lexicon::classes(key);
-    if found != 0 {
-        return found;
-    }
     if let Some(stem) = key.strip_suffix("s").filter(|_| word.ends_with("'s")) {
         let found = lexicon::classes(stem);
         if found != 0 {
             return found;
         }
+    }
+    let found = lexicon::classes(key);
+    if found != 0 {
+        return found;
     }
     // `Jean-Pierre`, `García-López`; not `Kick-off`.
     let mixed = word

@@ -2,8 +2,8 @@
 //! words around them.
 
 use crate::lexicon::{
-    COMMON, GIVEN, GREETING, NAME_LABEL, PARTICLE, PERSON_CUE, PLACE, PLACE_CUE, PLACE_LABEL,
-    REGION, SITE_NOUN, STOP, SURNAME, TITLE,
+    COMMON, ENGLISH, GIVEN, GREETING, NAME_LABEL, PARTICLE, PERSON_CUE, PLACE, PLACE_CUE,
+    PLACE_LABEL, REGION, SITE_NOUN, STOP, SURNAME, TITLE,
 };
 use crate::tokens::{Case, Kind, Tok};
 use crate::{NameKind, NameSpan, lexicon};
@@ -122,12 +122,12 @@ fn is_org_suffix(word: &str) -> bool {
 }
 
 /// Whether a capitalised word no gazetteer knows may still be part of a
-/// name: letters only, two or more, and no common word, place, title,
+/// name: letters only, two or more, and no English word, place, title,
 /// cue or other hand-listed word.
 fn name_like(text: &str, t: &Tok, classes: u32) -> bool {
     t.kind == Kind::Word
         && t.end - t.start >= 2
-        && classes & (COMMON | STOP | PLACE | REGION | TITLE) == 0
+        && classes & (COMMON | ENGLISH | STOP | PLACE | REGION | TITLE) == 0
         && t.cur(text) == 0
         && !is_compass_word(text_of(text, t))
 }
@@ -231,6 +231,8 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     let given_first = initial || c0 & GIVEN != 0;
     let last = run[n - 1];
     let all_common = run[..n].iter().all(|c| c & COMMON != 0);
+    // Every word an everyday word before a name (`Spring Boot`, `Too Many`).
+    let all_words = run[..n].iter().all(|c| c & (COMMON | ENGLISH) != 0);
     if n >= 2 {
         let named = (given_first && last & (SURNAME | GIVEN) != 0)
             || (c0 & SURNAME != 0 && run[1..n].iter().any(|c| c & GIVEN != 0))
@@ -250,8 +252,11 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         }
         let ok = match (run_case, cue) {
             (_, Cue::Title) => true,
-            (Case::Title, Cue::Strong) => true,
-            (Case::Title, _) => named && !(all_common && cue == Cue::None),
+            // Not `Regards,\nAccounts Receivable`: one word must be a
+            // known name or no English word.
+            (Case::Title, Cue::Strong) => (0..n)
+                .any(|k| run[k] & (GIVEN | SURNAME) != 0 || name_like(text, &toks[idx[k]], run[k])),
+            (Case::Title, _) => named && !(all_words && cue == Cue::None),
             (_, Cue::Strong) => (named || given_first || last & SURNAME != 0) && !all_common,
             // Lower- and upper-case runs: both known and not all common words.
             (_, _) => named && !all_common && (run_case == Case::Upper || cue >= Cue::Weak),
@@ -426,25 +431,29 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     if lower && t.end - t.start < 3 {
         return None;
     }
+    // A lower-case place after a preposition, unless `, country` follows.
+    let mut by_preposition = None;
     let (end, classes) = if lower {
         // `here in minneapolis`, `in quezon city`: a place no common word,
         // name or stop word shadows, right after a preposition of place.
+        // `to` too, where no English word shadows the place: in lower case
+        // `to` is mostly an infinitive (`to change`).
         let preposition = i.checked_sub(1).is_some_and(|j| {
             let w = text_of(text, &toks[j]);
-            // Not `to`: in lower case it is mostly an infinitive (`to change`).
             [
-                "in", "from", "near", "visiting", "em", "nach", "naar", "dans",
+                "in", "from", "near", "visiting", "em", "nach", "naar", "dans", "to",
             ]
             .iter()
             .any(|p| p.eq_ignore_ascii_case(w))
         });
         if preposition {
             if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
-                let shadowed = toks[i..end].iter().any(|w| {
-                    w.classes(text) & (COMMON | STOP | GIVEN | SURNAME) != 0 && end == i + 1
-                });
+                // A one-word place no everyday word or given name shadows
+                // (`leeds` is a surname too, `reading` a word).
+                let shadowed =
+                    end == i + 1 && toks[i].classes(text) & (COMMON | ENGLISH | STOP | GIVEN) != 0;
                 if !shadowed && classes != 0 && toks[i].end - toks[i].start >= 4 {
-                    return Some((end, 0.65));
+                    by_preposition = Some((end, 0.65));
                 }
             }
         }
@@ -457,7 +466,7 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         if article {
             if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
                 let shadowed =
-                    end == i + 1 && toks[i].classes(text) & (COMMON | STOP | GIVEN | SURNAME) != 0;
+                    end == i + 1 && toks[i].classes(text) & (COMMON | ENGLISH | STOP | GIVEN) != 0;
                 if !shadowed && classes & PLACE != 0 && site_noun_after(text, toks, end) {
                     return Some((end, 0.65));
                 }
@@ -469,7 +478,7 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
             k += 1;
         }
         if !toks.get(k).is_some_and(|t| is_punct(t, b',')) {
-            return None;
+            return by_preposition;
         }
         longest_place(text, toks, i, Case::Lower)?
     } else if text_of(text, t).eq_ignore_ascii_case("county")
@@ -515,7 +524,7 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         }
     }
     if lower {
-        return None;
+        return by_preposition;
     }
     // A place followed by another capitalised word is part of a name
     // (`London Stock Exchange`, `Germany West Central`).
