@@ -419,6 +419,13 @@ pub(crate) const GREETINGS: &[&str] = &[
     "hej",
     "sincerely",
     "yours",
+    "salut",
+    "ola",
+    "hoi",
+    "moin",
+    "servus",
+    "buongiorno",
+    "bonsoir",
 ];
 
 pub(crate) const PERSON_CUES: &[&str] = &[
@@ -519,6 +526,23 @@ pub(crate) const NAME_LABELS: &[&str] = &[
     "manager",
     "signed",
     "by",
+    "sender",
+    "recipient",
+    "beneficiary",
+    "holder",
+    "tenant",
+    "patient",
+    "applicant",
+    "guest",
+    "passenger",
+    "kunde",
+    "kundin",
+    "cliente",
+    "client",
+    "nom",
+    "nombre",
+    "naam",
+    "nome",
 ];
 
 pub(crate) const PLACE_LABELS: &[&str] = &[

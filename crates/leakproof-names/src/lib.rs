@@ -327,6 +327,35 @@ mod tests {
             found("the customer is from brisbane, australia"),
             [(NameKind::Location, "brisbane, australia".into())]
         );
+        // Initials, also a stop word (`A`) or run together (`J.R.`).
+        assert_eq!(
+            found("Approved by A. Kowalczyk on 14 Oct."),
+            [(NameKind::Person, "A. Kowalczyk".into())]
+        );
+        assert_eq!(
+            found("Per J.R. Smith the renewal is on hold."),
+            [(NameKind::Person, "J.R. Smith".into())]
+        );
+        // A name addressed at the end of a thanking clause.
+        assert_eq!(
+            found("Thanks for your patience, Yusuf. The card is on its way."),
+            [(NameKind::Person, "Yusuf".into())]
+        );
+        assert!(found("Thanks for your patience, Team.").is_empty());
+        // `Surname, Given` with one of them unknown; lower-case names at
+        // the end of a line or as a given name and surname pair.
+        assert_eq!(
+            found("Cc: Kipchoge, Eliud"),
+            [(NameKind::Person, "Kipchoge, Eliud".into())]
+        );
+        assert_eq!(
+            found("cheers, gonzalo"),
+            [(NameKind::Person, "gonzalo".into())]
+        );
+        assert_eq!(
+            found("Pls loop in jakub nowak from procurement"),
+            [(NameKind::Person, "jakub nowak".into())]
+        );
         // `Surname, Given` ends at the line.
         assert_eq!(
             found("Sender: Kowalczyk, Agnieszka\nSubject: Invoice"),

@@ -66,6 +66,7 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
         let w = text_of(text, t);
         let p = text_of(text, prev);
         if (w.eq_ignore_ascii_case("is") && p.eq_ignore_ascii_case("name"))
+            || w.eq_ignore_ascii_case("name's")
             || (w.eq_ignore_ascii_case("you") && p.eq_ignore_ascii_case("thank"))
         {
             return Cue::Strong;
@@ -150,17 +151,20 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     }
     let cue = person_cue(text, toks, i);
     if first.case == Case::Lower && cue == Cue::None {
-        return None;
+        return lower_pair_at(text, toks, i);
     }
     let case = first.case;
     let c0 = name_classes(text, first);
-    if c0 & STOP != 0 && cue != Cue::Title {
+    // An initial: `J. Smith`, `A. Kowalczyk` (`A` is a stop word too).
+    let is_initial = |k: usize| {
+        toks.get(k)
+            .is_some_and(|t| t.kind == Kind::Word && t.case == Case::Upper && t.end - t.start == 1)
+            && toks.get(k + 1).is_some_and(|t| is_punct(t, b'.'))
+    };
+    let initial = is_initial(i);
+    if c0 & STOP != 0 && cue != Cue::Title && !initial {
         return None;
     }
-    // An initial: `J. Smith`.
-    let initial = case == Case::Upper
-        && first.end - first.start == 1
-        && toks.get(i + 1).is_some_and(|t| is_punct(t, b'.'));
     // The run: name words of one case, particles, no punctuation between.
     let mut run = [0u32; 6];
     let mut idx = [0usize; 6];
@@ -173,6 +177,10 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     let mut j = i + 1;
     if initial {
         j += 1;
+        // `J.R. Smith`, `J. R. R. Tolkien`
+        while is_initial(j) {
+            j += 2;
+        }
     }
     let run_case = if initial { Case::Title } else { case };
     while n < 6 && j < toks.len() {
@@ -297,13 +305,71 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     }
 }
 
+/// A name addressed at the end of a clause that opens with a greeting or
+/// thanks: `Thanks for your patience, Yusuf.`, `Sorry for the delay
+/// Michael, the fix is out`. The word must be a given name that is no
+/// everyday word, or an unknown name-like word.
+fn vocative_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    if t.case != Case::Title || i < 2 {
+        return false;
+    }
+    let next = toks.get(i + 1);
+    let ends = next.is_none_or(|n| {
+        n.newline() || (n.kind == Kind::Punct && matches!(n.punct, b'.' | b'!' | b'?' | b','))
+    });
+    let after_comma = is_punct(&toks[i - 1], b',') && ends;
+    let before_comma = next.is_some_and(|n| is_punct(n, b','))
+        && toks[i - 1].kind == Kind::Word
+        && toks[i - 1].case == Case::Lower;
+    if !(after_comma || before_comma) {
+        return false;
+    }
+    let c = t.classes(text);
+    // Places too: `Ngozi` and `Shira` are also towns, and nobody thanks a town.
+    let named = (c & GIVEN != 0 && c & (COMMON | ENGLISH | STOP) == 0) || name_like(text, t, c);
+    if !named {
+        return false;
+    }
+    // The clause's first word, at most twelve tokens back.
+    let mut k = i - 1;
+    while k > 0 && i - k < 12 {
+        let p = &toks[k - 1];
+        if toks[k].newline() || (p.kind == Kind::Punct && matches!(p.punct, b'.' | b'!' | b'?')) {
+            break;
+        }
+        k -= 1;
+    }
+    toks[k].kind == Kind::Word && k + 1 < i && toks[k].cur(text) & GREETING != 0
+}
+
+/// A lower-case given name and surname without a cue (`loop in jakub
+/// nowak`): both known, and neither an everyday word, a place or a stop
+/// word.
+fn lower_pair_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
+    let (g, s) = (&toks[i], toks.get(i + 1)?);
+    let plain_name = |t: &Tok, class: u32| {
+        t.kind == Kind::Word
+            && t.case == Case::Lower
+            && t.end - t.start >= 3
+            && t.classes(text) & class != 0
+            && t.classes(text) & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0
+    };
+    (!s.newline() && plain_name(g, GIVEN) && plain_name(s, SURNAME)).then_some((i + 2, 0.6))
+}
+
 /// `Surname, Given` after a label (`Contact on file: O'Brien, Sean`).
 fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     let (s, comma, g) = (toks.get(i)?, toks.get(i + 1)?, toks.get(i + 2)?);
     if s.case != Case::Title || g.case != Case::Title || !is_punct(comma, b',') {
         return None;
     }
-    if s.classes(text) & SURNAME == 0 || g.classes(text) & GIVEN == 0 || s.cur(text) & STOP != 0 {
+    // Both name-like, and the surname or the given name known
+    // (`Kipchoge, Eliud`, `Oyelaran, Babatunde`).
+    let (sc, gc) = (s.classes(text), g.classes(text));
+    let known = sc & SURNAME != 0 || gc & GIVEN != 0;
+    let name_ish = |t: &Tok, c: u32| c & (GIVEN | SURNAME) != 0 || name_like(text, t, c);
+    if !known || !name_ish(s, sc) || !name_ish(g, gc) || s.cur(text) & STOP != 0 {
         return None;
     }
     if toks
@@ -632,8 +698,12 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     let prev = i.checked_sub(1).map(|j| &toks[j]);
     if t.case == Case::Lower {
         let Some(p) = prev else { return false };
-        let next_ok =
-            next.is_some_and(|n| (n.kind == Kind::Word && !n.newline()) || is_punct(n, b','));
+        // A word, a comma or the end of the line follows (`cheers, gonzalo`).
+        let next_ok = next.is_none_or(|n| {
+            n.newline()
+                || (n.kind == Kind::Word)
+                || (n.kind == Kind::Punct && matches!(n.punct, b',' | b'.' | b'!' | b'?'))
+        });
         if !next_ok || t.end - t.start < 2 {
             return false;
         }
@@ -642,6 +712,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 let w = text_of(text, p);
                 (lexicon::maybe_cue(w.as_bytes())
                     && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
+                    || w.eq_ignore_ascii_case("name's")
                     // `the kampala office`
                     || ((w.eq_ignore_ascii_case("the") || w.eq_ignore_ascii_case("our"))
                         && site_noun_after(text, toks, i + 1))
@@ -657,6 +728,14 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     }
     if t.case == Case::Other {
         return false;
+    }
+    // `..., Yusuf.`: a vocative.
+    if prev.is_some_and(|p| is_punct(p, b','))
+        && next.is_none_or(|n| {
+            n.newline() || (n.kind == Kind::Punct && matches!(n.punct, b'.' | b'!' | b'?'))
+        })
+    {
+        return true;
     }
     if let Some(n) = next {
         if !n.newline() {
@@ -734,6 +813,14 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             });
             i = end;
             continue;
+        }
+        if vocative_at(text, toks, i) {
+            out.push(NameSpan {
+                kind: NameKind::Person,
+                start: t.start as usize,
+                end: t.end as usize,
+                confidence: 0.65,
+            });
         }
         i += 1;
     }
