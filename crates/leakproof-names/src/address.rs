@@ -2,7 +2,9 @@
 //! street type, in the national orders) extended by units, postcodes,
 //! cities, state codes and countries.
 
-use crate::lexicon::{PARTICLE, REGION, STOP, STREET_FIRST, STREET_LAST, UNIT};
+use crate::lexicon::{
+    ADDRESS_LABEL, PARTICLE, PLACE, REGION, STOP, STREET_FIRST, STREET_LAST, UNIT, fold,
+};
 use crate::tokens::{Case, Kind, Tok};
 use crate::{NameKind, NameSpan};
 
@@ -685,8 +687,187 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
     s
 }
 
+/// Whether token `l` introduces an address: a label word (`Address`,
+/// `Lieferadresse`, `deliver`), not one of a network or memory address.
+fn address_label(text: &str, toks: &[Tok], l: usize) -> bool {
+    let t = &toks[l];
+    if t.kind != Kind::Word || t.end - t.start < 3 {
+        return false;
+    }
+    let labelled = t.cur(text) & ADDRESS_LABEL != 0 || {
+        // Compounds: `Rechnungsanschrift`, `Toimitusosoite`, `Leveringsadresse`.
+        let mut buf = [0u8; crate::lexicon::MAX_KEY];
+        t.end - t.start >= 8
+            && fold(text_of(text, t), &mut buf).is_some_and(|k| {
+                ["adresse", "anschrift", "osoite", "adress", "adresa"]
+                    .iter()
+                    .any(|s| k.ends_with(s))
+            })
+    };
+    labelled
+        && !l.checked_sub(1).is_some_and(|p| {
+            let w = text_of(text, &toks[p]);
+            [
+                "ip", "mac", "email", "e-mail", "mail", "memory", "fault", "web", "wallet",
+                "hardware", "bitcoin", "base", "load",
+            ]
+            .iter()
+            .any(|x| x.eq_ignore_ascii_case(w))
+        })
+}
+
+/// Where the value after a label at `l` starts: after a `:` or a `to`
+/// within the next four tokens (`Address on file:`, `Send the cheque to`).
+fn value_start(text: &str, toks: &[Tok], l: usize) -> Option<usize> {
+    (l + 1..toks.len().min(l + 6)).find_map(|k| {
+        let t = &toks[k];
+        let to = t.kind == Kind::Word
+            && ["to", "op", "na", "a", "an", "at"]
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(text_of(text, t)));
+        // `Deliver to: …`
+        let after = if to && toks.get(k + 1).is_some_and(|n| is_punct(n, b':')) {
+            k + 2
+        } else {
+            k + 1
+        };
+        (is_punct(t, b':') || to).then_some(after)
+    })
+}
+
+/// The end of a labelled address value starting at `v`: the rest of its
+/// line up to a sentence end, or, when the value starts on the line after
+/// the label, up to six short lines. `None` when it holds no address.
+fn labelled_value(text: &str, toks: &[Tok], v: usize) -> Option<usize> {
+    let multi_line = toks.get(v)?.newline();
+    let mut e = v;
+    let mut lines = 1;
+    let mut on_line = 0;
+    while e < toks.len() && e < v + 40 {
+        let t = &toks[e];
+        if e > v && t.newline() {
+            if !multi_line || lines == 6 || on_line > 8 {
+                break;
+            }
+            lines += 1;
+            on_line = 0;
+        }
+        if t.kind == Kind::Punct {
+            let sentence_end = matches!(t.punct, b'.' | b'!' | b'?')
+                && toks.get(e + 1).is_none_or(|n| {
+                    n.newline() || (n.space() && n.kind == Kind::Word && n.case != Case::Lower)
+                })
+                // `Av. Corrientes`, `Flat No. 402`: abbreviation dots.
+                && !(t.punct == b'.' && e > v && toks[e - 1].kind == Kind::Word && toks[e - 1].end - toks[e - 1].start <= 4);
+            if sentence_end || matches!(t.punct, b';' | b'|' | b'@' | b'<' | b'>' | b'[' | b']') {
+                break;
+            }
+        }
+        on_line += 1;
+        e += 1;
+    }
+    // Trailing punctuation and, in mixed case, trailing lower-case words
+    // (`…, 68169 Mannheim pending an invoice`).
+    let mixed = toks[v..e]
+        .iter()
+        .any(|t| t.kind == Kind::Word && t.case != Case::Lower);
+    while e > v {
+        let t = &toks[e - 1];
+        let drop = t.kind == Kind::Punct && t.punct != b')'
+            || (mixed
+                && t.kind == Kind::Word
+                && t.case == Case::Lower
+                && t.cur(text) & PARTICLE == 0);
+        if !drop {
+            break;
+        }
+        e -= 1;
+    }
+    let value = toks.get(v..e).filter(|v| !v.is_empty())?;
+    let numbers = value.iter().filter(|t| t.kind == Kind::Num).count();
+    let words = value
+        .iter()
+        .filter(|t| t.kind == Kind::Word && t.end - t.start >= 3)
+        .count();
+    let commas = value.iter().filter(|t| is_punct(t, b',')).count();
+    let structured = commas >= 1 || lines >= 3;
+    // Not an IP address, a version, a time or a URL: no digits joined by
+    // `.` or `:` without a blank, no `/` after a `:`.
+    let technical = value.windows(3).any(|w| {
+        w[0].kind == Kind::Num
+            && (is_punct(&w[1], b'.') || is_punct(&w[1], b':'))
+            && !w[1].space()
+            && w[2].kind == Kind::Num
+            && !w[2].space()
+    }) || value
+        .windows(2)
+        .any(|w| is_punct(&w[0], b':') && is_punct(&w[1], b'/'));
+    // Something only addresses hold: a street or unit word, a postcode
+    // (of digits only, next to a place: `ref 4412` is none), or a place
+    // (capitalised, unless the whole value is in lower case).
+    let place = |t: &Tok| {
+        t.kind == Kind::Word
+            && (t.case != Case::Lower || !mixed)
+            && t.classes(text) & (PLACE | REGION) != 0
+    };
+    let evidence = value.iter().enumerate().any(|(k, t)| {
+        (t.kind == Kind::Word
+            && (t.cur(text) & (STREET_FIRST | STREET_LAST | UNIT) != 0
+                || compound_street(text, t)
+                || place(t)))
+            || postcode_at(text, value, k, true).is_some_and(|p| {
+                !all_digits(text_of(text, t).as_bytes())
+                    || p > k + 1
+                    || (k > 0 && place(&value[k - 1]))
+                    || value.get(p).is_some_and(place)
+            })
+    });
+    // `the Berlin office, desk 42` describes a site, not an address.
+    let first = &value[0];
+    let opens =
+        !(first.kind == Kind::Word && first.case == Case::Lower && first.cur(text) & STOP != 0);
+    (numbers >= 1 && words >= 2 && structured && evidence && opens && !technical && e - v <= 36)
+        .then_some(e)
+}
+
+/// Addresses after a label (`Address:`, `Deliver to`, `Rechnungsanschrift:`)
+/// whose value has the shape of one: a number, words, and commas or
+/// lines. They need no street type: `Plot 1021, Cadastral Zone A6,
+/// Maitama, Abuja`.
+fn find_labelled(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
+    let mut n = 0;
+    while n < toks.len() {
+        if toks[n].kind != Kind::Num {
+            n += 1;
+            continue;
+        }
+        // A label at most twelve tokens before the number.
+        let label = (n.saturating_sub(12)..n)
+            .rev()
+            .find(|&l| address_label(text, toks, l));
+        let found = label.and_then(|l| {
+            let v = value_start(text, toks, l).filter(|&v| v <= n)?;
+            let e = labelled_value(text, toks, v).filter(|&e| e > n)?;
+            Some((v, e))
+        });
+        match found {
+            Some((v, e)) => {
+                out.push(NameSpan {
+                    kind: NameKind::StreetAddress,
+                    start: toks[v].start as usize,
+                    end: toks[e - 1].end as usize,
+                    confidence: 0.9,
+                });
+                n = e;
+            }
+            None => n += 1,
+        }
+    }
+}
+
 /// Street addresses over the token stream.
 pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
+    find_labelled(text, toks, out);
     // Every address has a number: find the first, and skip words more than
     // eight tokens before the next one.
     let Some(mut next_num) = toks.iter().position(|t| t.kind == Kind::Num) else {

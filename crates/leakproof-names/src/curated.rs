@@ -38,6 +38,9 @@ pub(crate) const PLACE_LABEL: u32 = 1 << 15;
 pub(crate) const SITE_NOUN: u32 = 1 << 16;
 /// A word that starts a host name in context: `server`, `host`, `hostname`.
 pub(crate) const HOST_CUE: u32 = 1 << 17;
+/// A word that introduces a postal address: `Address`, `Adresse`,
+/// `Dirección`, `deliver`, `ship`.
+pub(crate) const ADDRESS_LABEL: u32 = 1 << 19;
 /// An everyday English word, as spelled in lower case by a spelling
 /// dictionary (SCOWL): `stock`, `boot`, `receivable`. Most surnames that
 /// are also words (`Baker`) are in it too, so it only weighs words no name
@@ -363,6 +366,36 @@ pub(crate) const STREET_FIRST_WORDS: &[&str] = &[
     "chaussee",
 ];
 
+pub(crate) const ADDRESS_LABELS: &[&str] = &[
+    "address",
+    "addr",
+    "adresse",
+    "adres",
+    "adresa",
+    "adresu",
+    "adress",
+    "anschrift",
+    "direccion",
+    "domicilio",
+    "endereco",
+    "indirizzo",
+    "osoite",
+    "cim",
+    "mailing",
+    "ship",
+    "deliver",
+    "send",
+    "correspondence",
+    "bezorgen",
+    "entregar",
+    "enviar",
+    "livrer",
+    "liefern",
+    "property",
+    "premises",
+    "registered",
+];
+
 pub(crate) const UNIT_WORDS: &[&str] = &[
     "apt",
     "apartment",
@@ -611,4 +644,5 @@ pub(crate) const CURATED_LISTS: &[(&[&str], u32)] = &[
     (PLACE_LABELS, PLACE_LABEL),
     (SITE_NOUNS, SITE_NOUN),
     (HOST_CUES, HOST_CUE),
+    (ADDRESS_LABELS, ADDRESS_LABEL),
 ];

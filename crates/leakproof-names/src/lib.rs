@@ -356,6 +356,33 @@ mod tests {
             found("Pls loop in jakub nowak from procurement"),
             [(NameKind::Person, "jakub nowak".into())]
         );
+        // An address after a label needs no street type; a label before
+        // something else finds nothing.
+        assert_eq!(
+            found("Customer address: Plot 1021, Cadastral Zone A6, Maitama, Abuja"),
+            [(
+                NameKind::StreetAddress,
+                "Plot 1021, Cadastral Zone A6, Maitama, Abuja".into()
+            )]
+        );
+        assert_eq!(
+            found("Return address:\nThe Old Rectory\nChurch Road\nHaslemere\nGU27 1BT"),
+            [(
+                NameKind::StreetAddress,
+                "The Old Rectory\nChurch Road\nHaslemere\nGU27 1BT".into()
+            )]
+        );
+        for text in [
+            "IP address: 10.0.0.5, gateway 10.0.0.1",
+            "Ship 3 units to the warehouse, ref 4412",
+            "Send the logs to Tier 2, ticket 55121, thanks",
+            "Address: https://portal.example.com/a/1, login 2",
+        ] {
+            assert!(
+                found(text).iter().all(|(k, _)| *k != NameKind::StreetAddress),
+                "{text}"
+            );
+        }
         // `Surname, Given` ends at the line.
         assert_eq!(
             found("Sender: Kowalczyk, Agnieszka\nSubject: Invoice"),
