@@ -205,6 +205,63 @@ const NOT_HOSTS: &[&str] = &[
     "KB", "INC", "CS", "REQ", "CHG", "PRB", "RITM", "TASK", "UTC",
 ];
 
+/// Server role codes in machine names (`WKS-0457`, `PRINTSRV-MAD`,
+/// `ts-farm-03`): two-letter codes stand as a whole dash part, longer
+/// ones may start or end one (`DBNODE`, `SCCMDP`).
+const ROLE_CODES_SHORT: &[&str] = &["dc", "db", "fs", "ts", "lt", "pc", "ws", "hv", "vm", "dp"];
+const ROLE_CODES: &[&str] = &[
+    "srv", "svr", "server", "sql", "prt", "print", "wks", "node", "app", "web", "exch", "mail",
+    "sccm", "rds", "ctx", "esx", "esxi", "nas", "san", "proxy", "dns", "dhcp", "adfs", "file",
+    "bkp", "backup", "jump", "bastion", "host", "vdi", "citrix", "ora", "mssql", "wsus", "kms",
+];
+
+/// Whether a dash part of `word` is a server role code, and some part is
+/// neither a letter nor an English word (`e-mail`, `re-file` and
+/// `web-based` are words).
+fn role_part(word: &[u8]) -> bool {
+    // `SQL-2019`, `Exchange-2016`: a product and its year.
+    let parts = word.split(|&b| b == b'-').count();
+    let year = |p: &[u8]| {
+        p.len() == 4
+            && p.iter().all(u8::is_ascii_digit)
+            && (p.starts_with(b"19") || p.starts_with(b"20"))
+    };
+    if parts == 2 && word.split(|&b| b == b'-').any(year) {
+        return false;
+    }
+    let coded = word.split(|&b| b == b'-').any(|part| {
+        part.len() >= 2
+            && (part.iter().any(u8::is_ascii_digit)
+                || lexicon::classes_hashed(lexicon::key_hash(part)) & lexicon::ENGLISH == 0)
+    });
+    coded
+        && word.split(|&b| b == b'-').any(|part| {
+            ROLE_CODES_SHORT
+                .iter()
+                .any(|c| part.eq_ignore_ascii_case(c.as_bytes()))
+                || ROLE_CODES.iter().any(|c| {
+                    let c = c.as_bytes();
+                    part.len() >= c.len()
+                        && (part[..c.len()].eq_ignore_ascii_case(c)
+                            || part[part.len() - c.len()..].eq_ignore_ascii_case(c))
+                })
+        })
+}
+
+/// Nouns after a name that make it a queue, team or project, not a host.
+fn group_noun_after(text: &str, toks: &[Tok], i: usize) -> bool {
+    toks.get(i + 1).is_some_and(|t| {
+        t.kind == Kind::Word && {
+            let w = &text[t.start as usize..t.end as usize];
+            [
+                "queue", "team", "group", "channel", "list", "project", "board", "region",
+            ]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(w))
+        }
+    })
+}
+
 /// NetBIOS-style names after a host cue (`server SRV-EXCH-01`, `hostname:
 /// APPSRV12`), and well-shaped multi-part names (`FIN-LT-0231`) anywhere.
 pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
@@ -240,8 +297,15 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         }
         let upper = word.iter().all(|b| !b.is_ascii_lowercase());
         let digit = word.iter().any(u8::is_ascii_digit);
+        // A dashed name with a role code after `on`, `to` or a host cue
+        // (`failover to DBNODE-B`, `RDP to ts-farm-03`).
+        let role = tok.dash()
+            && word.len() >= 5
+            && role_part(word)
+            && (preposition_before(text, toks, i) || host_cue_before(text, toks, i))
+            && !group_noun_after(text, toks, i);
         // A lower-case name needs a dash and a digit, and a cue.
-        if !(upper || (tok.dash() && digit)) {
+        if !(upper || (tok.dash() && digit) || role) {
             continue;
         }
         let machine = upper
@@ -262,7 +326,8 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 .rsplit(|&b| b == b'-')
                 .next()
                 .is_some_and(|last| last.iter().any(u8::is_ascii_digit));
-        let cued = host_cue_before(text, toks, i)
+        let cued = role
+            || host_cue_before(text, toks, i)
             || (upper && server_shaped(word) && preposition_before(text, toks, i));
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
@@ -277,7 +342,7 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         }
         // After a cue, a lower-case name needs both a dash and a digit.
         let cued_ok = cued
-            && (upper || (word.contains(&b'-') && digit))
+            && (upper || (word.contains(&b'-') && digit) || role)
             && !word.iter().all(|b| b.is_ascii_digit() || *b == b'-');
         if cued_ok || machine || shaped {
             out.push(NameSpan {
@@ -359,6 +424,30 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!((out[0].start, out[0].end), (4, 27));
         assert!(find("settings.local.json and 4.2.local").is_empty());
+    }
+
+    #[test]
+    fn role_coded_names_after_a_preposition() {
+        let find = |text: &str| {
+            let mut toks = Vec::new();
+            crate::tokens::tokenize(text, &mut toks);
+            let mut out = Vec::new();
+            find_netbios(text, &toks, &mut out);
+            out.iter()
+                .map(|s| text[s.start..s.end].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(find("a failover to DBNODE-B at 02:13"), ["DBNODE-B"]);
+        assert_eq!(find("RDP to ts-farm-03 froze"), ["ts-farm-03"]);
+        assert_eq!(find("the queue on PRINTSRV-MAD"), ["PRINTSRV-MAD"]);
+        for text in [
+            "send it to e-mail please",
+            "switch to web-based login",
+            "upgrade to SQL-2019 soon",
+            "assigned to DB-ADMINS team",
+        ] {
+            assert!(find(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -379,7 +379,9 @@ mod tests {
             "Address: https://portal.example.com/a/1, login 2",
         ] {
             assert!(
-                found(text).iter().all(|(k, _)| *k != NameKind::StreetAddress),
+                found(text)
+                    .iter()
+                    .all(|(k, _)| *k != NameKind::StreetAddress),
                 "{text}"
             );
         }
