@@ -344,7 +344,7 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         let cued_ok = cued
             && (upper || (word.contains(&b'-') && digit) || role)
             && !word.iter().all(|b| b.is_ascii_digit() || *b == b'-');
-        if cued_ok || machine || shaped {
+        if cued_ok || machine || (shaped && !group_noun_after(text, toks, i)) {
             out.push(NameSpan {
                 kind: NameKind::InternalHostname,
                 start: tok.start as usize,

@@ -385,6 +385,15 @@ mod tests {
                 "{text}"
             );
         }
+        // Everyday words after weak cues, organisations and queues are
+        // no places or hosts.
+        for text in [
+            "The status went from Red to Amber overnight.",
+            "Paid with a Bank of America card.",
+            "Moved the ticket to the APAC-PAYROLL-T3 queue.",
+        ] {
+            assert!(found(text).is_empty(), "{text}");
+        }
         // `Surname, Given` ends at the line.
         assert_eq!(
             found("Sender: Kowalczyk, Agnieszka\nSubject: Invoice"),

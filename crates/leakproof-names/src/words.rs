@@ -606,8 +606,26 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     {
         return None;
     }
+    // `Bank of America`, `University of Lagos`: an organisation.
+    if toks.get(end).is_some_and(|n| {
+        n.kind == Kind::Word && !n.newline() && text_of(text, n).eq_ignore_ascii_case("of")
+    }) && toks
+        .get(end + 1)
+        .is_some_and(|n| n.kind == Kind::Word && n.case != Case::Lower)
+    {
+        return None;
+    }
     let cue = place_cue(text, toks, i, after_place);
-    if cue {
+    // `from Amber to Green`: a one-word place that is an everyday word
+    // needs more than `to`, `from`, `at` or `a`.
+    let everyday = end == i + 1 && t.classes(text) & (COMMON | ENGLISH) != 0;
+    let weak_cue = i.checked_sub(1).is_some_and(|j| {
+        let w = text_of(text, &toks[j]);
+        ["to", "from", "at", "a", "and"]
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(w))
+    });
+    if cue && !(everyday && weak_cue) {
         return Some((end, 0.75));
     }
     // `our Hamburg office`, `the Lagos branch`, `Pune site`: a place that
