@@ -37,6 +37,14 @@ fn house_number(text: &str, t: &Tok) -> bool {
             && rest[1..]
                 .iter()
                 .all(|b| b.is_ascii_digit() || matches!(b, b'I' | b'V' | b'a'..=b'z')))
+        // Japanese and Indian block numbers: `3-1-1`, `3-6-289` (not
+        // dates or phone numbers: three groups of at most three digits).
+        || (rest[0] == b'-'
+            && digits <= 3
+            && w.split(|&b| b == b'-').count() == 3
+            && w
+                .split(|&b| b == b'-')
+                .all(|g| (1..=3).contains(&g.len()) && all_digits(g)))
 }
 
 /// An ordinal street name part: `2nd`, `5th`, `1st`.
@@ -64,7 +72,7 @@ fn direction(text: &str, t: &Tok) -> bool {
 const COMPOUND: &[&str] = &[
     "strasse", "str", "weg", "gasse", "platz", "allee", "ufer", "gracht", "straat", "laan",
     "plein", "kade", "singel", "dijk", "gata", "gatan", "gade", "vej", "veien", "vagen",
-    "chaussee", "steig",
+    "chaussee", "steig", "tie", "katu", "kuja", "vei", "vegen", "torget", "torv",
 ];
 
 fn compound_street(text: &str, t: &Tok) -> bool {
@@ -241,6 +249,14 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         if toks.get(j).is_some_and(|n| {
             n.kind == Kind::Word && matches!(text_of(text, n), "bis" | "ter" | "quater")
         }) {
+            j += 1;
+        }
+        // `12, rue de la République`
+        if toks.get(j).is_some_and(|n| is_punct(n, b','))
+            && toks
+                .get(j + 1)
+                .is_some_and(|n| n.kind == Kind::Word && n.cur(text) & STREET_FIRST != 0)
+        {
             j += 1;
         }
         let first = toks.get(j)?;
@@ -486,7 +502,8 @@ fn state_code(text: &str, t: &Tok, case: Case) -> bool {
 /// Capitalised city words at `k` followed (after an optional comma) by a
 /// state code or a postcode: `Springfield, IL 62704`, `Sydney NSW 2000`.
 fn city_then_code(text: &str, toks: &[Tok], k: usize, lower_ok: bool) -> bool {
-    let c = city_run(text, toks, k, Case::Title);
+    let case = if lower_ok { Case::Lower } else { Case::Title };
+    let c = city_run(text, toks, k, case);
     if c == k {
         return false;
     }
@@ -531,6 +548,19 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             unit = true;
             continue;
         }
+        // A Nordic staircase and flat right after the number: `Mannerheimintie 10 A 5`.
+        if !separated
+            && t.kind == Kind::Word
+            && t.case == Case::Upper
+            && t.end - t.start == 1
+            && toks
+                .get(k + 1)
+                .is_some_and(|n| n.kind == Kind::Num && !n.newline() && n.end - n.start <= 3)
+        {
+            e = k + 2;
+            unit = true;
+            continue;
+        }
         if let Some(p) =
             postcode_at(text, toks, k, lower_ok).filter(|&p| postcode_in_context(toks, k, p))
         {
@@ -559,6 +589,15 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             if toks
                 .get(e)
                 .is_some_and(|n| state_code(text, n, case) && n.case == Case::Upper)
+            {
+                e += 1;
+            }
+            // `110 00 Praha 1`, `75002 Paris 2e`
+            if e > p
+                && toks
+                    .get(e)
+                    .is_some_and(|n| n.kind == Kind::Num && !n.newline() && n.end - n.start <= 3)
+                && !toks.get(e + 1).is_some_and(|n| n.kind == Kind::Num)
             {
                 e += 1;
             }
@@ -680,7 +719,16 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
         if is_punct(&toks[u], b'.') && u > 0 {
             u -= 1;
         }
-        if toks[u].kind == Kind::Word && toks[u].cur(text) & UNIT != 0 {
+        // `House No. 12, `, `Flat No. 402, `
+        if u > 0 && matches!(text_of(text, &toks[u]), "No" | "no" | "Nr" | "nr") {
+            u -= 1;
+        }
+        let unit_word = toks[u].kind == Kind::Word
+            && (toks[u].cur(text) & UNIT != 0
+                || ["house", "plot", "block", "blk", "bldg"]
+                    .iter()
+                    .any(|w| w.eq_ignore_ascii_case(text_of(text, &toks[u]))));
+        if unit_word {
             return u;
         }
     }

@@ -385,6 +385,40 @@ mod tests {
                 "{text}"
             );
         }
+        // Address shapes: block numbers, Nordic staircases, `12, rue`,
+        // district numbers, `House No.` prefixes, lower case without commas.
+        for (text, address) in [
+            (
+                "Office is at 3-1-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005 now",
+                "3-1-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005",
+            ),
+            (
+                "Toimisto on Mannerheimintie 10 A 5, 00100 Helsinki.",
+                "Mannerheimintie 10 A 5, 00100 Helsinki",
+            ),
+            (
+                "Il habite 12, rue de la République, 69002 Lyon depuis mars.",
+                "12, rue de la République, 69002 Lyon",
+            ),
+            (
+                "Sídlo je Vodičkova 704/36, 110 00 Praha 1 od roku 2020.",
+                "Vodičkova 704/36, 110 00 Praha 1",
+            ),
+            (
+                "He stays at House No. 12, Road 5, Dhanmondi, Dhaka 1205 now.",
+                "House No. 12, Road 5, Dhanmondi, Dhaka 1205",
+            ),
+            (
+                "customer says 14 elm road leeds ls6 2ab is right",
+                "14 elm road leeds ls6 2ab",
+            ),
+        ] {
+            assert_eq!(
+                found(text),
+                [(NameKind::StreetAddress, address.into())],
+                "{text}"
+            );
+        }
         // Everyday words after weak cues, organisations and queues are
         // no places or hosts.
         for text in [
