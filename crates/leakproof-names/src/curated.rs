@@ -229,7 +229,8 @@ pub(crate) const STOP_WORDS: &[&str] = &[
 
 pub(crate) const PARTICLES: &[&str] = &[
     "de", "da", "di", "do", "dos", "das", "del", "della", "der", "den", "van", "von", "la", "le",
-    "du", "des", "ter", "ten", "y", "al", "el", "bin", "ibn", "dela", "delos", "st",
+    "du", "des", "ter", "ten", "y", "al", "el", "bin", "ibn", "dela", "delos", "st", "binti",
+    "bint", "ben", "ap", "ould", "mac", "degli", "dei", "zu", "af", "av", "tot",
 ];
 
 pub(crate) const TITLES: &[&str] = &[
@@ -505,6 +506,12 @@ pub(crate) const PERSON_CUES: &[&str] = &[
     "approver",
     "delegate",
     "of",
+    "call",
+    "ping",
+    "phone",
+    "email",
+    "message",
+    "thank",
 ];
 
 pub(crate) const PLACE_CUES: &[&str] = &[

@@ -385,6 +385,18 @@ mod tests {
                 "{text}"
             );
         }
+        // Upper-case names after a label, particles, inverted names after a
+        // label word, word-names after `ask`, names after `call`.
+        for (text, name) in [
+            ("Name: ABEBE BIKILA", "ABEBE BIKILA"),
+            ("Contact: Nurul Huda binti Ahmad", "Nurul Huda binti Ahmad"),
+            ("Customer Papadopoulos, Georgios called twice.", "Papadopoulos, Georgios"),
+            ("Ask Bill about the invoice.", "Bill"),
+            ("Please call Yohannes Tesfaye back.", "Yohannes Tesfaye"),
+        ] {
+            assert_eq!(found(text), [(NameKind::Person, name.into())], "{text}");
+        }
+        assert!(found("Please call Microsoft back.").is_empty());
         // Address shapes: block numbers, Nordic staircases, `12, rue`,
         // district numbers, `House No.` prefixes, lower case without commas.
         for (text, address) in [

@@ -265,7 +265,14 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             (Case::Title, Cue::Strong) => (0..n)
                 .any(|k| run[k] & (GIVEN | SURNAME) != 0 || name_like(text, &toks[idx[k]], run[k])),
             (Case::Title, _) => named && !(all_words && cue == Cue::None),
-            (_, Cue::Strong) => (named || given_first || last & SURNAME != 0) && !all_common,
+            // `Name: ABEBE BIKILA`: upper or lower case after a label, known
+            // or name-like words.
+            (_, Cue::Strong) => {
+                ((named || given_first || last & SURNAME != 0) && !all_common)
+                    || (0..n).all(|k| {
+                        run[k] & (GIVEN | SURNAME) != 0 || name_like(text, &toks[idx[k]], run[k])
+                    })
+            }
             // Lower- and upper-case runs: both known and not all common words.
             (_, _) => named && !all_common && (run_case == Case::Upper || cue >= Cue::Weak),
         };
@@ -298,6 +305,16 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             if case == Case::Title
                 && c0 & GIVEN != 0
                 && c0 & (COMMON | PLACE | REGION | SURNAME) == 0 =>
+        {
+            Some((end, 0.6))
+        }
+        // `Ask Bill`, `cc Mark`: a given name that is also a word, after a
+        // cue that only a person follows.
+        Cue::Weak
+            if case == Case::Title
+                && c0 & GIVEN != 0
+                && c0 & (PLACE | REGION) == 0
+                && chat_cue_before(text, toks, i) =>
         {
             Some((end, 0.6))
         }
@@ -378,7 +395,10 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     {
         return None;
     }
-    let labelled = i >= 1 && is_punct(&toks[i - 1], b':');
+    // `Contact on file: O'Brien, Sean`, `Customer Papadopoulos, Georgios`
+    let labelled = i >= 1
+        && (is_punct(&toks[i - 1], b':')
+            || (toks[i - 1].cur(text) & NAME_LABEL != 0 && sc & SURNAME != 0 && gc & GIVEN != 0));
     labelled.then_some(i + 3)
 }
 
