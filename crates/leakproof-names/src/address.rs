@@ -742,16 +742,19 @@ fn address_label(text: &str, toks: &[Tok], l: usize) -> bool {
     if t.kind != Kind::Word || t.end - t.start < 3 {
         return false;
     }
-    let labelled = t.cur(text) & ADDRESS_LABEL != 0 || {
-        // Compounds: `Rechnungsanschrift`, `Toimitusosoite`, `Leveringsadresse`.
-        let mut buf = [0u8; crate::lexicon::MAX_KEY];
-        t.end - t.start >= 8
-            && fold(text_of(text, t), &mut buf).is_some_and(|k| {
-                ["adresse", "anschrift", "osoite", "adress", "adresa"]
-                    .iter()
-                    .any(|s| k.ends_with(s))
-            })
-    };
+    let word = text_of(text, t).as_bytes();
+    let labelled = (crate::lexicon::maybe_address_label(word) && t.cur(text) & ADDRESS_LABEL != 0)
+        || {
+            // Compounds before a colon: `Rechnungsanschrift:`, `Toimitusosoite:`.
+            let mut buf = [0u8; crate::lexicon::MAX_KEY];
+            t.end - t.start >= 8
+                && toks.get(l + 1).is_some_and(|n| is_punct(n, b':'))
+                && fold(text_of(text, t), &mut buf).is_some_and(|k| {
+                    ["adresse", "anschrift", "osoite", "adress", "adresa"]
+                        .iter()
+                        .any(|s| k.ends_with(s))
+                })
+        };
     labelled
         && !l.checked_sub(1).is_some_and(|p| {
             let w = text_of(text, &toks[p]);
@@ -884,15 +887,23 @@ fn labelled_value(text: &str, toks: &[Tok], v: usize) -> Option<usize> {
 /// Maitama, Abuja`.
 fn find_labelled(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
     let mut n = 0;
+    // Each token is checked for a label once: `scanned` is where the last
+    // look stopped, `last_label` the latest label seen.
+    let mut scanned = 0;
+    let mut last_label = None;
     while n < toks.len() {
         if toks[n].kind != Kind::Num {
             n += 1;
             continue;
         }
         // A label at most twelve tokens before the number.
-        let label = (n.saturating_sub(12)..n)
-            .rev()
-            .find(|&l| address_label(text, toks, l));
+        for l in scanned.max(n.saturating_sub(12))..n {
+            if address_label(text, toks, l) {
+                last_label = Some(l);
+            }
+        }
+        scanned = scanned.max(n);
+        let label = last_label.filter(|&l| l + 12 >= n);
         let found = label.and_then(|l| {
             let v = value_start(text, toks, l).filter(|&v| v <= n)?;
             let e = labelled_value(text, toks, v).filter(|&e| e > n)?;

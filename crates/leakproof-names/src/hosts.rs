@@ -301,8 +301,8 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         // (`failover to DBNODE-B`, `RDP to ts-farm-03`).
         let role = tok.dash()
             && word.len() >= 5
-            && role_part(word)
             && (preposition_before(text, toks, i) || host_cue_before(text, toks, i))
+            && role_part(word)
             && !group_noun_after(text, toks, i);
         // A lower-case name needs a dash and a digit, and a cue.
         if !(upper || (tok.dash() && digit) || role) {

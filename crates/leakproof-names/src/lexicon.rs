@@ -8,13 +8,11 @@ pub(crate) use crate::curated::*;
 use crate::table::fingerprint;
 pub(crate) use crate::table::key_hash;
 
-/// For each word length (1 to 15), the first letters of cue words
-/// (person, place, greeting, label) of that length: a cheap pre-check
-/// before hashing a lower-case word. Computed at compile time, so a
-/// look-up is one load.
-static CUE_SHAPES: [u32; 16] = {
+/// For each word length (1 to 15), the first letters of the words of
+/// `lists` of that length: a cheap pre-check before hashing a word.
+/// Computed at compile time, so a look-up is one load.
+const fn shapes(lists: &[&[&str]]) -> [u32; 16] {
     let mut shapes = [0u32; 16];
-    let lists = [PERSON_CUES, PLACE_CUES, GREETINGS, NAME_LABELS];
     let mut l = 0;
     while l < lists.len() {
         let mut w = 0;
@@ -28,18 +26,38 @@ static CUE_SHAPES: [u32; 16] = {
         l += 1;
     }
     shapes
-};
+}
 
-/// Whether a lower-case word may be a cue word (no false negatives).
+/// Shapes of cue words (person, place, greeting, label).
+static CUE_SHAPES: [u32; 16] = shapes(&[PERSON_CUES, PLACE_CUES, GREETINGS, NAME_LABELS]);
+
+/// Shapes of address labels (`Address`, `deliver`).
+static ADDRESS_LABEL_SHAPES: [u32; 16] = shapes(&[ADDRESS_LABELS]);
+
+/// Whether a word of `shapes` may start with `word`'s first letter at its
+/// length (no false negatives; any case for ASCII, always for the rest).
 #[inline]
-pub(crate) fn maybe_cue(word: &[u8]) -> bool {
+fn maybe_in(shapes: &[u32; 16], word: &[u8]) -> bool {
     match word.first() {
-        Some(&f) if word.len() < 16 && f.is_ascii_lowercase() => {
-            CUE_SHAPES[word.len()] & (1 << (f - b'a')) != 0
+        Some(&f) if f.is_ascii_alphabetic() => {
+            word.len() < 16 && shapes[word.len()] & (1 << (f.to_ascii_lowercase() - b'a')) != 0
         }
         Some(_) => true,
         None => false,
     }
+}
+
+/// Whether a lower-case word may be a cue word (no false negatives).
+#[inline]
+pub(crate) fn maybe_cue(word: &[u8]) -> bool {
+    maybe_in(&CUE_SHAPES, word)
+}
+
+/// Whether a word may be an address label (no false negatives: a word
+/// with accents, `Dirección`, has more bytes than its folded form).
+#[inline]
+pub(crate) fn maybe_address_label(word: &[u8]) -> bool {
+    !word.is_ascii() || maybe_in(&ADDRESS_LABEL_SHAPES, word)
 }
 
 /// Every word class, keyed by folded word.

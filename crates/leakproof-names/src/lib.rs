@@ -372,6 +372,14 @@ mod tests {
                 "The Old Rectory\nChurch Road\nHaslemere\nGU27 1BT".into()
             )]
         );
+        // An accented label has more bytes than its folded form.
+        assert_eq!(
+            found("Dirección: Plaza Nueva 3, piso 2, Sevilla"),
+            [(
+                NameKind::StreetAddress,
+                "Plaza Nueva 3, piso 2, Sevilla".into()
+            )]
+        );
         for text in [
             "IP address: 10.0.0.5, gateway 10.0.0.1",
             "Ship 3 units to the warehouse, ref 4412",
@@ -390,7 +398,10 @@ mod tests {
         for (text, name) in [
             ("Name: ABEBE BIKILA", "ABEBE BIKILA"),
             ("Contact: Nurul Huda binti Ahmad", "Nurul Huda binti Ahmad"),
-            ("Customer Papadopoulos, Georgios called twice.", "Papadopoulos, Georgios"),
+            (
+                "Customer Papadopoulos, Georgios called twice.",
+                "Papadopoulos, Georgios",
+            ),
             ("Ask Bill about the invoice.", "Bill"),
             ("Please call Yohannes Tesfaye back.", "Yohannes Tesfaye"),
         ] {

@@ -450,12 +450,15 @@ fn longest_place(text: &str, toks: &[Tok], i: usize, case: Case) -> Option<(usiz
         if t.kind != Kind::Word || (j > i && t.newline()) {
             break;
         }
-        // Inner lower-case particles and short words (`Frankfurt am Main`,
-        // `Newfoundland and Labrador`): the gazetteer decides.
+        // Inner lower-case particles and joining words (`Frankfurt am
+        // Main`, `Newfoundland and Labrador`): the gazetteer decides.
         let ok = t.case == case
             || (j > i
                 && t.case == Case::Lower
-                && (t.end - t.start <= 4 || t.cur(text) & PARTICLE != 0));
+                && (matches!(
+                    text_of(text, t),
+                    "am" | "an" | "and" | "on" | "upon" | "sur" | "im" | "of" | "en" | "og"
+                ) || t.cur(text) & PARTICLE != 0));
         if !ok {
             break;
         }
@@ -507,10 +510,16 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     if t.kind != Kind::Word || t.case == Case::Other {
         return None;
     }
-    // A stop word only starts a place of several words (`New York`).
+    // A stop word only starts a place of several words (`New York`, `The
+    // Hague`).
     let stop = t.cur(text) & STOP != 0;
     let lower = t.case == Case::Lower;
-    if stop && lower {
+    if stop
+        && (lower
+            || !["new", "old", "the"]
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(text_of(text, t))))
+    {
         return None;
     }
     // Lower-case places only in the `city, country` form.
@@ -526,11 +535,12 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         // `to` is mostly an infinitive (`to change`).
         let preposition = i.checked_sub(1).is_some_and(|j| {
             let w = text_of(text, &toks[j]);
-            [
-                "in", "from", "near", "visiting", "em", "nach", "naar", "dans", "to",
-            ]
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(w))
+            ["in", "from", "near", "visiting", "em", "nach", "naar", "dans"]
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(w))
+                // After `to`, only a word that is a place by itself: most
+                // words after it are verbs, and this keeps the look-ups few.
+                || (w.eq_ignore_ascii_case("to") && t.classes(text) & (PLACE | REGION) != 0)
         });
         if preposition {
             if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
@@ -752,7 +762,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                     && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
                     || w.eq_ignore_ascii_case("name's")
                     // `the kampala office`
-                    || ((w.eq_ignore_ascii_case("the") || w.eq_ignore_ascii_case("our"))
+                    || (t.end - t.start >= 4
+                        && (w.eq_ignore_ascii_case("the") || w.eq_ignore_ascii_case("our"))
                         && site_noun_after(text, toks, i + 1))
             }
             Kind::Punct => {
