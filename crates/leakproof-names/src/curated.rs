@@ -515,6 +515,9 @@ pub(crate) const PERSON_CUES: &[&str] = &[
 ];
 
 pub(crate) const PLACE_CUES: &[&str] = &[
+    "reach",
+    "across",
+    "throughout",
     "in",
     "from",
     "to",

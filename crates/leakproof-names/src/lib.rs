@@ -408,6 +408,21 @@ mod tests {
             assert_eq!(found(text), [(NameKind::Person, name.into())], "{text}");
         }
         assert!(found("Please call Microsoft back.").is_empty());
+        // A sign-off alone on a line below a closing.
+        assert_eq!(
+            found("Thanks!\n— thandiwe"),
+            [(NameKind::Person, "thandiwe".into())]
+        );
+        assert_eq!(
+            found("Best,\n\nKwame Mensah"),
+            [(NameKind::Person, "Kwame Mensah".into())]
+        );
+        assert!(found("Thanks!\nSupport Team").is_empty());
+        // A place after `reach` or `across`.
+        assert_eq!(
+            found("Can the engineer reach Thessaloniki today?"),
+            [(NameKind::Location, "Thessaloniki".into())]
+        );
         // Address shapes: block numbers, Nordic staircases, `12, rue`,
         // district numbers, `House No.` prefixes, lower case without commas.
         for (text, address) in [

@@ -360,6 +360,69 @@ fn vocative_at(text: &str, toks: &[Tok], i: usize) -> bool {
     toks[k].kind == Kind::Word && k + 1 < i && toks[k].cur(text) & GREETING != 0
 }
 
+/// Whether token `i` starts its line, alone or after a dash (`— noura`).
+fn line_start(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    t.newline()
+        || i.checked_sub(1).is_some_and(|j| {
+            let p = &toks[j];
+            (p.newline() || j == 0) && matches!(text_of(text, p), "-" | "—" | "–")
+        })
+}
+
+/// A sign-off: one to three name words alone on a line (after a dash)
+/// below a line with a closing (`Thanks!\n— noura`, `Best\nKwame Mensah`).
+// Kept out of line: inlined, it slows the loop over every word.
+#[inline(never)]
+fn signature_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    if !line_start(text, toks, i) {
+        return None;
+    }
+    let case = toks[i].case;
+    if case == Case::Other {
+        return None;
+    }
+    let mut end = i;
+    while end < toks.len() && end < i + 3 {
+        let t = &toks[end];
+        if t.kind != Kind::Word || t.case != case || (end > i && t.newline()) {
+            break;
+        }
+        end += 1;
+    }
+    // The words fill the line (checked before any look-up).
+    if end == i || !toks.get(end).is_none_or(|n| n.newline()) {
+        return None;
+    }
+    let mut known = false;
+    for t in &toks[i..end] {
+        let c = t.classes(text);
+        known |= c & (GIVEN | SURNAME) != 0 && c & (COMMON | ENGLISH | STOP) == 0;
+        if c & (GIVEN | SURNAME) == 0 && !name_like(text, t, c) {
+            return None;
+        }
+    }
+    if !known {
+        return None;
+    }
+    // The line before holds a closing word.
+    let mut k = i;
+    while k > 0 && !toks[k].newline() {
+        k -= 1;
+    }
+    let mut j = k;
+    while j > 0 && k - j < 8 {
+        j -= 1;
+        if toks[j].kind == Kind::Word && toks[j].cur(text) & GREETING != 0 {
+            return Some(end);
+        }
+        if toks[j].newline() {
+            break;
+        }
+    }
+    None
+}
+
 /// A lower-case given name and surname without a cue (`loop in jakub
 /// nowak`): both known, and neither an everyday word, a place or a stop
 /// word.
@@ -651,7 +714,7 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     let everyday = end == i + 1 && t.classes(text) & (COMMON | ENGLISH) != 0;
     let weak_cue = i.checked_sub(1).is_some_and(|j| {
         let w = text_of(text, &toks[j]);
-        ["to", "from", "at", "a", "and"]
+        ["to", "from", "at", "a", "and", "reach", "across"]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(w))
     });
@@ -827,6 +890,25 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         if t.kind != Kind::Word {
             i += 1;
             continue;
+        }
+        // A sign-off line, before the gate: it needs no cue on its line.
+        let dash_first = i.checked_sub(1).is_some_and(|j| {
+            let p = &toks[j];
+            (j == 0 || p.newline())
+                && (is_punct(p, b'-')
+                    || (p.kind == Kind::Word && text.as_bytes()[p.start as usize] == 0xE2))
+        });
+        if t.newline() || dash_first {
+            if let Some(end) = signature_at(text, toks, i) {
+                out.push(NameSpan {
+                    kind: NameKind::Person,
+                    start: t.start as usize,
+                    end: toks[end - 1].end as usize,
+                    confidence: 0.65,
+                });
+                i = end;
+                continue;
+            }
         }
         if !worth_a_look(text, toks, i) {
             i += 1;
