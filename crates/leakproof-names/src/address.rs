@@ -333,6 +333,20 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         {
             j += 1;
         }
+        // `Calle 10 # 5-51`, `Carrera 7 No. 71-21`: a numbered street, then
+        // the house number after `#` or `No.`.
+        if let Some(k) = toks
+            .get(j)
+            .filter(|n| n.kind == Kind::Num && !n.newline())
+            .and_then(|_| number_sign_end(text, toks, j + 1))
+        {
+            if toks
+                .get(k)
+                .is_some_and(|n| house_number(text, n) && !n.newline())
+            {
+                return Some((i, k + 1, weak));
+            }
+        }
         let end = name_run(text, toks, j, false);
         let mut last = end;
         while last > j
@@ -347,6 +361,10 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         let mut k = end;
         if toks.get(k).is_some_and(|n| is_punct(n, b',')) {
             k += 1;
+        }
+        // `Jl. Sudirman No. 45`
+        if let Some(after) = number_sign_end(text, toks, k) {
+            k = after;
         }
         if toks
             .get(k)
@@ -368,6 +386,20 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
             let typed = toks[end - 1].cur(text) & STREET_LAST != 0 && end - i >= 2;
             return Some((i, end + 1, !typed));
         }
+    }
+    None
+}
+
+/// After a number sign at `k` (`#`, `No.`, `Nr`, `Nº`): the index past it.
+fn number_sign_end(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
+    let t = toks.get(k)?;
+    if is_punct(t, b'#') {
+        return Some(k + 1);
+    }
+    if t.kind == Kind::Word && matches!(text_of(text, t), "No" | "no" | "Nr" | "nr" | "Nº" | "N°")
+    {
+        let dot = toks.get(k + 1).is_some_and(|n| is_punct(n, b'.'));
+        return Some(k + 1 + usize::from(dot));
     }
     None
 }
@@ -426,9 +458,24 @@ fn city_prefix(text: &str, t: &Tok) -> bool {
         .any(|s| s.eq_ignore_ascii_case(w))
 }
 
-/// City words from `i`: Title (or the address's case) words, up to four.
+/// City words from `i`: Title (or the address's case) words, up to four;
+/// an Irish `Co.` or `County` before them.
 fn city_run(text: &str, toks: &[Tok], i: usize, case: Case) -> usize {
     let mut j = i;
+    if toks.get(i).is_some_and(|t| {
+        t.kind == Kind::Word && matches!(text_of(text, t), "Co" | "County" | "CO" | "COUNTY")
+    }) {
+        let dot = toks
+            .get(i + 1)
+            .is_some_and(|n| is_punct(n, b'.') && !n.space());
+        let k = i + 1 + usize::from(dot);
+        if toks
+            .get(k)
+            .is_some_and(|n| n.kind == Kind::Word && n.case != Case::Lower && !n.newline())
+        {
+            j = k;
+        }
+    }
     while j < toks.len() && j < i + 4 {
         let t = &toks[j];
         if j > i && t.newline() {
@@ -924,6 +971,27 @@ fn find_labelled(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
     }
 }
 
+/// The start of a `c/o Name, ` line before an address starting at `s`,
+/// else `s`.
+fn care_of_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
+    if s < 2 || !is_punct(&toks[s - 1], b',') {
+        return s;
+    }
+    // Back over at most six tokens of the same line to `c/o`.
+    let mut b = s - 1;
+    while b > 0 && s - b < 8 {
+        b -= 1;
+        let t = &toks[b];
+        if text_of(text, t).eq_ignore_ascii_case("c/o") {
+            return b;
+        }
+        if t.newline() {
+            break;
+        }
+    }
+    s
+}
+
 /// Street addresses over the token stream.
 pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
     find_labelled(text, toks, out);
@@ -967,7 +1035,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             continue;
         }
         // `Flat 3, 27 Victoria Road`
-        let s = unit_prefix(text, toks, start);
+        let s = care_of_prefix(text, toks, unit_prefix(text, toks, start));
         let region_end = toks[end - 1].classes(text) & REGION != 0;
         out.push(NameSpan {
             kind: NameKind::StreetAddress,

@@ -365,6 +365,20 @@ pub(crate) const STREET_FIRST_WORDS: &[&str] = &[
     "im",
     "auf",
     "chaussee",
+    "carrera",
+    "cra",
+    "diagonal",
+    "transversal",
+    "jl",
+    "jln",
+    "jalan",
+    "soi",
+    "thanon",
+    "duong",
+    "pho",
+    "cadde",
+    "caddesi",
+    "sokak",
 ];
 
 pub(crate) const ADDRESS_LABELS: &[&str] = &[

@@ -457,6 +457,45 @@ mod tests {
                 "{text}"
             );
         }
+        // More address shapes: `c/o` lines, Irish counties, numbered
+        // streets with `#` or `No.`.
+        for (text, address) in [
+            (
+                "Return it c/o Acme Ltd, 5 High St, Bristol BS1 4DJ please",
+                "c/o Acme Ltd, 5 High St, Bristol BS1 4DJ",
+            ),
+            (
+                "Address on file: 22 Main Street, Ballincollig, Co. Cork P31 KX62",
+                "22 Main Street, Ballincollig, Co. Cork P31 KX62",
+            ),
+            (
+                "Deliver to Carrera 7 No. 71-21, Bogotá today",
+                "Carrera 7 No. 71-21, Bogotá",
+            ),
+            (
+                "Office: Jl. Sudirman No. 45, Jakarta Selatan 12190",
+                "Jl. Sudirman No. 45, Jakarta Selatan 12190",
+            ),
+        ] {
+            assert_eq!(
+                found(text),
+                [(NameKind::StreetAddress, address.into())],
+                "{text}"
+            );
+        }
+        // A region or country needs no cue, unless it is also a name or
+        // part of a product.
+        assert_eq!(
+            found("Bavaria has a public holiday today."),
+            [(NameKind::Location, "Bavaria".into())]
+        );
+        for text in [
+            "Georgia called about her bill.",
+            "Deployed to Germany West Central.",
+            "The Santiago release branch is frozen.",
+        ] {
+            assert!(found(text).is_empty(), "{text}");
+        }
         // Everyday words after weak cues, organisations and queues are
         // no places or hosts.
         for text in [

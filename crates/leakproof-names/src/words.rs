@@ -734,6 +734,14 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     if !named_before && site_noun_after(text, toks, end) && classes & (PLACE | REGION) != 0 {
         return Some((end, 0.7));
     }
+    // A region or country on its own (`Bavaria has a holiday today`):
+    // rarely anything else, unless one word that is also a name or a word
+    // (`Georgia`, `Jordan`, `Chad`).
+    let plain_region = classes & REGION != 0
+        && (end > i + 1 || t.classes(text) & (GIVEN | SURNAME | COMMON | ENGLISH | STOP) == 0);
+    if !named_before && plain_region {
+        return Some((end, 0.65));
+    }
     None
 }
 
@@ -744,11 +752,13 @@ fn site_noun_after(text: &str, toks: &[Tok], end: usize) -> bool {
         toks.get(k)
             .is_some_and(|n| n.kind == Kind::Word && !n.newline() && n.cur(text) & SITE_NOUN != 0)
     };
+    // After a word, not `branch`: `the Santiago release branch` is git's.
     site(end)
         || (toks
             .get(end)
             .is_some_and(|n| n.kind == Kind::Word && n.case == Case::Lower && !n.newline())
-            && site(end + 1))
+            && site(end + 1)
+            && !text_of(text, &toks[end + 1]).eq_ignore_ascii_case("branch"))
 }
 
 fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
@@ -860,6 +870,10 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 _ => {}
             }
         }
+    }
+    // A region or country needs no cue.
+    if t.case == Case::Title && t.classes(text) & REGION != 0 {
+        return true;
     }
     let Some(p) = prev else { return false };
     match p.kind {
