@@ -169,6 +169,25 @@ static CLASS: [u8; 256] = {
     table
 };
 
+/// The high bit of each byte of a `u64`.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// `b` in every byte of a `u64`.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The high bit of each byte of `x` (bytes in memory order, little-endian)
+/// that is a lower-case ASCII letter. A byte at or above 0x80 may carry
+/// into the bytes after it, but it is never a letter here itself, so the
+/// run of letters up to it is exact.
+#[inline]
+fn lower_letters(x: u64) -> u64 {
+    let at_least_a = x.wrapping_add(splat(0x80 - b'a'));
+    let above_z = x.wrapping_add(splat(0x7f - b'z'));
+    at_least_a & !above_z & !x & HIGH_BITS
+}
+
 /// The end of the word starting with the letter or digit at `start`, and
 /// the classes of its bytes OR-ed together. A `-`, `'` or `/` between two
 /// letters or digits joins them.
@@ -177,6 +196,22 @@ fn scan_word(bytes: &[u8], start: usize) -> (usize, u8) {
     let mut i = start;
     let mut seen = 0u8;
     loop {
+        // Most word bytes are lower-case ASCII letters: take them eight at
+        // a time, then go byte by byte from the first other one.
+        while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            let lower = lower_letters(u64::from_le_bytes(*chunk));
+            if lower == HIGH_BITS {
+                seen |= ALNUM | LOWER;
+                i += 8;
+                continue;
+            }
+            let run = (!lower & HIGH_BITS).trailing_zeros() as usize / 8;
+            if run > 0 {
+                seen |= ALNUM | LOWER;
+                i += run;
+            }
+            break;
+        }
         while let Some(&c) = bytes.get(i) {
             let class = CLASS[c as usize];
             if class & ALNUM == 0 {
@@ -280,6 +315,21 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
         if is_alnum(b) {
             let (end, seen) = scan_word(bytes, start);
             i = end;
+            // Lower-case ASCII letters only, most words: nothing to work out.
+            if seen == ALNUM | LOWER {
+                out.push(Tok {
+                    start: start as u32,
+                    end: end as u32,
+                    kind: Kind::Word,
+                    case: Case::Lower,
+                    punct: 0,
+                    flags: gap | PLAIN,
+                    curated: Cell::new(UNKNOWN),
+                    full: Cell::new(UNKNOWN),
+                });
+                gap = 0;
+                continue;
+            }
             let case = word_case(text, start, end, seen);
             let mut flags = gap;
             if seen & DASH_BYTE != 0 {
@@ -413,5 +463,27 @@ mod tests {
         assert!(toks[3].newline());
         assert_eq!(toks[4].kind, Kind::Num);
         assert_eq!(toks[1].case, Case::Title);
+    }
+
+    #[test]
+    fn lower_letter_runs_stop_at_any_other_byte() {
+        let run = |chunk: &[u8; 8]| {
+            (!lower_letters(u64::from_le_bytes(*chunk)) & HIGH_BITS).trailing_zeros() / 8
+        };
+        assert_eq!(run(b"abcdefgh"), 8);
+        assert_eq!(run(b"abc defg"), 3);
+        assert_eq!(run(b"abcZefgh"), 3);
+        assert_eq!(run(b"`abcdefg"), 0);
+        assert_eq!(run(b"abcdefg{"), 7);
+        assert_eq!(run(b"ab\xc3\xb3defg"), 2);
+        assert_eq!(run(b"a\xffzzzzzz"), 1);
+        // Long words cross chunks; a capital or digit later still counts.
+        let text = "internationalisation supercalifragilisticA x9";
+        let mut toks = Vec::new();
+        tokenize(text, &mut toks);
+        assert_eq!(toks.len(), 3);
+        assert_eq!(toks[0].case, Case::Lower);
+        assert_eq!(toks[1].case, Case::Other);
+        assert_eq!(toks[2].kind, Kind::Num);
     }
 }
