@@ -42,6 +42,44 @@ pub(crate) fn maybe_cue(word: &[u8]) -> bool {
     }
 }
 
+/// For each word length (1 to 15) and first byte, the last bytes of the
+/// hand-written words of that shape (bytes folded like [`key_hash`] folds
+/// them, then to five bits): a cheap pre-check before hashing a word for
+/// the curated table, which most words are not in.
+static CURATED_SHAPES: [u32; 16 * 32] = {
+    let mut shapes = [0u32; 16 * 32];
+    let mut l = 0;
+    while l < CURATED_LISTS.len() {
+        let words = CURATED_LISTS[l].0;
+        let mut w = 0;
+        while w < words.len() {
+            let b = words[w].as_bytes();
+            if !b.is_empty() && b.len() < 16 {
+                shapes[b.len() * 32 + shape_bits(b[0])] |= 1 << shape_bits(b[b.len() - 1]);
+            }
+            w += 1;
+        }
+        l += 1;
+    }
+    shapes
+};
+
+/// Five bits of a byte as [`key_hash`] sees it (bit 0x20 set).
+const fn shape_bits(b: u8) -> usize {
+    ((b | 0x20) & 31) as usize
+}
+
+/// Whether a word may be in the hand-written lists (no false negatives).
+#[inline]
+pub(crate) fn maybe_curated(word: &[u8]) -> bool {
+    match (word.first(), word.last()) {
+        (Some(&f), Some(&l)) if word.len() < 16 => {
+            CURATED_SHAPES[word.len() * 32 + shape_bits(f)] & (1 << shape_bits(l)) != 0
+        }
+        _ => true,
+    }
+}
+
 /// Every word class, keyed by folded word.
 pub(crate) static LEXICON: Table = Table::new(&LEXICON_SLOTS.0);
 

@@ -77,17 +77,26 @@ impl Tok {
 
     /// The hand-written classes of this word (cue words, particles, street
     /// types, stop words): a small table, cheap.
+    #[inline]
     pub(crate) fn cur(&self, text: &str) -> u32 {
         let c = self.curated.get();
         if c != UNKNOWN {
             return c;
         }
+        self.fill_cur(text)
+    }
+
+    /// Looks up and caches [`Tok::cur`]; out of line, as most calls hit
+    /// the cache.
+    #[inline(never)]
+    fn fill_cur(&self, text: &str) -> u32 {
         let c = match self.kind {
             Kind::Word if self.flags & PLAIN != 0 => {
-                if self.end - self.start > 14 {
+                let bytes = self.bytes(text);
+                if bytes.len() > 14 || !lexicon::maybe_curated(bytes) {
                     0
                 } else {
-                    lexicon::curated_classes_hashed(lexicon::key_hash(self.bytes(text)))
+                    lexicon::curated_classes_hashed(lexicon::key_hash(bytes))
                 }
             }
             Kind::Word => lookup_curated(&text[self.start as usize..self.end as usize]),
@@ -98,11 +107,18 @@ impl Tok {
     }
 
     /// All classes of this word, gazetteers included: looked up once.
+    #[inline]
     pub(crate) fn classes(&self, text: &str) -> u32 {
         let c = self.full.get();
         if c != UNKNOWN {
             return c;
         }
+        self.fill_classes(text)
+    }
+
+    /// Looks up and caches [`Tok::classes`].
+    #[inline(never)]
+    fn fill_classes(&self, text: &str) -> u32 {
         let c = match self.kind {
             Kind::Word if self.flags & (PLAIN | DASH) == PLAIN => {
                 lexicon::classes_hashed(lexicon::key_hash(self.bytes(text)))
