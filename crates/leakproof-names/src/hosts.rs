@@ -213,6 +213,8 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         if tok.kind == Kind::Punct
             || tok.case == Case::Title
             || (tok.kind == Kind::Word && !tok.dash())
+            // The shape below needs a letter: most numbers have none.
+            || !tok.letters()
         {
             continue;
         }
@@ -248,16 +250,16 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             && MACHINE_PREFIXES
                 .iter()
                 .any(|p| word.starts_with(p.as_bytes()));
-        let parts = word.split(|&b| b == b'-').count();
-        let lettered = word
-            .split(|&b| b == b'-')
-            .filter(|p| p.iter().any(u8::is_ascii_alphabetic))
-            .count();
+        // The cheap tests first: most candidates are short ids and dates.
         let shaped = upper
-            && parts >= 3
-            && lettered >= 2
             && word.len() >= 8
             && word[0].is_ascii_alphabetic()
+            && word.split(|&b| b == b'-').count() >= 3
+            && word
+                .split(|&b| b == b'-')
+                .filter(|p| p.iter().any(u8::is_ascii_alphabetic))
+                .count()
+                >= 2
             && word
                 .rsplit(|&b| b == b'-')
                 .next()

@@ -39,7 +39,8 @@ pub(crate) struct Tok {
     pub(crate) case: Case,
     /// The punctuation byte for [`Kind::Punct`].
     pub(crate) punct: u8,
-    /// [`NEWLINE`], [`SPACE`], [`DASH`] and [`PLAIN`]: one byte to store.
+    /// [`NEWLINE`], [`SPACE`], [`DASH`], [`PLAIN`] and [`LETTER`]: one
+    /// byte to store.
     flags: u8,
     /// Hand-written classes, looked up on first use.
     curated: Cell<u32>,
@@ -55,6 +56,8 @@ const SPACE: u8 = 2;
 const DASH: u8 = 4;
 /// A word is ASCII without apostrophes: it hashes as it is, unfolded.
 const PLAIN: u8 = 8;
+/// A token holds an ASCII letter.
+const LETTER: u8 = 16;
 
 /// Marks a class cache not filled yet.
 const UNKNOWN: u32 = 1 << 31;
@@ -73,6 +76,11 @@ impl Tok {
     /// A `-` joins parts of this token (`SRV-EXCH-01`, `Jean-Pierre`).
     pub(crate) fn dash(&self) -> bool {
         self.flags & DASH != 0
+    }
+
+    /// This token holds an ASCII letter (a number token may not).
+    pub(crate) fn letters(&self) -> bool {
+        self.flags & LETTER != 0
     }
 
     /// The hand-written classes of this word (cue words, particles, street
@@ -339,7 +347,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
                     kind: Kind::Word,
                     case: Case::Lower,
                     punct: 0,
-                    flags: gap | PLAIN,
+                    flags: gap | PLAIN | LETTER,
                     curated: Cell::new(UNKNOWN),
                     full: Cell::new(UNKNOWN),
                 });
@@ -353,6 +361,9 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
             }
             if seen & (HIGH | APOSTROPHE) == 0 {
                 flags |= PLAIN;
+            }
+            if seen & (UPPER | LOWER) != 0 {
+                flags |= LETTER;
             }
             let digit = seen & DIGIT != 0;
             holds.number |= digit;
