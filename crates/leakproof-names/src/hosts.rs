@@ -265,7 +265,7 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 .next()
                 .is_some_and(|last| last.iter().any(u8::is_ascii_digit));
         let cued = host_cue_before(text, toks, i)
-            || (upper && server_shaped(word) && preposition_before(text, toks, i));
+            || (upper && preposition_before(text, toks, i) && server_shaped(word));
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
             continue;
