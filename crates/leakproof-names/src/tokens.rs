@@ -78,6 +78,11 @@ impl Tok {
         self.flags & DASH != 0
     }
 
+    /// This token is ASCII without apostrophes: it hashes as it is.
+    pub(crate) fn plain(&self) -> bool {
+        self.flags & PLAIN != 0
+    }
+
     /// This token holds an ASCII letter (a number token may not).
     pub(crate) fn letters(&self) -> bool {
         self.flags & LETTER != 0
@@ -104,7 +109,9 @@ impl Tok {
                 if bytes.len() > 14 || !lexicon::maybe_curated(bytes) {
                     0
                 } else {
-                    lexicon::curated_classes_hashed(lexicon::key_hash(bytes))
+                    let hash =
+                        lexicon::word_hash(text.as_bytes(), self.start as usize, self.end as usize);
+                    lexicon::curated_classes_hashed(hash)
                 }
             }
             Kind::Word => lookup_curated(&text[self.start as usize..self.end as usize]),
@@ -129,7 +136,9 @@ impl Tok {
     fn fill_classes(&self, text: &str) -> u32 {
         let c = match self.kind {
             Kind::Word if self.flags & (PLAIN | DASH) == PLAIN => {
-                lexicon::classes_hashed(lexicon::key_hash(self.bytes(text)))
+                let hash =
+                    lexicon::word_hash(text.as_bytes(), self.start as usize, self.end as usize);
+                lexicon::classes_hashed(hash)
             }
             Kind::Word => lookup(&text[self.start as usize..self.end as usize]),
             _ => 0,
@@ -279,11 +288,20 @@ fn case_index(first: u8, seen: u8) -> usize {
 }
 
 /// The letter case of a word of `start..end` whose byte classes are `seen`.
+#[inline]
 fn word_case(text: &str, start: usize, end: usize, seen: u8) -> Case {
     let first = text.as_bytes()[start];
     if seen & HIGH == 0 {
         return ASCII_CASE[case_index(first, seen)];
     }
+    unicode_case(text, start, end, seen, first)
+}
+
+/// [`word_case`] of a word with non-ASCII bytes: rare, so kept out of the
+/// tokenizer's loop, which then has the registers it needs.
+#[cold]
+#[inline(never)]
+fn unicode_case(text: &str, start: usize, end: usize, seen: u8, first: u8) -> Case {
     let (mut upper, mut lower) = (seen & UPPER != 0, seen & LOWER != 0);
     let mut first_upper = first.is_ascii_uppercase();
     // Non-ASCII letters: ask Unicode for their case.
@@ -314,7 +332,13 @@ fn word_case(text: &str, start: usize, end: usize, seen: u8) -> Case {
 #[inline(never)]
 pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
     out.clear();
-    let mut holds = Holds::default();
+    // What the tokens hold, as bits of one byte while the loop runs: four
+    // booleans kept apart cost registers the loop needs.
+    const NUMBER: u8 = 1;
+    const HOST_WORD: u8 = 2;
+    const DOT: u8 = 4;
+    const BACKSLASH: u8 = 8;
+    let mut held = 0u8;
     let bytes = text.as_bytes();
     let mut i = 0;
     // NEWLINE and SPACE for the blanks before the next token.
@@ -331,7 +355,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
             && !bytes.get(i + 2).is_some_and(|&c| c.is_ascii_alphabetic())
         {
             gap = NEWLINE | SPACE;
-            holds.backslash = true;
+            held |= BACKSLASH;
             i += 2;
             continue;
         }
@@ -366,9 +390,9 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
                 flags |= LETTER;
             }
             let digit = seen & DIGIT != 0;
-            holds.number |= digit;
+            held |= u8::from(digit) * NUMBER;
             if seen & (DIGIT | DASH_BYTE) != 0 && case != Case::Title {
-                holds.host_word = true;
+                held |= HOST_WORD;
             }
             out.push(Tok {
                 start: start as u32,
@@ -383,8 +407,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
         } else {
             // One punctuation byte (ASCII here: bytes >= 0x80 are letters).
             i += 1;
-            holds.dot |= b == b'.';
-            holds.backslash |= b == b'\\';
+            held |= (u8::from(b == b'.') * DOT) | (u8::from(b == b'\\') * BACKSLASH);
             out.push(Tok {
                 start: start as u32,
                 end: i as u32,
@@ -398,7 +421,12 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
         }
         gap = 0;
     }
-    holds
+    Holds {
+        number: held & NUMBER != 0,
+        host_word: held & HOST_WORD != 0,
+        dot: held & DOT != 0,
+        backslash: held & BACKSLASH != 0,
+    }
 }
 
 /// Whether `word` hashes as it is: ASCII without apostrophes.

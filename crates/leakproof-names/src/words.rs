@@ -324,7 +324,7 @@ fn place_classes(text: &str, toks: &[Tok], i: usize, end: usize) -> u32 {
         let raw = text_of(text, t);
         let mut key = [0u8; lexicon::MAX_KEY];
         // Plain ASCII words hash as they are (case does not matter).
-        let word: &[u8] = if raw.is_ascii() && !raw.contains('\'') {
+        let word: &[u8] = if t.plain() {
             raw.as_bytes()
         } else {
             match lexicon::fold(raw, &mut key) {
