@@ -143,16 +143,16 @@ impl NameFinder {
             let mut toks = cell.take();
             // Each pass only runs on text that holds what it starts from.
             let holds = tokens::tokenize(text, &mut toks);
-            if holds.dot {
+            if holds.dot() {
                 hosts::find_suffixed(text, &toks, &self.suffixes, self.suffix_firsts, out);
             }
-            if holds.backslash {
+            if holds.backslash() {
                 hosts::find_unc(text, out);
             }
-            if holds.host_word {
+            if holds.host_word() {
                 hosts::find_netbios(text, &toks, out);
             }
-            if holds.number {
+            if holds.number() {
                 address::find(text, &toks, out);
             }
             words::find(text, &toks, out);

@@ -153,17 +153,40 @@ impl Tok {
 }
 
 /// What a text's tokens hold, so that passes which cannot find anything
-/// in it are skipped.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Holds {
+/// in it are skipped: bits of one byte, which the tokenizer's loop keeps
+/// in one register.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Holds(u8);
+
+/// A number token.
+const NUMBER: u8 = 1;
+/// A number or a dashed word not in title case.
+const HOST_WORD: u8 = 2;
+/// A `.`.
+const DOT: u8 = 4;
+/// A `\\`.
+const BACKSLASH: u8 = 8;
+
+impl Holds {
     /// A number token (every address has one).
-    pub(crate) number: bool,
+    pub(crate) fn number(self) -> bool {
+        self.0 & NUMBER != 0
+    }
+
     /// A number or a dashed word not in title case: a NetBIOS name candidate.
-    pub(crate) host_word: bool,
+    pub(crate) fn host_word(self) -> bool {
+        self.0 & HOST_WORD != 0
+    }
+
     /// A `.` (every suffixed host name has one).
-    pub(crate) dot: bool,
+    pub(crate) fn dot(self) -> bool {
+        self.0 & DOT != 0
+    }
+
     /// A `\\` (every UNC path has one).
-    pub(crate) backslash: bool,
+    pub(crate) fn backslash(self) -> bool {
+        self.0 & BACKSLASH != 0
+    }
 }
 
 #[inline]
@@ -332,12 +355,7 @@ fn unicode_case(text: &str, start: usize, end: usize, seen: u8, first: u8) -> Ca
 #[inline(never)]
 pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
     out.clear();
-    // What the tokens hold, as bits of one byte while the loop runs: four
-    // booleans kept apart cost registers the loop needs.
-    const NUMBER: u8 = 1;
-    const HOST_WORD: u8 = 2;
-    const DOT: u8 = 4;
-    const BACKSLASH: u8 = 8;
+    // The bits of `Holds`.
     let mut held = 0u8;
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -421,12 +439,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
         }
         gap = 0;
     }
-    Holds {
-        number: held & NUMBER != 0,
-        host_word: held & HOST_WORD != 0,
-        dot: held & DOT != 0,
-        backslash: held & BACKSLASH != 0,
-    }
+    Holds(held)
 }
 
 /// Whether `word` hashes as it is: ASCII without apostrophes.
