@@ -64,6 +64,33 @@ static CURATED_SHAPES: [u32; 16 * 32] = {
     shapes
 };
 
+/// For each length under 16, the first bytes (as [`shape_bits`]) of the
+/// `words` of that length: with [`has_shape`], a test that rules out most
+/// words before comparing them with each of a list, case aside.
+pub(crate) const fn shapes(words: &[&str]) -> [u32; 16] {
+    let mut shapes = [0u32; 16];
+    let mut w = 0;
+    while w < words.len() {
+        let b = words[w].as_bytes();
+        if !b.is_empty() && b.len() < 16 {
+            shapes[b.len()] |= 1 << shape_bits(b[0]);
+        }
+        w += 1;
+    }
+    shapes
+}
+
+/// Whether `word` may equal (ASCII case aside) one of the words `shapes`
+/// was built from: false only when none has its length and first letter.
+#[inline]
+pub(crate) fn has_shape(shapes: &[u32; 16], word: &[u8]) -> bool {
+    match word.first() {
+        Some(&f) if word.len() < 16 => shapes[word.len()] & (1 << shape_bits(f)) != 0,
+        Some(_) => true,
+        None => false,
+    }
+}
+
 /// Five bits of a byte as [`key_hash`] sees it (bit 0x20 set).
 const fn shape_bits(b: u8) -> usize {
     ((b | 0x20) & 31) as usize
@@ -305,6 +332,17 @@ mod tests {
         let mut small = vec![(0, 0); crate::table::slot_count(1024)];
         add_curated(&mut small);
         assert!(bytes(&small) == CURATED_SLOTS.0);
+    }
+
+    #[test]
+    fn shapes_rule_out_only_other_words() {
+        const SHAPES: [u32; 16] = shapes(&["ltd", "gmbh", "co"]);
+        for word in ["ltd", "LTD", "GmbH", "Co", "co"] {
+            assert!(has_shape(&SHAPES, word.as_bytes()), "{word}");
+        }
+        for word in ["lt", "gmb", "inc", "", "cox"] {
+            assert!(!has_shape(&SHAPES, word.as_bytes()), "{word}");
+        }
     }
 
     #[test]

@@ -117,8 +117,11 @@ fn is_org_suffix(word: &str) -> bool {
         "ltd", "inc", "llc", "gmbh", "ag", "sa", "sarl", "plc", "corp", "co", "bv", "nv", "srl",
         "spa", "oy", "ab", "as", "kg", "pty", "limited", "group", "holdings",
     ];
+    // Most words have no suffix's length and first letter: no need to try each.
+    static SHAPES: [u32; 16] = lexicon::shapes(SUFFIXES);
     let word = word.trim_end_matches('.');
-    SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(word))
+    lexicon::has_shape(&SHAPES, word.as_bytes())
+        && SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(word))
 }
 
 /// Whether a capitalised word no gazetteer knows may still be part of a
