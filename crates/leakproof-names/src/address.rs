@@ -11,7 +11,8 @@ fn text_of<'t>(text: &'t str, t: &Tok) -> &'t str {
 }
 
 fn is_punct(t: &Tok, p: u8) -> bool {
-    t.kind == Kind::Punct && t.punct == p
+    // `punct` is 0 on words and numbers.
+    t.punct == p
 }
 
 /// A house number: `12`, `221B`, `5a`, `84/92`, `17-II`, `45/3`.

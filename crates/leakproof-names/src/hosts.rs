@@ -1,7 +1,7 @@
 //! Internal host names: names under private suffixes (`.local`, `.corp`),
 //! UNC paths (`\\server\share`) and NetBIOS-style names in context.
 
-use crate::tokens::{Case, Kind, Tok};
+use crate::tokens::{Kind, Tok};
 use crate::{NameKind, NameSpan, lexicon};
 
 #[inline]
@@ -34,7 +34,8 @@ pub(crate) fn find_suffixed(
     let mut skip_to = 0;
     let dots = toks
         .iter()
-        .filter(|t| t.kind == Kind::Punct && t.punct == b'.')
+        // `punct` is 0 on words and numbers.
+        .filter(|t| t.punct == b'.')
         .map(|t| t.start as usize);
     for dot in dots {
         if dot < skip_to || dot == 0 || !is_host_byte(bytes[dot - 1]) {
@@ -209,13 +210,9 @@ const NOT_HOSTS: &[&str] = &[
 /// APPSRV12`), and well-shaped multi-part names (`FIN-LT-0231`) anywhere.
 pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
     for (i, tok) in toks.iter().enumerate() {
-        // A host name needs a digit (a number token) or a dash.
-        if tok.kind == Kind::Punct
-            || tok.case == Case::Title
-            || (tok.kind == Kind::Word && !tok.dash())
-            // The shape below needs a letter: most numbers have none.
-            || !tok.letters()
-        {
+        // A host name needs a digit (a number token) or a dash, and the
+        // shape below a letter, which most numbers lack: one flag tells.
+        if !tok.host_word() {
             continue;
         }
         let word = &text.as_bytes()[tok.start as usize..tok.end as usize];

@@ -37,10 +37,11 @@ pub(crate) struct Tok {
     pub(crate) end: u32,
     pub(crate) kind: Kind,
     pub(crate) case: Case,
-    /// The punctuation byte for [`Kind::Punct`].
+    /// The punctuation byte for [`Kind::Punct`], 0 for other tokens: so
+    /// `punct == b'.'` alone tells a full stop.
     pub(crate) punct: u8,
-    /// [`NEWLINE`], [`SPACE`], [`DASH`], [`PLAIN`] and [`LETTER`]: one
-    /// byte to store.
+    /// [`NEWLINE`], [`SPACE`], [`DASH`], [`PLAIN`] and [`HOST`]: one byte
+    /// to store.
     flags: u8,
     /// Hand-written classes, looked up on first use.
     curated: Cell<u32>,
@@ -56,8 +57,9 @@ const SPACE: u8 = 2;
 const DASH: u8 = 4;
 /// A word is ASCII without apostrophes: it hashes as it is, unfolded.
 const PLAIN: u8 = 8;
-/// A token holds an ASCII letter.
-const LETTER: u8 = 16;
+/// A number or a dashed word, with an ASCII letter, not in title case:
+/// where a NetBIOS name can be.
+const HOST: u8 = 16;
 
 /// Marks a class cache not filled yet.
 const UNKNOWN: u32 = 1 << 31;
@@ -83,9 +85,10 @@ impl Tok {
         self.flags & PLAIN != 0
     }
 
-    /// This token holds an ASCII letter (a number token may not).
-    pub(crate) fn letters(&self) -> bool {
-        self.flags & LETTER != 0
+    /// This token is a number or a dashed word, with an ASCII letter, not
+    /// in title case: where a NetBIOS name can be.
+    pub(crate) fn host_word(&self) -> bool {
+        self.flags & HOST != 0
     }
 
     /// The hand-written classes of this word (cue words, particles, street
@@ -389,7 +392,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
                     kind: Kind::Word,
                     case: Case::Lower,
                     punct: 0,
-                    flags: gap | PLAIN | LETTER,
+                    flags: gap | PLAIN,
                     curated: Cell::new(UNKNOWN),
                     full: Cell::new(UNKNOWN),
                 });
@@ -404,13 +407,13 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
             if seen & (HIGH | APOSTROPHE) == 0 {
                 flags |= PLAIN;
             }
-            if seen & (UPPER | LOWER) != 0 {
-                flags |= LETTER;
-            }
             let digit = seen & DIGIT != 0;
             held |= u8::from(digit) * NUMBER;
             if seen & (DIGIT | DASH_BYTE) != 0 && case != Case::Title {
                 held |= HOST_WORD;
+                if seen & (UPPER | LOWER) != 0 {
+                    flags |= HOST;
+                }
             }
             out.push(Tok {
                 start: start as u32,

@@ -25,7 +25,8 @@ fn text_of<'t>(text: &'t str, t: &Tok) -> &'t str {
 }
 
 fn is_punct(t: &Tok, p: u8) -> bool {
-    t.kind == Kind::Punct && t.punct == p
+    // `punct` is 0 on words and numbers.
+    t.punct == p
 }
 
 /// The cue before token `i`, looking back over `,`, `:` and title dots.
