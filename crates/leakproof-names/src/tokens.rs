@@ -365,21 +365,6 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
     // NEWLINE and SPACE for the blanks before the next token.
     let mut gap = 0u8;
     while let Some(&b) = bytes.get(i) {
-        if matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
-            gap |= if b == b'\n' { NEWLINE | SPACE } else { SPACE };
-            i += 1;
-            continue;
-        }
-        // A literal `\n` escape (raw JSON string contents) is a line break.
-        if b == b'\\'
-            && bytes.get(i + 1) == Some(&b'n')
-            && !bytes.get(i + 2).is_some_and(|&c| c.is_ascii_alphabetic())
-        {
-            gap = NEWLINE | SPACE;
-            held |= BACKSLASH;
-            i += 2;
-            continue;
-        }
         let start = i;
         if is_alnum(b) {
             let (end, seen) = scan_word(bytes, start);
@@ -425,21 +410,37 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
                 curated: Cell::new(UNKNOWN),
                 full: Cell::new(UNKNOWN),
             });
-        } else {
-            // One punctuation byte (ASCII here: bytes >= 0x80 are letters).
-            i += 1;
-            held |= (u8::from(b == b'.') * DOT) | (u8::from(b == b'\\') * BACKSLASH);
-            out.push(Tok {
-                start: start as u32,
-                end: i as u32,
-                kind: Kind::Punct,
-                case: Case::Other,
-                punct: b,
-                flags: gap,
-                curated: Cell::new(0),
-                full: Cell::new(0),
-            });
+            gap = 0;
+            continue;
         }
+        if matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            gap |= if b == b'\n' { NEWLINE | SPACE } else { SPACE };
+            i += 1;
+            continue;
+        }
+        // A literal `\n` escape (raw JSON string contents) is a line break.
+        if b == b'\\'
+            && bytes.get(i + 1) == Some(&b'n')
+            && !bytes.get(i + 2).is_some_and(|&c| c.is_ascii_alphabetic())
+        {
+            gap = NEWLINE | SPACE;
+            held |= BACKSLASH;
+            i += 2;
+            continue;
+        }
+        // One punctuation byte (ASCII here: bytes >= 0x80 are letters).
+        i += 1;
+        held |= (u8::from(b == b'.') * DOT) | (u8::from(b == b'\\') * BACKSLASH);
+        out.push(Tok {
+            start: start as u32,
+            end: i as u32,
+            kind: Kind::Punct,
+            case: Case::Other,
+            punct: b,
+            flags: gap,
+            curated: Cell::new(0),
+            full: Cell::new(0),
+        });
         gap = 0;
     }
     Holds(held)
