@@ -257,8 +257,11 @@ fn scan_word(bytes: &[u8], start: usize) -> (usize, u8) {
     loop {
         // Most word bytes are lower-case ASCII letters: take them eight at
         // a time, then go byte by byte from the first other one.
-        while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-            let lower = lower_letters(u64::from_le_bytes(*chunk));
+        while i + 8 <= bytes.len() {
+            let Ok(chunk) = <[u8; 8]>::try_from(&bytes[i..i + 8]) else {
+                break;
+            };
+            let lower = lower_letters(u64::from_le_bytes(chunk));
             if lower == HIGH_BITS {
                 seen |= ALNUM | LOWER;
                 i += 8;
