@@ -207,9 +207,20 @@ const NOT_HOSTS: &[&str] = &[
 ];
 
 /// NetBIOS-style names after a host cue (`server SRV-EXCH-01`, `hostname:
-/// APPSRV12`), and well-shaped multi-part names (`FIN-LT-0231`) anywhere.
-pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
-    for (i, tok) in toks.iter().enumerate() {
+/// APPSRV12`), and well-shaped multi-part names (`FIN-LT-0231`) anywhere,
+/// among the tokens `candidates` of `toks`.
+pub(crate) fn find_netbios(
+    text: &str,
+    toks: &[Tok],
+    candidates: std::ops::Range<usize>,
+    out: &mut Vec<NameSpan>,
+) {
+    for (i, tok) in toks
+        .iter()
+        .enumerate()
+        .take(candidates.end)
+        .skip(candidates.start)
+    {
         // A host name needs a digit (a number token) or a dash, and the
         // shape below a letter, which most numbers lack: one flag tells.
         if !tok.host_word() {

@@ -3,6 +3,7 @@
 //! letters, so a token never splits a UTF-8 sequence.
 
 use std::cell::Cell;
+use std::ops::Range;
 
 use crate::lexicon::{self, MAX_KEY};
 
@@ -156,39 +157,45 @@ impl Tok {
 }
 
 /// What a text's tokens hold, so that passes which cannot find anything
-/// in it are skipped: bits of one byte, which the tokenizer's loop keeps
-/// in one register.
+/// in it are skipped, and where the dots and host-name candidates lie, so
+/// that the passes over them need not walk the tokens outside.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Holds(u8);
+pub(crate) struct Holds {
+    /// Bits of one byte, which the tokenizer's loop keeps in one register.
+    bits: u8,
+    /// The indices of the first `.` token and past the last one.
+    dots: (u32, u32),
+    /// The indices of the first token with [`Tok::host_word`] and past the
+    /// last one.
+    hosts: (u32, u32),
+}
 
 /// A number token.
 const NUMBER: u8 = 1;
-/// A number or a dashed word not in title case.
-const HOST_WORD: u8 = 2;
-/// A `.`.
-const DOT: u8 = 4;
 /// A `\\`.
 const BACKSLASH: u8 = 8;
 
 impl Holds {
     /// A number token (every address has one).
     pub(crate) fn number(self) -> bool {
-        self.0 & NUMBER != 0
-    }
-
-    /// A number or a dashed word not in title case: a NetBIOS name candidate.
-    pub(crate) fn host_word(self) -> bool {
-        self.0 & HOST_WORD != 0
-    }
-
-    /// A `.` (every suffixed host name has one).
-    pub(crate) fn dot(self) -> bool {
-        self.0 & DOT != 0
+        self.bits & NUMBER != 0
     }
 
     /// A `\\` (every UNC path has one).
     pub(crate) fn backslash(self) -> bool {
-        self.0 & BACKSLASH != 0
+        self.bits & BACKSLASH != 0
+    }
+
+    /// The tokens from the first `.` to the last (every suffixed host name
+    /// has one); empty when there is none.
+    pub(crate) fn dots(self) -> Range<usize> {
+        self.dots.0 as usize..self.dots.1 as usize
+    }
+
+    /// The tokens from the first NetBIOS name candidate
+    /// ([`Tok::host_word`]) to the last; empty when there is none.
+    pub(crate) fn hosts(self) -> Range<usize> {
+        self.hosts.0 as usize..self.hosts.1 as usize
     }
 }
 
@@ -363,6 +370,8 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
     out.clear();
     // The bits of `Holds`.
     let mut held = 0u8;
+    let mut dots = (0u32, 0u32);
+    let mut hosts = (0u32, 0u32);
     let bytes = text.as_bytes();
     let mut i = 0;
     // NEWLINE and SPACE for the blanks before the next token.
@@ -397,11 +406,14 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
             }
             let digit = seen & DIGIT != 0;
             held |= u8::from(digit) * NUMBER;
-            if seen & (DIGIT | DASH_BYTE) != 0 && case != Case::Title {
-                held |= HOST_WORD;
-                if seen & (UPPER | LOWER) != 0 {
-                    flags |= HOST;
+            if seen & (DIGIT | DASH_BYTE) != 0 && seen & (UPPER | LOWER) != 0 && case != Case::Title
+            {
+                flags |= HOST;
+                let at = out.len() as u32;
+                if hosts.1 == 0 {
+                    hosts.0 = at;
                 }
+                hosts.1 = at + 1;
             }
             out.push(Tok {
                 start: start as u32,
@@ -433,7 +445,14 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
         }
         // One punctuation byte (ASCII here: bytes >= 0x80 are letters).
         i += 1;
-        held |= (u8::from(b == b'.') * DOT) | (u8::from(b == b'\\') * BACKSLASH);
+        held |= u8::from(b == b'\\') * BACKSLASH;
+        if b == b'.' {
+            let at = out.len() as u32;
+            if dots.1 == 0 {
+                dots.0 = at;
+            }
+            dots.1 = at + 1;
+        }
         out.push(Tok {
             start: start as u32,
             end: i as u32,
@@ -446,7 +465,11 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
         });
         gap = 0;
     }
-    Holds(held)
+    Holds {
+        bits: held,
+        dots,
+        hosts,
+    }
 }
 
 /// Whether `word` hashes as it is: ASCII without apostrophes.
