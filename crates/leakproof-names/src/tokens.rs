@@ -151,7 +151,9 @@ impl Tok {
         c
     }
 
-    fn bytes<'t>(&self, text: &'t str) -> &'t [u8] {
+    /// The token's bytes in `text`: no char-boundary checks, unlike `&str`
+    /// slicing.
+    pub(crate) fn bytes<'t>(&self, text: &'t str) -> &'t [u8] {
         &text.as_bytes()[self.start as usize..self.end as usize]
     }
 }

@@ -580,7 +580,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         }
         return match p.kind {
             Kind::Word => {
-                lexicon::maybe_cue(text_of(text, p).as_bytes())
+                lexicon::maybe_cue(p.bytes(text))
                     && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0
             }
             Kind::Punct => {
