@@ -64,10 +64,9 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     }
     // `my name is`, `thank you,`, `best regards,`
     if let Some(prev) = j.checked_sub(1).map(|k| &toks[k]) {
-        let w = text_of(text, t);
-        let p = text_of(text, prev);
-        if (w.eq_ignore_ascii_case("is") && p.eq_ignore_ascii_case("name"))
-            || (w.eq_ignore_ascii_case("you") && p.eq_ignore_ascii_case("thank"))
+        let (w, p) = (t.bytes(text), prev.bytes(text));
+        if (w.eq_ignore_ascii_case(b"is") && p.eq_ignore_ascii_case(b"name"))
+            || (w.eq_ignore_ascii_case(b"you") && p.eq_ignore_ascii_case(b"thank"))
         {
             return Cue::Strong;
         }
@@ -143,7 +142,10 @@ fn is_compass_word(word: &str) -> bool {
         "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
         "upper", "lower", "greater", "new", "old",
     ];
-    WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+    // Most words have no listed word's length and first letter.
+    static SHAPES: [u32; 16] = lexicon::shapes(WORDS);
+    lexicon::has_shape(&SHAPES, word.as_bytes())
+        && WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// A person name starting at token `i`: the index just past its last token.
