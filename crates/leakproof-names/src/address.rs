@@ -13,7 +13,8 @@ fn text_of<'t>(text: &'t str, t: &Tok) -> &'t str {
 }
 
 fn is_punct(t: &Tok, p: u8) -> bool {
-    t.kind == Kind::Punct && t.punct == p
+    // `punct` is 0 on words and numbers.
+    t.punct == p
 }
 
 /// A house number: `12`, `221B`, `5a`, `84/92`, `17-II`, `45/3`.
@@ -21,7 +22,7 @@ fn house_number(text: &str, t: &Tok) -> bool {
     if t.kind != Kind::Num {
         return false;
     }
-    let w = text_of(text, t).as_bytes();
+    let w = t.bytes(text);
     if w.len() > 9 || !w[0].is_ascii_digit() {
         return false;
     }
@@ -49,7 +50,7 @@ fn house_number(text: &str, t: &Tok) -> bool {
 
 /// An ordinal street name part: `2nd`, `5th`, `1st`.
 fn ordinal(text: &str, t: &Tok) -> bool {
-    let w = text_of(text, t).as_bytes();
+    let w = t.bytes(text);
     t.kind == Kind::Num
         && w.len() >= 3
         && w[..w.len() - 2].iter().all(u8::is_ascii_digit)
@@ -79,7 +80,7 @@ fn compound_street(text: &str, t: &Tok) -> bool {
     if t.kind != Kind::Word || t.case == Case::Lower || t.end - t.start < 6 {
         return false;
     }
-    let w = text_of(text, t).as_bytes();
+    let w = t.bytes(text);
     if w.is_ascii() {
         return COMPOUND.iter().any(|s| {
             w.len() >= s.len() + 3 && w[w.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
@@ -113,7 +114,7 @@ fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usi
     if t.kind != Kind::Num {
         return None;
     }
-    let w = text_of(text, t).as_bytes();
+    let w = t.bytes(text);
     let next = toks.get(i + 1).filter(|n| !n.newline() && n.space());
     if all_digits(w) {
         match w.len() {
@@ -234,7 +235,7 @@ fn name_run(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> usize {
 fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     let t = &toks[i];
     // `PO Box 1234`
-    if t.kind == Kind::Word && text_of(text, t).eq_ignore_ascii_case("po") {
+    if t.kind == Kind::Word && t.bytes(text).eq_ignore_ascii_case(b"po") {
         let b = toks.get(i + 1)?;
         if text_of(text, b).eq_ignore_ascii_case("box")
             && toks.get(i + 2).is_some_and(|n| house_number(text, n))
@@ -324,7 +325,7 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         return None;
     }
     // `Calle de Alcalá 45`, `Via Roma 10`, `ul. Długa 12`, `Av. Paulista, 1578`, `C/ Mayor 8`
-    if t.cur(text) & STREET_FIRST != 0 && t.case != Case::Lower || text_of(text, t) == "ul" {
+    if t.cur(text) & STREET_FIRST != 0 && t.case != Case::Lower || t.bytes(text) == b"ul" {
         let weak = weak_first(text, t);
         let mut j = i + 1;
         if toks
@@ -1017,7 +1018,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         let gate = match t.kind {
             Kind::Num => true,
             // Lower-case street types (`rue`, `via`) follow a house number.
-            Kind::Word => t.case != Case::Lower || text_of(text, t) == "ul",
+            Kind::Word => t.case != Case::Lower || t.bytes(text) == b"ul",
             Kind::Punct => false,
         };
         if !gate {

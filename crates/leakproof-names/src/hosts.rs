@@ -1,7 +1,7 @@
 //! Internal host names: names under private suffixes (`.local`, `.corp`),
 //! UNC paths (`\\server\share`) and NetBIOS-style names in context.
 
-use crate::tokens::{Case, Kind, Tok};
+use crate::tokens::{Kind, Tok};
 use crate::{NameKind, NameSpan, lexicon};
 
 #[inline]
@@ -34,7 +34,8 @@ pub(crate) fn find_suffixed(
     let mut skip_to = 0;
     let dots = toks
         .iter()
-        .filter(|t| t.kind == Kind::Punct && t.punct == b'.')
+        // `punct` is 0 on words and numbers.
+        .filter(|t| t.punct == b'.')
         .map(|t| t.start as usize);
     for dot in dots {
         if dot < skip_to || dot == 0 || !is_host_byte(bytes[dot - 1]) {
@@ -263,14 +264,23 @@ fn group_noun_after(text: &str, toks: &[Tok], i: usize) -> bool {
 }
 
 /// NetBIOS-style names after a host cue (`server SRV-EXCH-01`, `hostname:
-/// APPSRV12`), and well-shaped multi-part names (`FIN-LT-0231`) anywhere.
-pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
-    for (i, tok) in toks.iter().enumerate() {
-        // A host name needs a digit (a number token) or a dash.
-        if tok.kind == Kind::Punct
-            || tok.case == Case::Title
-            || (tok.kind == Kind::Word && !tok.dash())
-        {
+/// APPSRV12`), and well-shaped multi-part names (`FIN-LT-0231`) anywhere,
+/// among the tokens `candidates` of `toks`.
+pub(crate) fn find_netbios(
+    text: &str,
+    toks: &[Tok],
+    candidates: std::ops::Range<usize>,
+    out: &mut Vec<NameSpan>,
+) {
+    for (i, tok) in toks
+        .iter()
+        .enumerate()
+        .take(candidates.end)
+        .skip(candidates.start)
+    {
+        // A host name needs a digit (a number token) or a dash, and the
+        // shape below a letter, which most numbers lack: one flag tells.
+        if !tok.host_word() {
             continue;
         }
         let word = &text.as_bytes()[tok.start as usize..tok.end as usize];
@@ -312,23 +322,23 @@ pub(crate) fn find_netbios(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             && MACHINE_PREFIXES
                 .iter()
                 .any(|p| word.starts_with(p.as_bytes()));
-        let parts = word.split(|&b| b == b'-').count();
-        let lettered = word
-            .split(|&b| b == b'-')
-            .filter(|p| p.iter().any(u8::is_ascii_alphabetic))
-            .count();
+        // The cheap tests first: most candidates are short ids and dates.
         let shaped = upper
-            && parts >= 3
-            && lettered >= 2
             && word.len() >= 8
             && word[0].is_ascii_alphabetic()
+            && word.split(|&b| b == b'-').count() >= 3
+            && word
+                .split(|&b| b == b'-')
+                .filter(|p| p.iter().any(u8::is_ascii_alphabetic))
+                .count()
+                >= 2
             && word
                 .rsplit(|&b| b == b'-')
                 .next()
                 .is_some_and(|last| last.iter().any(u8::is_ascii_digit));
         let cued = role
             || host_cue_before(text, toks, i)
-            || (upper && server_shaped(word) && preposition_before(text, toks, i));
+            || (upper && preposition_before(text, toks, i) && server_shaped(word));
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
             continue;
@@ -432,7 +442,7 @@ mod tests {
             let mut toks = Vec::new();
             crate::tokens::tokenize(text, &mut toks);
             let mut out = Vec::new();
-            find_netbios(text, &toks, &mut out);
+            find_netbios(text, &toks, 0..toks.len(), &mut out);
             out.iter()
                 .map(|s| text[s.start..s.end].to_string())
                 .collect::<Vec<_>>()

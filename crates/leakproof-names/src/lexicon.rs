@@ -8,11 +8,13 @@ pub(crate) use crate::curated::*;
 use crate::table::fingerprint;
 pub(crate) use crate::table::key_hash;
 
-/// For each word length (1 to 15), the first letters of the words of
-/// `lists` of that length: a cheap pre-check before hashing a word.
-/// Computed at compile time, so a look-up is one load.
-const fn shapes(lists: &[&[&str]]) -> [u32; 16] {
+/// For each word length (1 to 15), the first letters of cue words
+/// (person, place, greeting, label) of that length: a cheap pre-check
+/// before hashing a lower-case word. Computed at compile time, so a
+/// look-up is one load.
+static CUE_SHAPES: [u32; 16] = {
     let mut shapes = [0u32; 16];
+    let lists = [PERSON_CUES, PLACE_CUES, GREETINGS, NAME_LABELS];
     let mut l = 0;
     while l < lists.len() {
         let mut w = 0;
@@ -26,38 +28,93 @@ const fn shapes(lists: &[&[&str]]) -> [u32; 16] {
         l += 1;
     }
     shapes
-}
+};
 
-/// Shapes of cue words (person, place, greeting, label).
-static CUE_SHAPES: [u32; 16] = shapes(&[PERSON_CUES, PLACE_CUES, GREETINGS, NAME_LABELS]);
-
-/// Shapes of address labels (`Address`, `deliver`).
-static ADDRESS_LABEL_SHAPES: [u32; 16] = shapes(&[ADDRESS_LABELS]);
-
-/// Whether a word of `shapes` may start with `word`'s first letter at its
-/// length (no false negatives; any case for ASCII, always for the rest).
+/// Whether a lower-case word may be a cue word (no false negatives).
 #[inline]
-fn maybe_in(shapes: &[u32; 16], word: &[u8]) -> bool {
+pub(crate) fn maybe_cue(word: &[u8]) -> bool {
     match word.first() {
-        Some(&f) if f.is_ascii_alphabetic() => {
-            word.len() < 16 && shapes[word.len()] & (1 << (f.to_ascii_lowercase() - b'a')) != 0
+        Some(&f) if word.len() < 16 && f.is_ascii_lowercase() => {
+            CUE_SHAPES[word.len()] & (1 << (f - b'a')) != 0
         }
         Some(_) => true,
         None => false,
     }
 }
 
-/// Whether a lower-case word may be a cue word (no false negatives).
-#[inline]
-pub(crate) fn maybe_cue(word: &[u8]) -> bool {
-    maybe_in(&CUE_SHAPES, word)
+/// For each word length (1 to 15) and first byte, the last bytes of the
+/// hand-written words of that shape (bytes folded like [`key_hash`] folds
+/// them, then to five bits): a cheap pre-check before hashing a word for
+/// the curated table, which most words are not in.
+static CURATED_SHAPES: [u32; 16 * 32] = {
+    let mut shapes = [0u32; 16 * 32];
+    let mut l = 0;
+    while l < CURATED_LISTS.len() {
+        let words = CURATED_LISTS[l].0;
+        let mut w = 0;
+        while w < words.len() {
+            let b = words[w].as_bytes();
+            if !b.is_empty() && b.len() < 16 {
+                shapes[b.len() * 32 + shape_bits(b[0])] |= 1 << shape_bits(b[b.len() - 1]);
+            }
+            w += 1;
+        }
+        l += 1;
+    }
+    shapes
+};
+
+/// For each length under 16, the first bytes (as [`shape_bits`]) of the
+/// `words` of that length: with [`has_shape`], a test that rules out most
+/// words before comparing them with each of a list, case aside.
+pub(crate) const fn shapes(words: &[&str]) -> [u32; 16] {
+    let mut shapes = [0u32; 16];
+    let mut w = 0;
+    while w < words.len() {
+        let b = words[w].as_bytes();
+        if !b.is_empty() && b.len() < 16 {
+            shapes[b.len()] |= 1 << shape_bits(b[0]);
+        }
+        w += 1;
+    }
+    shapes
 }
+
+/// Whether `word` may equal (ASCII case aside) one of the words `shapes`
+/// was built from: false only when none has its length and first letter.
+#[inline]
+pub(crate) fn has_shape(shapes: &[u32; 16], word: &[u8]) -> bool {
+    match word.first() {
+        Some(&f) if word.len() < 16 => shapes[word.len()] & (1 << shape_bits(f)) != 0,
+        Some(_) => true,
+        None => false,
+    }
+}
+
+/// Five bits of a byte as [`key_hash`] sees it (bit 0x20 set).
+const fn shape_bits(b: u8) -> usize {
+    ((b | 0x20) & 31) as usize
+}
+
+/// Shapes of address labels (`Address`, `deliver`).
+static ADDRESS_LABEL_SHAPES: [u32; 16] = shapes(ADDRESS_LABELS);
 
 /// Whether a word may be an address label (no false negatives: a word
 /// with accents, `Dirección`, has more bytes than its folded form).
 #[inline]
 pub(crate) fn maybe_address_label(word: &[u8]) -> bool {
-    !word.is_ascii() || maybe_in(&ADDRESS_LABEL_SHAPES, word)
+    !word.is_ascii() || has_shape(&ADDRESS_LABEL_SHAPES, word)
+}
+
+/// Whether a word may be in the hand-written lists (no false negatives).
+#[inline]
+pub(crate) fn maybe_curated(word: &[u8]) -> bool {
+    match (word.first(), word.last()) {
+        (Some(&f), Some(&l)) if word.len() < 16 => {
+            CURATED_SHAPES[word.len() * 32 + shape_bits(f)] & (1 << shape_bits(l)) != 0
+        }
+        _ => true,
+    }
 }
 
 /// Every word class, keyed by folded word.
@@ -81,6 +138,28 @@ static CURATED_SLOTS: Aligned<[u8; CURATED_LEN]> = Aligned(*CURATED_BYTES);
 /// The hand-written classes of a folded key (0 when none).
 pub(crate) fn curated_classes(key: &str) -> u32 {
     CURATED.get(key_hash(key.as_bytes()))
+}
+
+/// [`key_hash`] of the word at `start..end` of `text`. A word shorter than
+/// eight bytes (most words) is read in one load, masked, when eight bytes
+/// of text follow its start, rather than byte by byte; the result is the
+/// same (a test checks), so the tables built with [`key_hash`] answer.
+#[inline]
+pub(crate) fn word_hash(text: &[u8], start: usize, end: usize) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let len = end.saturating_sub(start);
+    if (1..8).contains(&len) {
+        if let Some(chunk) = text.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+            // `key_hash` pads a short tail with 0x20 and sets 0x20 on each byte.
+            let word = u64::from_le_bytes(*chunk) & ((1 << (8 * len)) - 1);
+            let v = word | 0x2020_2020_2020_2020;
+            let mut h = ((len as u64).rotate_left(5) ^ v).wrapping_mul(K);
+            h ^= h >> 29;
+            h = h.wrapping_mul(K);
+            return h ^ (h >> 32);
+        }
+    }
+    key_hash(text.get(start..end).unwrap_or_default())
 }
 
 /// The hand-written classes of a key by its [`key_hash`].
@@ -264,6 +343,31 @@ mod tests {
         let mut small = vec![(0, 0); crate::table::slot_count(1024)];
         add_curated(&mut small);
         assert!(bytes(&small) == CURATED_SLOTS.0);
+    }
+
+    #[test]
+    fn shapes_rule_out_only_other_words() {
+        const SHAPES: [u32; 16] = shapes(&["ltd", "gmbh", "co"]);
+        for word in ["ltd", "LTD", "GmbH", "Co", "co"] {
+            assert!(has_shape(&SHAPES, word.as_bytes()), "{word}");
+        }
+        for word in ["lt", "gmb", "inc", "", "cox"] {
+            assert!(!has_shape(&SHAPES, word.as_bytes()), "{word}");
+        }
+    }
+
+    #[test]
+    fn word_hash_is_key_hash() {
+        let text = b"a Bo cat Dove eagle Falcon griffin Hummingbird x-ray O9 ";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                assert_eq!(
+                    word_hash(text, start, end),
+                    key_hash(&text[start..end]),
+                    "{start}..{end}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -143,16 +143,18 @@ impl NameFinder {
             let mut toks = cell.take();
             // Each pass only runs on text that holds what it starts from.
             let holds = tokens::tokenize(text, &mut toks);
-            if holds.dot {
-                hosts::find_suffixed(text, &toks, &self.suffixes, self.suffix_firsts, out);
+            let dots = holds.dots();
+            if !dots.is_empty() {
+                hosts::find_suffixed(text, &toks[dots], &self.suffixes, self.suffix_firsts, out);
             }
-            if holds.backslash {
+            if holds.backslash() {
                 hosts::find_unc(text, out);
             }
-            if holds.host_word {
-                hosts::find_netbios(text, &toks, out);
+            let candidates = holds.hosts();
+            if !candidates.is_empty() {
+                hosts::find_netbios(text, &toks, candidates, out);
             }
-            if holds.number {
+            if holds.number() {
                 address::find(text, &toks, out);
             }
             words::find(text, &toks, out);

@@ -3,6 +3,7 @@
 //! letters, so a token never splits a UTF-8 sequence.
 
 use std::cell::Cell;
+use std::ops::Range;
 
 use crate::lexicon::{self, MAX_KEY};
 
@@ -37,9 +38,11 @@ pub(crate) struct Tok {
     pub(crate) end: u32,
     pub(crate) kind: Kind,
     pub(crate) case: Case,
-    /// The punctuation byte for [`Kind::Punct`].
+    /// The punctuation byte for [`Kind::Punct`], 0 for other tokens: so
+    /// `punct == b'.'` alone tells a full stop.
     pub(crate) punct: u8,
-    /// [`NEWLINE`], [`SPACE`], [`DASH`] and [`PLAIN`]: one byte to store.
+    /// [`NEWLINE`], [`SPACE`], [`DASH`], [`PLAIN`] and [`HOST`]: one byte
+    /// to store.
     flags: u8,
     /// Hand-written classes, looked up on first use.
     curated: Cell<u32>,
@@ -55,6 +58,9 @@ const SPACE: u8 = 2;
 const DASH: u8 = 4;
 /// A word is ASCII without apostrophes: it hashes as it is, unfolded.
 const PLAIN: u8 = 8;
+/// A number or a dashed word, with an ASCII letter, not in title case:
+/// where a NetBIOS name can be.
+const HOST: u8 = 16;
 
 /// Marks a class cache not filled yet.
 const UNKNOWN: u32 = 1 << 31;
@@ -75,19 +81,41 @@ impl Tok {
         self.flags & DASH != 0
     }
 
+    /// This token is ASCII without apostrophes: it hashes as it is.
+    pub(crate) fn plain(&self) -> bool {
+        self.flags & PLAIN != 0
+    }
+
+    /// This token is a number or a dashed word, with an ASCII letter, not
+    /// in title case: where a NetBIOS name can be.
+    pub(crate) fn host_word(&self) -> bool {
+        self.flags & HOST != 0
+    }
+
     /// The hand-written classes of this word (cue words, particles, street
     /// types, stop words): a small table, cheap.
+    #[inline]
     pub(crate) fn cur(&self, text: &str) -> u32 {
         let c = self.curated.get();
         if c != UNKNOWN {
             return c;
         }
+        self.fill_cur(text)
+    }
+
+    /// Looks up and caches [`Tok::cur`]; out of line, as most calls hit
+    /// the cache.
+    #[inline(never)]
+    fn fill_cur(&self, text: &str) -> u32 {
         let c = match self.kind {
             Kind::Word if self.flags & PLAIN != 0 => {
-                if self.end - self.start > 14 {
+                let bytes = self.bytes(text);
+                if bytes.len() > 14 || !lexicon::maybe_curated(bytes) {
                     0
                 } else {
-                    lexicon::curated_classes_hashed(lexicon::key_hash(self.bytes(text)))
+                    let hash =
+                        lexicon::word_hash(text.as_bytes(), self.start as usize, self.end as usize);
+                    lexicon::curated_classes_hashed(hash)
                 }
             }
             Kind::Word => lookup_curated(&text[self.start as usize..self.end as usize]),
@@ -98,14 +126,23 @@ impl Tok {
     }
 
     /// All classes of this word, gazetteers included: looked up once.
+    #[inline]
     pub(crate) fn classes(&self, text: &str) -> u32 {
         let c = self.full.get();
         if c != UNKNOWN {
             return c;
         }
+        self.fill_classes(text)
+    }
+
+    /// Looks up and caches [`Tok::classes`].
+    #[inline(never)]
+    fn fill_classes(&self, text: &str) -> u32 {
         let c = match self.kind {
             Kind::Word if self.flags & (PLAIN | DASH) == PLAIN => {
-                lexicon::classes_hashed(lexicon::key_hash(self.bytes(text)))
+                let hash =
+                    lexicon::word_hash(text.as_bytes(), self.start as usize, self.end as usize);
+                lexicon::classes_hashed(hash)
             }
             Kind::Word => lookup(&text[self.start as usize..self.end as usize]),
             _ => 0,
@@ -114,23 +151,54 @@ impl Tok {
         c
     }
 
-    fn bytes<'t>(&self, text: &'t str) -> &'t [u8] {
+    /// The token's bytes in `text`: no char-boundary checks, unlike `&str`
+    /// slicing.
+    pub(crate) fn bytes<'t>(&self, text: &'t str) -> &'t [u8] {
         &text.as_bytes()[self.start as usize..self.end as usize]
     }
 }
 
 /// What a text's tokens hold, so that passes which cannot find anything
-/// in it are skipped.
-#[derive(Debug, Clone, Copy, Default)]
+/// in it are skipped, and where the dots and host-name candidates lie, so
+/// that the passes over them need not walk the tokens outside.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Holds {
+    /// Bits of one byte, which the tokenizer's loop keeps in one register.
+    bits: u8,
+    /// The indices of the first `.` token and past the last one.
+    dots: (u32, u32),
+    /// The indices of the first token with [`Tok::host_word`] and past the
+    /// last one.
+    hosts: (u32, u32),
+}
+
+/// A number token.
+const NUMBER: u8 = 1;
+/// A `\\`.
+const BACKSLASH: u8 = 8;
+
+impl Holds {
     /// A number token (every address has one).
-    pub(crate) number: bool,
-    /// A number or a dashed word not in title case: a NetBIOS name candidate.
-    pub(crate) host_word: bool,
-    /// A `.` (every suffixed host name has one).
-    pub(crate) dot: bool,
+    pub(crate) fn number(self) -> bool {
+        self.bits & NUMBER != 0
+    }
+
     /// A `\\` (every UNC path has one).
-    pub(crate) backslash: bool,
+    pub(crate) fn backslash(self) -> bool {
+        self.bits & BACKSLASH != 0
+    }
+
+    /// The tokens from the first `.` to the last (every suffixed host name
+    /// has one); empty when there is none.
+    pub(crate) fn dots(self) -> Range<usize> {
+        self.dots.0 as usize..self.dots.1 as usize
+    }
+
+    /// The tokens from the first NetBIOS name candidate
+    /// ([`Tok::host_word`]) to the last; empty when there is none.
+    pub(crate) fn hosts(self) -> Range<usize> {
+        self.hosts.0 as usize..self.hosts.1 as usize
+    }
 }
 
 #[inline]
@@ -169,6 +237,25 @@ static CLASS: [u8; 256] = {
     table
 };
 
+/// The high bit of each byte of a `u64`.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// `b` in every byte of a `u64`.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The high bit of each byte of `x` (bytes in memory order, little-endian)
+/// that is a lower-case ASCII letter. A byte at or above 0x80 may carry
+/// into the bytes after it, but it is never a letter here itself, so the
+/// run of letters up to it is exact.
+#[inline]
+fn lower_letters(x: u64) -> u64 {
+    let at_least_a = x.wrapping_add(splat(0x80 - b'a'));
+    let above_z = x.wrapping_add(splat(0x7f - b'z'));
+    at_least_a & !above_z & !x & HIGH_BITS
+}
+
 /// The end of the word starting with the letter or digit at `start`, and
 /// the classes of its bytes OR-ed together. A `-`, `'` or `/` between two
 /// letters or digits joins them.
@@ -177,6 +264,25 @@ fn scan_word(bytes: &[u8], start: usize) -> (usize, u8) {
     let mut i = start;
     let mut seen = 0u8;
     loop {
+        // Most word bytes are lower-case ASCII letters: take them eight at
+        // a time, then go byte by byte from the first other one.
+        while i + 8 <= bytes.len() {
+            let Ok(chunk) = <[u8; 8]>::try_from(&bytes[i..i + 8]) else {
+                break;
+            };
+            let lower = lower_letters(u64::from_le_bytes(chunk));
+            if lower == HIGH_BITS {
+                seen |= ALNUM | LOWER;
+                i += 8;
+                continue;
+            }
+            let run = (!lower & HIGH_BITS).trailing_zeros() as usize / 8;
+            if run > 0 {
+                seen |= ALNUM | LOWER;
+                i += run;
+            }
+            break;
+        }
         while let Some(&c) = bytes.get(i) {
             let class = CLASS[c as usize];
             if class & ALNUM == 0 {
@@ -220,11 +326,20 @@ fn case_index(first: u8, seen: u8) -> usize {
 }
 
 /// The letter case of a word of `start..end` whose byte classes are `seen`.
+#[inline]
 fn word_case(text: &str, start: usize, end: usize, seen: u8) -> Case {
     let first = text.as_bytes()[start];
     if seen & HIGH == 0 {
         return ASCII_CASE[case_index(first, seen)];
     }
+    unicode_case(text, start, end, seen, first)
+}
+
+/// [`word_case`] of a word with non-ASCII bytes: rare, so kept out of the
+/// tokenizer's loop, which then has the registers it needs.
+#[cold]
+#[inline(never)]
+fn unicode_case(text: &str, start: usize, end: usize, seen: u8, first: u8) -> Case {
     let (mut upper, mut lower) = (seen & UPPER != 0, seen & LOWER != 0);
     let mut first_upper = first.is_ascii_uppercase();
     // Non-ASCII letters: ask Unicode for their case.
@@ -255,31 +370,34 @@ fn word_case(text: &str, start: usize, end: usize, seen: u8) -> Case {
 #[inline(never)]
 pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
     out.clear();
-    let mut holds = Holds::default();
+    // The bits of `Holds`.
+    let mut held = 0u8;
+    let mut dots = (0u32, 0u32);
+    let mut hosts = (0u32, 0u32);
     let bytes = text.as_bytes();
     let mut i = 0;
     // NEWLINE and SPACE for the blanks before the next token.
     let mut gap = 0u8;
     while let Some(&b) = bytes.get(i) {
-        if matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
-            gap |= if b == b'\n' { NEWLINE | SPACE } else { SPACE };
-            i += 1;
-            continue;
-        }
-        // A literal `\n` escape (raw JSON string contents) is a line break.
-        if b == b'\\'
-            && bytes.get(i + 1) == Some(&b'n')
-            && !bytes.get(i + 2).is_some_and(|&c| c.is_ascii_alphabetic())
-        {
-            gap = NEWLINE | SPACE;
-            holds.backslash = true;
-            i += 2;
-            continue;
-        }
         let start = i;
         if is_alnum(b) {
             let (end, seen) = scan_word(bytes, start);
             i = end;
+            // Lower-case ASCII letters only, most words: nothing to work out.
+            if seen == ALNUM | LOWER {
+                out.push(Tok {
+                    start: start as u32,
+                    end: end as u32,
+                    kind: Kind::Word,
+                    case: Case::Lower,
+                    punct: 0,
+                    flags: gap | PLAIN,
+                    curated: Cell::new(UNKNOWN),
+                    full: Cell::new(UNKNOWN),
+                });
+                gap = 0;
+                continue;
+            }
             let case = word_case(text, start, end, seen);
             let mut flags = gap;
             if seen & DASH_BYTE != 0 {
@@ -289,9 +407,15 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
                 flags |= PLAIN;
             }
             let digit = seen & DIGIT != 0;
-            holds.number |= digit;
-            if seen & (DIGIT | DASH_BYTE) != 0 && case != Case::Title {
-                holds.host_word = true;
+            held |= u8::from(digit) * NUMBER;
+            if seen & (DIGIT | DASH_BYTE) != 0 && seen & (UPPER | LOWER) != 0 && case != Case::Title
+            {
+                flags |= HOST;
+                let at = out.len() as u32;
+                if hosts.1 == 0 {
+                    hosts.0 = at;
+                }
+                hosts.1 = at + 1;
             }
             out.push(Tok {
                 start: start as u32,
@@ -303,25 +427,51 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
                 curated: Cell::new(UNKNOWN),
                 full: Cell::new(UNKNOWN),
             });
-        } else {
-            // One punctuation byte (ASCII here: bytes >= 0x80 are letters).
-            i += 1;
-            holds.dot |= b == b'.';
-            holds.backslash |= b == b'\\';
-            out.push(Tok {
-                start: start as u32,
-                end: i as u32,
-                kind: Kind::Punct,
-                case: Case::Other,
-                punct: b,
-                flags: gap,
-                curated: Cell::new(0),
-                full: Cell::new(0),
-            });
+            gap = 0;
+            continue;
         }
+        if matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            gap |= if b == b'\n' { NEWLINE | SPACE } else { SPACE };
+            i += 1;
+            continue;
+        }
+        // A literal `\n` escape (raw JSON string contents) is a line break.
+        if b == b'\\'
+            && bytes.get(i + 1) == Some(&b'n')
+            && !bytes.get(i + 2).is_some_and(|&c| c.is_ascii_alphabetic())
+        {
+            gap = NEWLINE | SPACE;
+            held |= BACKSLASH;
+            i += 2;
+            continue;
+        }
+        // One punctuation byte (ASCII here: bytes >= 0x80 are letters).
+        i += 1;
+        held |= u8::from(b == b'\\') * BACKSLASH;
+        if b == b'.' {
+            let at = out.len() as u32;
+            if dots.1 == 0 {
+                dots.0 = at;
+            }
+            dots.1 = at + 1;
+        }
+        out.push(Tok {
+            start: start as u32,
+            end: i as u32,
+            kind: Kind::Punct,
+            case: Case::Other,
+            punct: b,
+            flags: gap,
+            curated: Cell::new(0),
+            full: Cell::new(0),
+        });
         gap = 0;
     }
-    holds
+    Holds {
+        bits: held,
+        dots,
+        hosts,
+    }
 }
 
 /// Whether `word` hashes as it is: ASCII without apostrophes.
@@ -414,5 +564,27 @@ mod tests {
         assert!(toks[3].newline());
         assert_eq!(toks[4].kind, Kind::Num);
         assert_eq!(toks[1].case, Case::Title);
+    }
+
+    #[test]
+    fn lower_letter_runs_stop_at_any_other_byte() {
+        let run = |chunk: &[u8; 8]| {
+            (!lower_letters(u64::from_le_bytes(*chunk)) & HIGH_BITS).trailing_zeros() / 8
+        };
+        assert_eq!(run(b"abcdefgh"), 8);
+        assert_eq!(run(b"abc defg"), 3);
+        assert_eq!(run(b"abcZefgh"), 3);
+        assert_eq!(run(b"`abcdefg"), 0);
+        assert_eq!(run(b"abcdefg{"), 7);
+        assert_eq!(run(b"ab\xc3\xb3defg"), 2);
+        assert_eq!(run(b"a\xffzzzzzz"), 1);
+        // Long words cross chunks; a capital or digit later still counts.
+        let text = "internationalisation supercalifragilisticA x9";
+        let mut toks = Vec::new();
+        tokenize(text, &mut toks);
+        assert_eq!(toks.len(), 3);
+        assert_eq!(toks[0].case, Case::Lower);
+        assert_eq!(toks[1].case, Case::Other);
+        assert_eq!(toks[2].kind, Kind::Num);
     }
 }

@@ -25,7 +25,8 @@ fn text_of<'t>(text: &'t str, t: &Tok) -> &'t str {
 }
 
 fn is_punct(t: &Tok, p: u8) -> bool {
-    t.kind == Kind::Punct && t.punct == p
+    // `punct` is 0 on words and numbers.
+    t.punct == p
 }
 
 /// The cue before token `i`, looking back over `,`, `:` and title dots.
@@ -63,11 +64,10 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     }
     // `my name is`, `thank you,`, `best regards,`
     if let Some(prev) = j.checked_sub(1).map(|k| &toks[k]) {
-        let w = text_of(text, t);
-        let p = text_of(text, prev);
-        if (w.eq_ignore_ascii_case("is") && p.eq_ignore_ascii_case("name"))
-            || w.eq_ignore_ascii_case("name's")
-            || (w.eq_ignore_ascii_case("you") && p.eq_ignore_ascii_case("thank"))
+        let (w, p) = (t.bytes(text), prev.bytes(text));
+        if (w.eq_ignore_ascii_case(b"is") && p.eq_ignore_ascii_case(b"name"))
+            || w.eq_ignore_ascii_case(b"name's")
+            || (w.eq_ignore_ascii_case(b"you") && p.eq_ignore_ascii_case(b"thank"))
         {
             return Cue::Strong;
         }
@@ -118,8 +118,11 @@ fn is_org_suffix(word: &str) -> bool {
         "ltd", "inc", "llc", "gmbh", "ag", "sa", "sarl", "plc", "corp", "co", "bv", "nv", "srl",
         "spa", "oy", "ab", "as", "kg", "pty", "limited", "group", "holdings",
     ];
+    // Most words have no suffix's length and first letter: no need to try each.
+    static SHAPES: [u32; 16] = lexicon::shapes(SUFFIXES);
     let word = word.trim_end_matches('.');
-    SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(word))
+    lexicon::has_shape(&SHAPES, word.as_bytes())
+        && SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(word))
 }
 
 /// Whether a capitalised word no gazetteer knows may still be part of a
@@ -140,7 +143,10 @@ fn is_compass_word(word: &str) -> bool {
         "north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
         "upper", "lower", "greater", "new", "old",
     ];
-    WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+    // Most words have no listed word's length and first letter.
+    static SHAPES: [u32; 16] = lexicon::shapes(WORDS);
+    lexicon::has_shape(&SHAPES, word.as_bytes())
+        && WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// A person name starting at token `i`: the index just past its last token.
@@ -481,7 +487,7 @@ fn place_classes(text: &str, toks: &[Tok], i: usize, end: usize) -> u32 {
         let raw = text_of(text, t);
         let mut key = [0u8; lexicon::MAX_KEY];
         // Plain ASCII words hash as they are (case does not matter).
-        let word: &[u8] = if raw.is_ascii() && !raw.contains('\'') {
+        let word: &[u8] = if t.plain() {
             raw.as_bytes()
         } else {
             match lexicon::fold(raw, &mut key) {
@@ -830,13 +836,13 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         }
         return match p.kind {
             Kind::Word => {
-                let w = text_of(text, p);
-                (lexicon::maybe_cue(w.as_bytes())
+                let w = p.bytes(text);
+                (lexicon::maybe_cue(w)
                     && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
-                    || w.eq_ignore_ascii_case("name's")
+                    || w.eq_ignore_ascii_case(b"name's")
                     // `the kampala office`
                     || (t.end - t.start >= 4
-                        && (w.eq_ignore_ascii_case("the") || w.eq_ignore_ascii_case("our"))
+                        && (w.eq_ignore_ascii_case(b"the") || w.eq_ignore_ascii_case(b"our"))
                         && site_noun_after(text, toks, i + 1))
             }
             Kind::Punct => {
