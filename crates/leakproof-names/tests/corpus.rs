@@ -247,11 +247,11 @@ fn holdout() {
         [
             ("PERSON", 93.0),
             ("LOCATION", 100.0),
-            ("STREET_ADDRESS", 95.0),
+            ("STREET_ADDRESS", 100.0),
             ("INTERNAL_HOSTNAME", 100.0),
         ],
     );
-    assert!(decoys.1 >= 30 && decoys.0 <= 1, "holdout decoys destroyed");
+    assert!(decoys.1 >= 30 && decoys.0 == 0, "holdout decoys destroyed");
 }
 
 #[test]
@@ -265,13 +265,13 @@ fn holdout_written_blind() {
         "holdout2",
         &per_type,
         [
-            ("PERSON", 91.0),
-            ("LOCATION", 77.0),
-            ("STREET_ADDRESS", 82.0),
-            ("INTERNAL_HOSTNAME", 90.0),
+            ("PERSON", 96.0),
+            ("LOCATION", 95.0),
+            ("STREET_ADDRESS", 87.0),
+            ("INTERNAL_HOSTNAME", 100.0),
         ],
     );
-    assert!(decoys.1 >= 60 && decoys.0 <= 2, "holdout2 decoys destroyed");
+    assert!(decoys.1 >= 60 && decoys.0 == 0, "holdout2 decoys destroyed");
 }
 
 /// The development set: written blind like the held-out ones, but meant to
@@ -284,17 +284,18 @@ fn development_set() {
         "dev",
         &per_type,
         [
-            ("PERSON", 84.0),
-            ("LOCATION", 66.0),
-            ("STREET_ADDRESS", 55.0),
-            ("INTERNAL_HOSTNAME", 86.0),
+            ("PERSON", 99.0),
+            ("LOCATION", 93.0),
+            ("STREET_ADDRESS", 96.0),
+            ("INTERNAL_HOSTNAME", 98.0),
         ],
     );
-    assert!(decoys.1 >= 80 && decoys.0 <= 8, "dev decoys destroyed");
+    assert!(decoys.1 >= 80 && decoys.0 <= 1, "dev decoys destroyed");
 }
 
-/// The final exam: written blind after every rule in this crate, run once
-/// to measure, never tuned against. Floors at what that one run reached.
+/// The first final exam: written blind after the third session's rules and
+/// never tuned against. Floors at what the fourth session's rules reach
+/// (that session saw its totals, not its misses).
 #[test]
 fn holdout_final() {
     let (per_type, decoys) = held_out("holdout3", include_str!("data/holdout3.tsv"), unescape_both);
@@ -302,11 +303,30 @@ fn holdout_final() {
         "holdout3",
         &per_type,
         [
-            ("PERSON", 76.0),
-            ("LOCATION", 67.0),
-            ("STREET_ADDRESS", 47.0),
+            ("PERSON", 83.0),
+            ("LOCATION", 85.0),
+            ("STREET_ADDRESS", 80.0),
             ("INTERNAL_HOSTNAME", 95.0),
         ],
     );
     assert!(decoys.1 >= 60 && decoys.0 == 0, "holdout3 decoys destroyed");
+}
+
+/// The second final exam: written blind after the rules of the fourth
+/// session, run once to measure, never tuned against. Floors at what that
+/// one run reached.
+#[test]
+fn holdout4_final() {
+    let (per_type, decoys) = held_out("holdout4", include_str!("data/holdout4.tsv"), unescape_both);
+    assert_floors(
+        "holdout4",
+        &per_type,
+        [
+            ("PERSON", 82.0),
+            ("LOCATION", 83.0),
+            ("STREET_ADDRESS", 85.0),
+            ("INTERNAL_HOSTNAME", 95.0),
+        ],
+    );
+    assert!(decoys.1 >= 60 && decoys.0 <= 2, "holdout4 decoys destroyed");
 }
