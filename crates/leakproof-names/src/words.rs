@@ -806,12 +806,7 @@ fn whole_value_name(text: &str, toks: &[Tok]) -> Option<NameSpan> {
     let last = toks[toks.len() - 1].classes(text);
     let all_common = toks.iter().all(|t| t.classes(text) & COMMON != 0);
     if (first & GIVEN != 0 || last & SURNAME != 0) && !all_common {
-        return Some(NameSpan {
-            kind: NameKind::Person,
-            start: toks[0].start as usize,
-            end: toks[toks.len() - 1].end as usize,
-            confidence: 0.7,
-        });
+        return Some(span_of(toks, 0, toks.len(), NameKind::Person, 0.7));
     }
     None
 }
@@ -897,6 +892,16 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     }
 }
 
+/// The span of tokens `i..end`.
+fn span_of(toks: &[Tok], i: usize, end: usize, kind: NameKind, confidence: f32) -> NameSpan {
+    NameSpan {
+        kind,
+        start: toks[i].start as usize,
+        end: toks[end - 1].end as usize,
+        confidence,
+    }
+}
+
 /// Person names and places over the token stream.
 pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
     if let Some(span) = whole_value_name(text, toks) {
@@ -920,12 +925,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         });
         if t.newline() || dash_first {
             if let Some(end) = signature_at(text, toks, i) {
-                out.push(NameSpan {
-                    kind: NameKind::Person,
-                    start: t.start as usize,
-                    end: toks[end - 1].end as usize,
-                    confidence: 0.65,
-                });
+                out.push(span_of(toks, i, end, NameKind::Person, 0.65));
                 i = end;
                 continue;
             }
@@ -935,43 +935,23 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             continue;
         }
         if let Some((end, conf)) = place_at(text, toks, i, last_place_end == i.wrapping_sub(1)) {
-            out.push(NameSpan {
-                kind: NameKind::Location,
-                start: t.start as usize,
-                end: toks[end - 1].end as usize,
-                confidence: conf,
-            });
+            out.push(span_of(toks, i, end, NameKind::Location, conf));
             last_place_end = end;
             i = end;
             continue;
         }
         if let Some(end) = inverted_person_at(text, toks, i) {
-            out.push(NameSpan {
-                kind: NameKind::Person,
-                start: t.start as usize,
-                end: toks[end - 1].end as usize,
-                confidence: 0.8,
-            });
+            out.push(span_of(toks, i, end, NameKind::Person, 0.8));
             i = end;
             continue;
         }
         if let Some((end, conf)) = person_at(text, toks, i) {
-            out.push(NameSpan {
-                kind: NameKind::Person,
-                start: t.start as usize,
-                end: toks[end - 1].end as usize,
-                confidence: conf,
-            });
+            out.push(span_of(toks, i, end, NameKind::Person, conf));
             i = end;
             continue;
         }
         if vocative_at(text, toks, i) {
-            out.push(NameSpan {
-                kind: NameKind::Person,
-                start: t.start as usize,
-                end: t.end as usize,
-                confidence: 0.65,
-            });
+            out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
         }
         i += 1;
     }
