@@ -76,11 +76,32 @@ const COMPOUND: &[&str] = &[
     "chaussee", "steig", "tie", "katu", "kuja", "vei", "vegen", "torget", "torv",
 ];
 
+/// For each first letter, the second letters of the last two letters of
+/// the [`COMPOUND`] words: most words end otherwise and skip the list.
+static COMPOUND_ENDS: [u32; 26] = {
+    let mut ends = [0u32; 26];
+    let mut k = 0;
+    while k < COMPOUND.len() {
+        let b = COMPOUND[k].as_bytes();
+        ends[(b[b.len() - 2] - b'a') as usize] |= 1 << (b[b.len() - 1] - b'a');
+        k += 1;
+    }
+    ends
+};
+
 fn compound_street(text: &str, t: &Tok) -> bool {
     if t.kind != Kind::Word || t.case == Case::Lower || t.end - t.start < 6 {
         return false;
     }
     let w = t.bytes(text);
+    // A word ending in two ASCII letters ends as it folds (`-straße` does not).
+    let (a, b) = (w[w.len() - 2] | 0x20, w[w.len() - 1] | 0x20);
+    if a.is_ascii_lowercase()
+        && b.is_ascii_lowercase()
+        && COMPOUND_ENDS[(a - b'a') as usize] & (1 << (b - b'a')) == 0
+    {
+        return false;
+    }
     if w.is_ascii() {
         return COMPOUND.iter().any(|s| {
             w.len() >= s.len() + 3 && w[w.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
