@@ -427,6 +427,15 @@ fn number_sign_end(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
 }
 
 fn is_month(w: &str) -> bool {
+    // Every month name is 3 to 9 letters and starts with one of these.
+    if !(3..=9).contains(&w.len())
+        || !matches!(
+            w.as_bytes()[0] | 0x20,
+            b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd'
+        )
+    {
+        return false;
+    }
     [
         "january",
         "february",
