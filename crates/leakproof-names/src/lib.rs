@@ -136,7 +136,13 @@ impl NameFinder {
     /// `out`, sorted by `start` and non-overlapping.
     pub fn find(&self, text: &str, out: &mut Vec<NameSpan>) {
         let first = out.len();
-        if text.len() < 2 {
+        // One lower-case or numeric token (`open`, `p3`, `2024-01-01`,
+        // `fs-fin-02`) holds no cue, so no rule can fire on it.
+        if text.len() < 2
+            || text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        {
             return;
         }
         TOKENS.with(|cell| {
