@@ -195,6 +195,9 @@ fn string_end(bytes: &[u8], pos: usize) -> Result<usize, JsonError> {
                 | has_zero(x ^ (ONES * u64::from(b'\\')))
                 | (x.wrapping_sub(ONES * 0x20) & !x & HIGHS);
             if stops != 0 {
+                // Little-endian: the lowest flag is the first stop, and it
+                // is a real one (a false flag needs a borrow from below).
+                p += (stops.trailing_zeros() / 8) as usize;
                 break;
             }
             p += 8;
