@@ -131,10 +131,17 @@ const MIN_IBAN: usize = 15;
 fn has_iban_shape(bytes: &[u8]) -> bool {
     let mut i = 0;
     while i + MIN_IBAN <= bytes.len() {
+        // Look at the fourth byte first: a start at `i` or `i + 1` needs a
+        // digit there, and at `i + 2` or `i + 3` a capital, so most bytes of
+        // prose rule out four starts at once.
+        let fourth = bytes[i + 3];
+        if !fourth.is_ascii_digit() {
+            i += if fourth.is_ascii_uppercase() { 2 } else { 4 };
+            continue;
+        }
         let starts = bytes[i].is_ascii_uppercase()
             && bytes[i + 1].is_ascii_uppercase()
             && bytes[i + 2].is_ascii_digit()
-            && bytes[i + 3].is_ascii_digit()
             && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
         if starts {
             let body = bytes[i + 4..]
