@@ -295,6 +295,11 @@ fn scalar_end(bytes: &[u8], pos: usize) -> Result<usize, JsonError> {
 
 /// Escapes a replacement for use inside a JSON string.
 pub(crate) fn escape_into(s: &str, out: &mut String) {
+    // Entity names and most replacements need no escaping.
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
