@@ -318,11 +318,19 @@ impl Walker<'_> {
         }
     }
 
+    /// Copies any whitespace at `pos` through.
+    #[inline]
     fn ws(&mut self) {
-        // Compact NDJSON has no whitespace between tokens.
-        if !matches!(self.bytes.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            return;
+        // Compact NDJSON has no whitespace between tokens: the test is
+        // inlined, the copy is not.
+        if matches!(self.bytes.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.copy_ws();
         }
+    }
+
+    /// Copies the (non-empty) whitespace at `pos` through.
+    #[inline(never)]
+    fn copy_ws(&mut self) {
         let end = skip_ws(self.bytes, self.pos);
         self.out.push_str(&self.input[self.pos..end]);
         self.pos = end;
