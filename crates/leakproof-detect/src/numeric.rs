@@ -441,7 +441,8 @@ fn phone(run: &Run<'_>) -> Option<Candidate> {
         let digits = run.digits();
         let mut canonical = String::with_capacity(12);
         canonical.push_str("+1");
-        canonical.extend(digits[digits.len() - 10..].iter().map(|&b| char::from(b)));
+        // Digits are ASCII, so this never falls back.
+        canonical.push_str(std::str::from_utf8(&digits[digits.len() - 10..]).unwrap_or_default());
         return Some(run.candidate(EntityType::Phone, 0.8, canonical));
     }
     if run.leading_plus {
