@@ -114,11 +114,13 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
 fn has_mac_shape(bytes: &[u8]) -> bool {
     let hex = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_hexdigit);
     memchr::memchr2_iter(b':', b'-', bytes).any(|p| {
+        // The separators first: they rule out most dashes and colons.
         p >= 2
+            && (1..5).all(|k| bytes.get(p + 3 * k) == Some(&bytes[p]))
             && (0..6).all(|k| hex(p - 2 + 3 * k) && hex(p - 1 + 3 * k))
-            && (0..5).all(|k| bytes.get(p + 3 * k) == Some(&bytes[p]))
     }) || memchr::memchr_iter(b'.', bytes).any(|p| {
-        p >= 4 && (p - 4..p).all(hex) && (p + 1..p + 5).all(hex) && bytes.get(p + 5) == Some(&b'.')
+        // The second dot first: it rules out most sentence ends at once.
+        p >= 4 && bytes.get(p + 5) == Some(&b'.') && (p - 4..p).all(hex) && (p + 1..p + 5).all(hex)
     })
 }
 
