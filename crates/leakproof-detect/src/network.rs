@@ -114,11 +114,13 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
 fn has_mac_shape(bytes: &[u8]) -> bool {
     let hex = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_hexdigit);
     memchr::memchr2_iter(b':', b'-', bytes).any(|p| {
+        // The separators first: they rule out most dashes and colons.
         p >= 2
+            && (1..5).all(|k| bytes.get(p + 3 * k) == Some(&bytes[p]))
             && (0..6).all(|k| hex(p - 2 + 3 * k) && hex(p - 1 + 3 * k))
-            && (0..5).all(|k| bytes.get(p + 3 * k) == Some(&bytes[p]))
     }) || memchr::memchr_iter(b'.', bytes).any(|p| {
-        p >= 4 && (p - 4..p).all(hex) && (p + 1..p + 5).all(hex) && bytes.get(p + 5) == Some(&b'.')
+        // The second dot first: it rules out most sentence ends at once.
+        p >= 4 && bytes.get(p + 5) == Some(&b'.') && (p - 4..p).all(hex) && (p + 1..p + 5).all(hex)
     })
 }
 
@@ -131,10 +133,17 @@ const MIN_IBAN: usize = 15;
 fn has_iban_shape(bytes: &[u8]) -> bool {
     let mut i = 0;
     while i + MIN_IBAN <= bytes.len() {
+        // Look at the fourth byte first: a start at `i` or `i + 1` needs a
+        // digit there, and at `i + 2` or `i + 3` a capital, so most bytes of
+        // prose rule out four starts at once.
+        let fourth = bytes[i + 3];
+        if !fourth.is_ascii_digit() {
+            i += if fourth.is_ascii_uppercase() { 2 } else { 4 };
+            continue;
+        }
         let starts = bytes[i].is_ascii_uppercase()
             && bytes[i + 1].is_ascii_uppercase()
             && bytes[i + 2].is_ascii_digit()
-            && bytes[i + 3].is_ascii_digit()
             && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
         if starts {
             let body = bytes[i + 4..]

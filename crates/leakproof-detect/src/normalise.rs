@@ -422,10 +422,14 @@ fn fold(text: &str, builder: &mut Builder) {
     let bytes = text.as_bytes();
     let mut pos = 0;
     let mut run_start = 0;
+    // The replacement for the unit at `pos`, reused rather than allocated
+    // for each unit.
     let mut scratch = String::new();
     while pos < bytes.len() {
         let b = bytes[pos];
-        let unit: Option<(String, usize)> = match b {
+        // The length of the original unit at `pos` when it folds, its
+        // replacement in `scratch`.
+        let unit: Option<usize> = match b {
             b'\\' | b'%' | b'&' => escape_at(text, pos).map(|(c, len)| {
                 scratch.clear();
                 if c.is_ascii() {
@@ -433,11 +437,13 @@ fn fold(text: &str, builder: &mut Builder) {
                 } else {
                     fold_char(c, &mut scratch);
                 }
-                (scratch.clone(), len)
+                len
             }),
-            b'(' | b'[' | b'{' | b'<' => {
-                bracket_separator_at(bytes, pos).map(|(c, len)| (c.to_string(), len))
-            }
+            b'(' | b'[' | b'{' | b'<' => bracket_separator_at(bytes, pos).map(|(c, len)| {
+                scratch.clear();
+                scratch.push(c);
+                len
+            }),
             _ if b >= 0x80 => {
                 let c = text[pos..].chars().next().unwrap_or('\u{FFFD}');
                 let len = c.len_utf8();
@@ -446,15 +452,15 @@ fn fold(text: &str, builder: &mut Builder) {
                 if scratch.len() == len && scratch.as_str() == &text[pos..pos + len] {
                     None
                 } else {
-                    Some((scratch.clone(), len))
+                    Some(len)
                 }
             }
             _ => None,
         };
         match unit {
-            Some((replacement, len)) => {
+            Some(len) => {
                 builder.copy(&text[run_start..pos], run_start);
-                builder.unit(&replacement, pos, pos + len);
+                builder.unit(&scratch, pos, pos + len);
                 pos += len;
                 run_start = pos;
             }

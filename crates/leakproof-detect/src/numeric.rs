@@ -71,10 +71,10 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
     let mut i = 0;
     while i < bytes.len() {
         // Jump to the next digit; a `+` or `(` right before it opens the run.
-        let Some(offset) = bytes[i..].iter().position(u8::is_ascii_digit) else {
+        let Some(next) = next_digit(bytes, i) else {
             break;
         };
-        i += offset;
+        i = next;
         if i > 0
             && matches!(bytes[i - 1], b'+' | b'(')
             && (i < 2 || !bytes[i - 2].is_ascii_alphanumeric())
@@ -104,6 +104,36 @@ pub(crate) fn find(text: &str, out: &mut Vec<Candidate>) {
             i += 1;
         }
     }
+}
+
+/// The position of the first ASCII digit at or after `from`. Prose holds
+/// few digits, so eight bytes are tested at a time.
+fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = ONES * 0x7f;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Per byte on its low seven bits, so no carry crosses bytes: the
+        // top bit is set where `b'0' <= b <= b'9'` (bytes >= 0x80 masked
+        // out by `!x`).
+        let low = x & LOW7;
+        let digits = (ONES * (0x7f + u64::from(b'9') + 1) - low)
+            & !x
+            & (low + ONES * (0x7f - u64::from(b'0') + 1))
+            & (ONES * 0x80);
+        if digits != 0 {
+            return Some(i + (digits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|p| i + p)
 }
 
 /// Classifies a run, or the values inside it: two numbers written one after
@@ -407,9 +437,13 @@ fn phone(run: &Run<'_>) -> Option<Candidate> {
     // Digits are ASCII.
     let digits = || String::from_utf8_lossy(run.digits()).into_owned();
     if nanp {
-        let digits = digits();
-        let national = &digits[digits.len() - 10..];
-        return Some(run.candidate(EntityType::Phone, 0.8, format!("+1{national}")));
+        // Built by hand: `format!` costs more than the rest of this path.
+        let digits = run.digits();
+        let mut canonical = String::with_capacity(12);
+        canonical.push_str("+1");
+        // Digits are ASCII, so this never falls back.
+        canonical.push_str(std::str::from_utf8(&digits[digits.len() - 10..]).unwrap_or_default());
+        return Some(run.candidate(EntityType::Phone, 0.8, canonical));
     }
     if run.leading_plus {
         if let Ok(number) = phonenumber::parse(None, run.text) {
@@ -443,6 +477,21 @@ mod tests {
         out.into_iter()
             .map(|c| (c.entity, text[c.start..c.end].to_string(), c.canonical))
             .collect()
+    }
+
+    #[test]
+    fn next_digit_matches_a_plain_search() {
+        // Every byte value at every offset of a word, and past the last word.
+        for b in 0..=255u8 {
+            for at in 0..11 {
+                let mut bytes = vec![b'x'; 11];
+                bytes[at] = b;
+                let plain = bytes.iter().position(u8::is_ascii_digit);
+                assert_eq!(next_digit(&bytes, 0), plain, "{b:#x} at {at}");
+            }
+        }
+        assert_eq!(next_digit(b"12", 2), None);
+        assert_eq!(next_digit(b"", 0), None);
     }
 
     #[test]

@@ -195,6 +195,9 @@ fn string_end(bytes: &[u8], pos: usize) -> Result<usize, JsonError> {
                 | has_zero(x ^ (ONES * u64::from(b'\\')))
                 | (x.wrapping_sub(ONES * 0x20) & !x & HIGHS);
             if stops != 0 {
+                // Little-endian: the lowest flag is the first stop, and it
+                // is a real one (a false flag needs a borrow from below).
+                p += (stops.trailing_zeros() / 8) as usize;
                 break;
             }
             p += 8;
@@ -292,6 +295,11 @@ fn scalar_end(bytes: &[u8], pos: usize) -> Result<usize, JsonError> {
 
 /// Escapes a replacement for use inside a JSON string.
 pub(crate) fn escape_into(s: &str, out: &mut String) {
+    // Entity names and most replacements need no escaping.
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -310,11 +318,19 @@ impl Walker<'_> {
         }
     }
 
+    /// Copies any whitespace at `pos` through.
+    #[inline]
     fn ws(&mut self) {
-        // Compact NDJSON has no whitespace between tokens.
-        if !matches!(self.bytes.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            return;
+        // Compact NDJSON has no whitespace between tokens: the test is
+        // inlined, the copy is not.
+        if matches!(self.bytes.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.copy_ws();
         }
+    }
+
+    /// Copies the (non-empty) whitespace at `pos` through.
+    #[inline(never)]
+    fn copy_ws(&mut self) {
         let end = skip_ws(self.bytes, self.pos);
         self.out.push_str(&self.input[self.pos..end]);
         self.pos = end;
