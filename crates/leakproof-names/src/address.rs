@@ -412,14 +412,18 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     None
 }
 
+/// `No`, `Nr`, `Nº`: a word for "number" before one.
+fn number_word(text: &str, t: &Tok) -> bool {
+    t.kind == Kind::Word && matches!(text_of(text, t), "No" | "no" | "Nr" | "nr" | "Nº" | "N°")
+}
+
 /// After a number sign at `k` (`#`, `No.`, `Nr`, `Nº`): the index past it.
 fn number_sign_end(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
     let t = toks.get(k)?;
     if is_punct(t, b'#') {
         return Some(k + 1);
     }
-    if t.kind == Kind::Word && matches!(text_of(text, t), "No" | "no" | "Nr" | "nr" | "Nº" | "N°")
-    {
+    if number_word(text, t) {
         let dot = toks.get(k + 1).is_some_and(|n| is_punct(n, b'.'));
         return Some(k + 1 + usize::from(dot));
     }
@@ -798,7 +802,7 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
             u -= 1;
         }
         // `House No. 12, `, `Flat No. 402, `
-        if u > 0 && matches!(text_of(text, &toks[u]), "No" | "no" | "Nr" | "nr") {
+        if u > 0 && number_word(text, &toks[u]) {
             u -= 1;
         }
         let unit_word = toks[u].kind == Kind::Word
@@ -846,7 +850,7 @@ fn address_label(text: &str, toks: &[Tok], l: usize) -> bool {
 }
 
 /// Where the value after a label at `l` starts: after a `:` or a `to`
-/// within the next four tokens (`Address on file:`, `Send the cheque to`).
+/// within the next five tokens (`Address on file:`, `Send the cheque to`).
 fn value_start(text: &str, toks: &[Tok], l: usize) -> Option<usize> {
     (l + 1..toks.len().min(l + 6)).find_map(|k| {
         let t = &toks[k];
@@ -1008,7 +1012,7 @@ fn care_of_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
     if s < 2 || !is_punct(&toks[s - 1], b',') {
         return s;
     }
-    // Back over at most six tokens of the same line to `c/o`.
+    // Back over at most seven tokens of the same line to `c/o`.
     let mut b = s - 1;
     while b > 0 && s - b < 8 {
         b -= 1;

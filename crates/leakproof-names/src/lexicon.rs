@@ -8,35 +8,14 @@ pub(crate) use crate::curated::*;
 use crate::table::fingerprint;
 pub(crate) use crate::table::key_hash;
 
-/// For each word length (1 to 15), the first letters of cue words
-/// (person, place, greeting, label) of that length: a cheap pre-check
-/// before hashing a lower-case word. Computed at compile time, so a
-/// look-up is one load.
-static CUE_SHAPES: [u32; 16] = {
-    let mut shapes = [0u32; 16];
-    let lists = [PERSON_CUES, PLACE_CUES, GREETINGS, NAME_LABELS];
-    let mut l = 0;
-    while l < lists.len() {
-        let mut w = 0;
-        while w < lists[l].len() {
-            let b = lists[l][w].as_bytes();
-            if b.len() < 16 && b[0].is_ascii_lowercase() {
-                shapes[b.len()] |= 1 << (b[0] - b'a');
-            }
-            w += 1;
-        }
-        l += 1;
-    }
-    shapes
-};
+/// The shapes ([`shapes`]) of cue words: person, place, greeting, label.
+static CUE_SHAPES: [u32; 16] = shapes_of(&[PERSON_CUES, PLACE_CUES, GREETINGS, NAME_LABELS]);
 
 /// Whether a lower-case word may be a cue word (no false negatives).
 #[inline]
 pub(crate) fn maybe_cue(word: &[u8]) -> bool {
     match word.first() {
-        Some(&f) if word.len() < 16 && f.is_ascii_lowercase() => {
-            CUE_SHAPES[word.len()] & (1 << (f - b'a')) != 0
-        }
+        Some(f) if f.is_ascii_lowercase() => has_shape(&CUE_SHAPES, word),
         Some(_) => true,
         None => false,
     }
@@ -68,14 +47,23 @@ static CURATED_SHAPES: [u32; 16 * 32] = {
 /// `words` of that length: with [`has_shape`], a test that rules out most
 /// words before comparing them with each of a list, case aside.
 pub(crate) const fn shapes(words: &[&str]) -> [u32; 16] {
+    shapes_of(&[words])
+}
+
+/// [`shapes`] of the words of several lists together.
+const fn shapes_of(lists: &[&[&str]]) -> [u32; 16] {
     let mut shapes = [0u32; 16];
-    let mut w = 0;
-    while w < words.len() {
-        let b = words[w].as_bytes();
-        if !b.is_empty() && b.len() < 16 {
-            shapes[b.len()] |= 1 << shape_bits(b[0]);
+    let mut l = 0;
+    while l < lists.len() {
+        let mut w = 0;
+        while w < lists[l].len() {
+            let b = lists[l][w].as_bytes();
+            if !b.is_empty() && b.len() < 16 {
+                shapes[b.len()] |= 1 << shape_bits(b[0]);
+            }
+            w += 1;
         }
-        w += 1;
+        l += 1;
     }
     shapes
 }

@@ -372,18 +372,18 @@ fn line_start(text: &str, toks: &[Tok], i: usize) -> bool {
     t.newline()
         || i.checked_sub(1).is_some_and(|j| {
             let p = &toks[j];
-            (p.newline() || j == 0) && matches!(text_of(text, p), "-" | "—" | "–")
+            (p.newline() || j == 0)
+                // `-`, `—` and `–` in UTF-8.
+                && matches!(p.bytes(text), b"-" | [0xE2, 0x80, 0x94] | [0xE2, 0x80, 0x93])
         })
 }
 
 /// A sign-off: one to three name words alone on a line (after a dash)
-/// below a line with a closing (`Thanks!\n— noura`, `Best\nKwame Mensah`).
+/// below a line with a closing (`Thanks!\n— noura`, `Best\nKwame Mensah`),
+/// for a token `i` that starts its line.
 // Kept out of line: inlined, it slows the loop over every word.
 #[inline(never)]
 fn signature_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
-    if !line_start(text, toks, i) {
-        return None;
-    }
     let case = toks[i].case;
     if case == Case::Other {
         return None;
@@ -611,28 +611,24 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
                 // words after it are verbs, and this keeps the look-ups few.
                 || (w.eq_ignore_ascii_case("to") && t.classes(text) & (PLACE | REGION) != 0)
         });
+        // A one-word place that an everyday word or a given name shadows
+        // (`reading` is a word; `leeds` is a surname too, and still a place).
+        let shadowed =
+            |end: usize| end == i + 1 && t.classes(text) & (COMMON | ENGLISH | STOP | GIVEN) != 0;
         if preposition {
             if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
-                // A one-word place no everyday word or given name shadows
-                // (`leeds` is a surname too, `reading` a word).
-                let shadowed =
-                    end == i + 1 && toks[i].classes(text) & (COMMON | ENGLISH | STOP | GIVEN) != 0;
-                if !shadowed && classes != 0 && toks[i].end - toks[i].start >= 4 {
+                if !shadowed(end) && classes != 0 && toks[i].end - toks[i].start >= 4 {
                     by_preposition = Some((end, 0.65));
                 }
             }
         }
         // `the kampala office`: a place no common word or name shadows,
         // between `the` or `our` and a site noun.
-        let article = i.checked_sub(1).is_some_and(|j| {
-            let w = text_of(text, &toks[j]);
-            w.eq_ignore_ascii_case("the") || w.eq_ignore_ascii_case("our")
-        });
-        if article {
+        if i.checked_sub(1)
+            .is_some_and(|j| the_or_our(toks[j].bytes(text)))
+        {
             if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
-                let shadowed =
-                    end == i + 1 && toks[i].classes(text) & (COMMON | ENGLISH | STOP | GIVEN) != 0;
-                if !shadowed && classes & PLACE != 0 && site_noun_after(text, toks, end) {
+                if !shadowed(end) && classes & PLACE != 0 && site_noun_after(text, toks, end) {
                     return Some((end, 0.65));
                 }
             }
@@ -751,6 +747,11 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     None
 }
 
+/// `the` or `our`, which may stand before a site (`the kampala office`).
+fn the_or_our(word: &[u8]) -> bool {
+    word.eq_ignore_ascii_case(b"the") || word.eq_ignore_ascii_case(b"our")
+}
+
 /// Whether a site noun follows token `end`, directly or after one
 /// lower-case word (`Lagos branch`, `Cape Town support desk`).
 fn site_noun_after(text: &str, toks: &[Tok], end: usize) -> bool {
@@ -836,9 +837,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                     && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
                     || w.eq_ignore_ascii_case(b"name's")
                     // `the kampala office`
-                    || (t.end - t.start >= 4
-                        && (w.eq_ignore_ascii_case(b"the") || w.eq_ignore_ascii_case(b"our"))
-                        && site_noun_after(text, toks, i + 1))
+                    || (t.end - t.start >= 4 && the_or_our(w) && site_noun_after(text, toks, i + 1))
             }
             Kind::Punct => {
                 matches!(p.punct, b',' | b':')
@@ -917,13 +916,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             continue;
         }
         // A sign-off line, before the gate: it needs no cue on its line.
-        let dash_first = i.checked_sub(1).is_some_and(|j| {
-            let p = &toks[j];
-            (j == 0 || p.newline())
-                && (is_punct(p, b'-')
-                    || (p.kind == Kind::Word && text.as_bytes()[p.start as usize] == 0xE2))
-        });
-        if t.newline() || dash_first {
+        if line_start(text, toks, i) {
             if let Some(end) = signature_at(text, toks, i) {
                 out.push(span_of(toks, i, end, NameKind::Person, 0.65));
                 i = end;
