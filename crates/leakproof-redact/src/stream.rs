@@ -481,6 +481,25 @@ mod tests {
     }
 
     #[test]
+    fn read_line_stops_at_newlines_and_the_limit_across_buffer_refills() {
+        // A three-byte buffer makes every line span several `fill_buf` calls.
+        let data = b"first line\nsecond, much longer line\nlast";
+        let mut input = io::BufReader::with_capacity(3, &data[..]);
+        let mut line = Vec::new();
+        let mut next = |limit| {
+            line.clear();
+            let n = read_line(&mut input, limit, &mut line).expect("reads");
+            (n, String::from_utf8(line.clone()).expect("utf8"))
+        };
+        assert_eq!(next(64), (11, "first line\n".to_string()));
+        // A line over the limit is cut at the limit; the rest comes next.
+        assert_eq!(next(6), (6, "second".to_string()));
+        assert_eq!(next(64), (19, ", much longer line\n".to_string()));
+        assert_eq!(next(64), (4, "last".to_string()));
+        assert_eq!(next(64), (0, String::new()));
+    }
+
+    #[test]
     fn ndjson_keeps_order_and_fails_closed() {
         let input = "{\"a\":\"x@contoso.com\"}\n{\"a\":\"y@contoso.com\"\n\n{\"b\":1}\r\n{\"c\":\"call 555.123.4567\"}";
         let (out, _, s) = run(Format::Ndjson, input, false);
