@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use anyhow::Context;
 use leakproof_redact::{Format, Policy, Redactor, StreamOptions, corpus, redact_stream};
 use rayon::prelude::*;
 
@@ -29,6 +30,10 @@ pub struct Args {
     /// a type, turn it off here).
     #[arg(long, value_name = "FILE")]
     policy: Option<std::path::PathBuf>,
+    /// Write the generated corpus to FILE and exit without measuring, so
+    /// that other tools (or a profiler) can run on the same records.
+    #[arg(long, value_name = "FILE")]
+    write_corpus: Option<std::path::PathBuf>,
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -62,6 +67,18 @@ fn floor(lines: &[&str]) -> usize {
 /// Runs `leakproof bench`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let data = corpus::ndjson(args.seed, args.megabytes << 20);
+    if let Some(path) = &args.write_corpus {
+        std::fs::write(path, &data)
+            .with_context(|| format!("cannot write the corpus to {}", path.display()))?;
+        eprintln!(
+            "corpus: {} records, {:.1} MB of NDJSON support cases (seed {}) written to {}",
+            data.lines().count(),
+            data.len() as f64 / 1e6,
+            args.seed,
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let lines: Vec<&str> = data.lines().collect();
     let policy = match &args.policy {
         Some(path) => Policy::from_file(path)?,
