@@ -17,7 +17,8 @@ fn is_punct(t: &Tok, p: u8) -> bool {
     t.punct == p
 }
 
-/// A house number: `12`, `221B`, `5a`, `84/92`, `17-II`, `45/3`.
+/// A house number: `12`, `221B`, `5a`, `84/92`, `17-II`, `45/3`,
+/// `45/2/14` (house, staircase, door).
 fn house_number(text: &str, t: &Tok) -> bool {
     if t.kind != Kind::Num {
         return false;
@@ -37,7 +38,8 @@ fn house_number(text: &str, t: &Tok) -> bool {
             && rest.len() >= 2
             && rest[1..]
                 .iter()
-                .all(|b| b.is_ascii_digit() || matches!(b, b'I' | b'V' | b'a'..=b'z')))
+                .all(|b| b.is_ascii_digit() || matches!(b, b'I' | b'V' | b'a'..=b'z'))
+            || (rest[0] == b'/' && rest[1..].iter().all(|b| b.is_ascii_digit() || *b == b'/')))
         // Japanese and Indian block numbers: `3-1-1`, `3-6-289` (not
         // dates or phone numbers: three groups of at most three digits).
         || (rest[0] == b'-'
@@ -73,7 +75,7 @@ fn direction(text: &str, t: &Tok) -> bool {
 const COMPOUND: &[&str] = &[
     "strasse", "str", "weg", "gasse", "platz", "allee", "ufer", "gracht", "straat", "laan",
     "plein", "kade", "singel", "dijk", "gata", "gatan", "gade", "vej", "veien", "vagen",
-    "chaussee", "steig", "tie", "katu", "kuja", "vei", "vegen", "torget", "torv",
+    "chaussee", "steig", "tie", "katu", "kuja", "vei", "vegen", "torget", "torv", "vegur",
 ];
 
 /// For each first letter, the second letters of the last two letters of
@@ -150,10 +152,16 @@ fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usi
             }
             5 | 6 => return Some(i + 1),
             3 => {
-                // Swedish `111 21`
+                // Swedish `111 21`, Icelandic `101 Reykjavík`
                 let n = next?;
                 let nw = text_of(text, n).as_bytes();
-                return (n.kind == Kind::Num && nw.len() == 2 && all_digits(nw)).then_some(i + 2);
+                if n.kind == Kind::Num && nw.len() == 2 && all_digits(nw) {
+                    return Some(i + 2);
+                }
+                return (n.kind == Kind::Word
+                    && n.case == Case::Title
+                    && n.classes(text) & PLACE != 0)
+                    .then_some(i + 1);
             }
             _ => return None,
         }
@@ -255,6 +263,24 @@ fn name_run(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> usize {
 /// The street core at token `i`: (start token, end token, needs a postcode).
 fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     let t = &toks[i];
+    // `Postfach 10 04 52`, `Postbus 1234`, `Apartado 45`: a box number
+    // in groups, vouched for by the postcode after it.
+    if t.kind == Kind::Word
+        && t.case != Case::Lower
+        && ["postfach", "postbus", "postboks", "apartado", "casilla"]
+            .iter()
+            .any(|w| t.bytes(text).eq_ignore_ascii_case(w.as_bytes()))
+    {
+        let mut j = i + 1;
+        while toks
+            .get(j)
+            .is_some_and(|n| n.kind == Kind::Num && !n.newline() && all_digits(n.bytes(text)))
+            && j < i + 4
+        {
+            j += 1;
+        }
+        return (j > i + 1).then_some((i, j, true));
+    }
     // `PO Box 1234`
     if t.kind == Kind::Word && t.bytes(text).eq_ignore_ascii_case(b"po") {
         let b = toks.get(i + 1)?;
@@ -264,6 +290,13 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
             return Some((i, i + 3, false));
         }
         return None;
+    }
+    // `Apartment 22, The Maltings, Bow Street`: a unit, perhaps a building,
+    // then a street without a house number, vouched for by a postcode.
+    if t.kind == Kind::Word && t.case != Case::Lower && t.cur(text) & UNIT != 0 {
+        if let Some(end) = unit_led_at(text, toks, i) {
+            return Some((i, end, true));
+        }
     }
     if house_number(text, t) {
         let mut j = i + 1;
@@ -396,18 +429,54 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         }
         return None;
     }
-    // `Mariahilfer Straße 45/3`, `Damrak 1, 1012 LG Amsterdam`
+    // `Mariahilfer Straße 45/3`, `Damrak 1, 1012 LG Amsterdam`, `Bağdat
+    // Caddesi No: 204`
     if t.case == Case::Title && t.cur(text) & STOP == 0 && !is_month(text_of(text, t)) {
         let end = name_run(text, toks, i, false);
+        let typed = end > i + 1 && toks[end - 1].cur(text) & STREET_LAST != 0;
+        let number = if typed {
+            number_sign_end(text, toks, end).unwrap_or(end)
+        } else {
+            end
+        };
         if end > i
             && end - i <= 3
             && toks
-                .get(end)
+                .get(number)
                 .is_some_and(|n| house_number(text, n) && !n.newline())
         {
-            let typed = toks[end - 1].cur(text) & STREET_LAST != 0 && end - i >= 2;
-            return Some((i, end + 1, !typed));
+            return Some((i, number + 1, !typed));
         }
+    }
+    None
+}
+
+/// The end of a street led by a unit at `i` (see [`core_at`]).
+fn unit_led_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let mut k = unit_at(text, toks, i)?;
+    if !toks.get(k).is_some_and(|t| is_punct(t, b',')) {
+        return None;
+    }
+    k += 1;
+    for _ in 0..2 {
+        let end = name_run(text, toks, k, false);
+        if end >= k + 2 && toks[end - 1].cur(text) & STREET_LAST != 0 {
+            return Some(end);
+        }
+        // A building name: capitalised words to the next comma.
+        let mut b = k;
+        while b < toks.len()
+            && b < k + 4
+            && toks[b].kind == Kind::Word
+            && toks[b].case != Case::Lower
+            && !(b > k && toks[b].newline())
+        {
+            b += 1;
+        }
+        if b == k || !toks.get(b).is_some_and(|t| is_punct(t, b',')) {
+            return None;
+        }
+        k = b + 1;
     }
     None
 }
@@ -424,7 +493,10 @@ fn number_sign_end(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
         return Some(k + 1);
     }
     if number_word(text, t) {
-        let dot = toks.get(k + 1).is_some_and(|n| is_punct(n, b'.'));
+        // `No. 45`, and Turkish `No: 204`.
+        let dot = toks
+            .get(k + 1)
+            .is_some_and(|n| is_punct(n, b'.') || is_punct(n, b':'));
         return Some(k + 1 + usize::from(dot));
     }
     None
@@ -673,6 +745,19 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
                 .is_some_and(|n| state_code(text, n, case) && n.case == Case::Upper)
             {
                 e += 1;
+            } else if e > p
+                && toks.get(e).is_some_and(|n| {
+                    n.kind == Kind::Word
+                        && n.case == Case::Upper
+                        && n.end - n.start == 1
+                        && !n.newline()
+                })
+                && toks
+                    .get(e + 1)
+                    .is_none_or(|n| n.kind == Kind::Punct || n.newline())
+            {
+                // `2200 København N`: a district letter.
+                e += 1;
             }
             // `110 00 Praha 1`, `75002 Paris 2e`
             if e > p
@@ -717,12 +802,20 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             e = c;
             // A unit then a city vouch for a street without a type (`65 Nguyen Hue, District 1, Hanoi`).
             postcode |= unit;
-            // `Dublin 2`
+            // `Dublin 2`, and a postcode after the city (`Tel Aviv-Yafo 6688123`).
             if toks
                 .get(e)
                 .is_some_and(|n| n.kind == Kind::Num && !n.newline() && n.end - n.start <= 2)
             {
                 e += 1;
+            } else if toks.get(e).is_some_and(|n| {
+                n.kind == Kind::Num
+                    && !n.newline()
+                    && (4..=7).contains(&(n.end - n.start))
+                    && all_digits(n.bytes(text))
+            }) {
+                e += 1;
+                postcode = true;
             }
             if toks.get(e).is_some_and(|n| state_code(text, n, case)) {
                 let after = toks.get(e + 1);
@@ -769,7 +862,9 @@ fn floor_segment(text: &str, toks: &[Tok], k: usize, lower_ok: bool) -> Option<u
 /// token `s`: `Flat 3, `, `Bât. C, Résidence Les Tilleuls, `, `Unit 12,
 /// Riverside Business Park, `.
 fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
-    let comma_before = |p: usize| p >= 1 && is_punct(&toks[p - 1], b',');
+    // `Unit 1507 - 88 Harbour Street` has a dash instead.
+    let comma_before =
+        |p: usize| p >= 1 && (is_punct(&toks[p - 1], b',') || is_punct(&toks[p - 1], b'-'));
     if !comma_before(s) {
         return s;
     }
@@ -786,7 +881,7 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
     }
     let candidates = [s - 1, b.saturating_sub(1)];
     for comma in candidates {
-        if comma == 0 || !is_punct(&toks[comma], b',') {
+        if comma == 0 || !(is_punct(&toks[comma], b',') || is_punct(&toks[comma], b'-')) {
             continue;
         }
         // `Unit 12`, `Bât. C`, `Flat 3B`: a unit word, an optional dot, a
@@ -1070,7 +1165,12 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             continue;
         }
         // `Flat 3, 27 Victoria Road`
-        let s = care_of_prefix(text, toks, unit_prefix(text, toks, start));
+        // `Suite 3, Level 9, 120 Collins Street`: units one before another.
+        let mut s = start;
+        while let Some(u) = Some(unit_prefix(text, toks, s)).filter(|&u| u < s) {
+            s = u;
+        }
+        let s = care_of_prefix(text, toks, s);
         let region_end = toks[end - 1].classes(text) & REGION != 0;
         out.push(NameSpan {
             kind: NameKind::StreetAddress,

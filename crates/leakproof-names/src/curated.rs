@@ -265,6 +265,10 @@ pub(crate) const TITLES: &[&str] = &[
 ];
 
 pub(crate) const STREET_LAST_WORDS: &[&str] = &[
+    "caddesi",
+    "sokak",
+    "sokagi",
+    "bulvari",
     "street",
     "st",
     "road",
@@ -441,6 +445,10 @@ pub(crate) const UNIT_WORDS: &[&str] = &[
     "bus",
     "lgh",
     "plot",
+    "sala",
+    "andar",
+    "loja",
+    "bloco",
 ];
 
 pub(crate) const GREETINGS: &[&str] = &[
@@ -474,6 +482,17 @@ pub(crate) const GREETINGS: &[&str] = &[
     "servus",
     "buongiorno",
     "bonsoir",
+    "ora",
+    "namaste",
+    "salaam",
+    "salam",
+    "merhaba",
+    "aloha",
+    "shalom",
+    "ahoj",
+    "kumusta",
+    "jambo",
+    "habari",
 ];
 
 pub(crate) const PERSON_CUES: &[&str] = &[
@@ -513,6 +532,13 @@ pub(crate) const PERSON_CUES: &[&str] = &[
     "friend",
     "wife",
     "husband",
+    "daughter",
+    "son",
+    "mum",
+    "mom",
+    "dad",
+    "brother",
+    "sister",
     "client",
     "tech",
     "technician",
@@ -558,6 +584,9 @@ pub(crate) const PLACE_CUES: &[&str] = &[
     "across",
     "throughout",
     "within",
+    "i",
+    "desde",
+    "fra",
 ];
 
 pub(crate) const NAME_LABELS: &[&str] = &[
@@ -634,6 +663,14 @@ pub(crate) const SITE_NOUNS: &[&str] = &[
     "factory",
     "headquarters",
     "hq",
+    "distributor",
+    "distributors",
+    "showroom",
+    "outlet",
+    "dealership",
+    "datacenter",
+    "datacentre",
+    "point",
 ];
 
 pub(crate) const HOST_CUES: &[&str] = &[

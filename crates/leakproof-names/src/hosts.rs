@@ -296,7 +296,9 @@ pub(crate) fn find_netbios(
         if matches!(
             before,
             Some(b'.' | b'/' | b'\\' | b'@' | b'_' | b'#' | b'$')
-        ) || matches!(after, Some(b'/' | b'\\' | b'@' | b'_'))
+        ) || matches!(after, Some(b'/' | b'@' | b'_'))
+            // `Server=SQLPROD03\INST1` names an instance on the host.
+            || (after == Some(b'\\') && before != Some(b'='))
             || (after == Some(b'.')
                 && text
                     .as_bytes()
@@ -338,7 +340,9 @@ pub(crate) fn find_netbios(
                 .is_some_and(|last| last.iter().any(u8::is_ascii_digit));
         let cued = role
             || host_cue_before(text, toks, i)
-            || (upper && preposition_before(text, toks, i) && server_shaped(word));
+            || (upper
+                && preposition_before(text, toks, i)
+                && (server_shaped(word) || (word.len() >= 7 && role_part(word))));
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
             continue;
@@ -354,7 +358,10 @@ pub(crate) fn find_netbios(
         let cued_ok = cued
             && (upper || (word.contains(&b'-') && digit) || role)
             && !word.iter().all(|b| b.is_ascii_digit() || *b == b'-');
-        if cued_ok || machine || (shaped && !group_noun_after(text, toks, i)) {
+        if cued_ok
+            || machine
+            || (shaped && !group_noun_after(text, toks, i) && !id_label_before(text, toks, i))
+        {
             out.push(NameSpan {
                 kind: NameKind::InternalHostname,
                 start: tok.start as usize,
@@ -363,6 +370,21 @@ pub(crate) fn find_netbios(
             });
         }
     }
+}
+
+/// Whether a label of a product or part number stands before token `i`
+/// (`SKU WX-4410-BLK-64`, `part no. AB-12-CD-3`).
+fn id_label_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    toks[i.saturating_sub(3)..i].iter().any(|t| {
+        t.kind == Kind::Word && {
+            let w = &text[t.start as usize..t.end as usize];
+            [
+                "sku", "part", "model", "item", "product", "pn", "mpn", "serial", "article",
+            ]
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case(w))
+        }
+    })
 }
 
 /// `SQLPROD03`, `APPSRV12`, `XA-DDC01`, `EXCH2016-02`: four or more
@@ -374,16 +396,29 @@ fn server_shaped(word: &[u8]) -> bool {
     letters >= 4 && trailing_digits >= 2 && word[0].is_ascii_alphabetic()
 }
 
-/// `on X`, `to X`, `from X`: where a server is named in passing
-/// (`restarted the spooler on APPSRV12`, `RDP to SQLPROD03`).
+/// `on X`, `to X`, `from X`, `rebooted X`: where a server is named in
+/// passing (`restarted the spooler on APPSRV12`, `RDP to SQLPROD03`).
 fn preposition_before(text: &str, toks: &[Tok], i: usize) -> bool {
     i.checked_sub(1).is_some_and(|j| {
         let t = &toks[j];
         t.kind == Kind::Word && {
             let word = &text[t.start as usize..t.end as usize];
-            ["on", "to", "from", "via", "onto"]
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(word))
+            [
+                "on",
+                "to",
+                "from",
+                "via",
+                "onto",
+                "rebooted",
+                "restarted",
+                "reboot",
+                "restart",
+                "patched",
+                "pinged",
+                "ping",
+            ]
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(word))
         }
     })
 }
@@ -455,9 +490,21 @@ mod tests {
             "switch to web-based login",
             "upgrade to SQL-2019 soon",
             "assigned to DB-ADMINS team",
+            "SKU WX-4410-BLK-64 is out of stock",
+            "Built on WEB3 tech.",
         ] {
             assert!(find(text).is_empty(), "{text}");
         }
+        // Role codes in one word, server verbs, SQL instances.
+        assert_eq!(
+            find("Restore failed on SQLCLUSTER2 last night"),
+            ["SQLCLUSTER2"]
+        );
+        assert_eq!(find("Rebooted HYPERV-HOST3 at 02:15"), ["HYPERV-HOST3"]);
+        assert_eq!(
+            find(r"Server=SQLPROD03\INST1;Database=Billing"),
+            ["SQLPROD03"]
+        );
     }
 
     #[test]

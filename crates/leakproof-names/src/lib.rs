@@ -534,6 +534,151 @@ mod tests {
     }
 
     #[test]
+    fn names_that_open_a_sentence_or_follow_a_handover() {
+        for (text, name) in [
+            (
+                "Olena Shevchenko reports that codes arrive late.",
+                "Olena Shevchenko",
+            ),
+            (
+                "Mereani Vunibola called about a damaged shipment.",
+                "Mereani Vunibola",
+            ),
+            ("Bill says the printer still jams.", "Bill"),
+            ("Grace from the finance team approved it.", "Grace"),
+            ("Handed over to Rose on the evening shift.", "Rose"),
+            (
+                "Assigned to Khalid al-Rashidi for follow-up.",
+                "Khalid al-Rashidi",
+            ),
+            (
+                "Caller identified as Dariush Farahani, verified.",
+                "Dariush Farahani",
+            ),
+            (
+                "Kowalski, Agnieszka — requested an export.",
+                "Kowalski, Agnieszka",
+            ),
+            (
+                "Caller: HASHIMOTO, KENJI - wants a callback",
+                "HASHIMOTO, KENJI",
+            ),
+            ("Kia ora Aroha, your card is on its way.", "Aroha"),
+            (
+                "u spreekt met Sjoerd van der Wijngaart, ik",
+                "Sjoerd van der Wijngaart",
+            ),
+            (
+                "nazywam się Grzegorz Brzęczyszczykiewicz i nie",
+                "Grzegorz Brzęczyszczykiewicz",
+            ),
+            ("my daughter emma set up the account", "emma"),
+            ("ok so i talked to priscilla and she said", "priscilla"),
+            (
+                "spoke to mr farouk al-rashid, he'd like it",
+                "farouk al-rashid",
+            ),
+            (
+                "Update it to Aleksandra Petrović-Horvat as per the form.",
+                "Aleksandra Petrović-Horvat",
+            ),
+        ] {
+            assert_eq!(found(text), [(NameKind::Person, name.into())], "{text}");
+        }
+        // Products and companies that report or say things are no people.
+        for text in [
+            "Dell confirmed the warranty replacement.",
+            "Chrome says the certificate is invalid.",
+            "Microsoft Teams reports an error.",
+            "Support said they would call back.",
+            "Apple Support confirmed the repair.",
+            "Paris called about the invoice.",
+        ] {
+            assert!(found(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn places_before_sites_after_dashes_and_codes() {
+        for (text, place) in [
+            ("Our Bengaluru support hub is closed.", "Bengaluru"),
+            ("The Chengdu distributor says the units arrived.", "Chengdu"),
+            ("From Monday the Mumbai support desk takes over.", "Mumbai"),
+            ("A fault from Bielefeld — the line drops.", "Bielefeld"),
+            (
+                "Do you ship to Uberlândia, MG? The form fails.",
+                "Uberlândia, MG",
+            ),
+            ("Kunden bor i Göteborg och vill ha en tekniker.", "Göteborg"),
+            (
+                "The SIM went to their holiday flat in Mallorca.",
+                "Mallorca",
+            ),
+            (
+                "Verification failed: city \"Gdańsk\" does not match.",
+                "Gdańsk",
+            ),
+        ] {
+            assert_eq!(found(text), [(NameKind::Location, place.into())], "{text}");
+        }
+        for text in [
+            "The Customer Success team will follow up.",
+            "Amsterdam data centre is not in our region list.",
+        ] {
+            assert!(found(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn addresses_led_by_units_boxes_and_slashes() {
+        for (text, address) in [
+            (
+                "Courier could not find Apartment 22, The Maltings, Bow Street, Dublin 7, D07 X2K6 - call",
+                "Apartment 22, The Maltings, Bow Street, Dublin 7, D07 X2K6",
+            ),
+            (
+                "new address is Unit 1507 - 88 Harbour Street, Toronto ON M5J 0C3, effective now",
+                "Unit 1507 - 88 Harbour Street, Toronto ON M5J 0C3",
+            ),
+            (
+                "Invoice to:\nSuite 3, Level 9, 120 Collins Street\nMelbourne VIC 3000",
+                "Suite 3, Level 9, 120 Collins Street\nMelbourne VIC 3000",
+            ),
+            (
+                "Post it to Postfach 10 04 52, 20003 Hamburg please.",
+                "Postfach 10 04 52, 20003 Hamburg",
+            ),
+            (
+                "Visit at Mariahilfer Straße 45/2/14, 1060 Wien, between 8 and 12.",
+                "Mariahilfer Straße 45/2/14, 1060 Wien",
+            ),
+            (
+                "Post the card to Laugavegur 59, 101 Reykjavík.",
+                "Laugavegur 59, 101 Reykjavík",
+            ),
+            (
+                "Kunden er flyttet til Nørrebrogade 45, 3. tv., 2200 København N",
+                "Nørrebrogade 45, 3. tv., 2200 København N",
+            ),
+            (
+                "Card lists 23 Rothschild Blvd, Apt 6, Tel Aviv-Yafo 6688123 as the address.",
+                "23 Rothschild Blvd, Apt 6, Tel Aviv-Yafo 6688123",
+            ),
+            (
+                "Sair para Av. Afonso Pena, 1500, sala 304, Centro, Belo Horizonte - MG, 30130-005.",
+                "Av. Afonso Pena, 1500, sala 304, Centro, Belo Horizonte - MG, 30130-005",
+            ),
+        ] {
+            assert_eq!(
+                found(text),
+                [(NameKind::StreetAddress, address.into())],
+                "{text}"
+            );
+        }
+        assert!(found("Room 4, Main Street cafe is closed.").is_empty());
+    }
+
+    #[test]
     fn extra_suffixes_are_checked() {
         let finder = NameFinder::new(NamesConfig {
             internal_suffixes: vec![".ad.example.com".into()],

@@ -38,8 +38,15 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     if is_punct(&toks[j], b'.') && j > 0 && toks[j - 1].cur(text) & TITLE != 0 {
         return Cue::Title;
     }
-    if toks[j].kind == Kind::Word && toks[j].cur(text) & TITLE != 0 && toks[j].case != Case::Lower {
-        return Cue::Title;
+    if toks[j].kind == Kind::Word && toks[j].cur(text) & TITLE != 0 {
+        // `mr farouk al-rashid`: a lower-case title before a lower-case
+        // name is a cue like `with`.
+        if toks[j].case != Case::Lower {
+            return Cue::Title;
+        }
+        if toks[i].case == Case::Lower {
+            return Cue::Weak;
+        }
     }
     let mut colon = false;
     let mut comma = false;
@@ -68,11 +75,36 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
         if (w.eq_ignore_ascii_case(b"is") && p.eq_ignore_ascii_case(b"name"))
             || w.eq_ignore_ascii_case(b"name's")
             || (w.eq_ignore_ascii_case(b"you") && p.eq_ignore_ascii_case(b"thank"))
+            // `my name is` in Polish, Spanish, Italian, German, Dutch, Czech.
+            || (w == "się".as_bytes() && p.eq_ignore_ascii_case(b"nazywam"))
+            || (w == b"llamo" && p.eq_ignore_ascii_case(b"me"))
+            || (w == b"chiamo" && p.eq_ignore_ascii_case(b"mi"))
+            || ((w == "heiße".as_bytes() || w == b"heisse") && p.eq_ignore_ascii_case(b"ich"))
+            || (w == b"met" && p.eq_ignore_ascii_case(b"spreekt"))
+            || (w == b"se" && p.eq_ignore_ascii_case(b"jmenuji"))
         {
             return Cue::Strong;
         }
     }
     if c & PERSON_CUE != 0 && (!comma || c & NAME_LABEL != 0 || c & STOP == 0) {
+        return Cue::Weak;
+    }
+    // `identified as`, `listed as`: `as` alone precedes too much else.
+    if t.bytes(text).eq_ignore_ascii_case(b"as")
+        && j.checked_sub(1).is_some_and(|k| {
+            let p = toks[k].bytes(text);
+            [
+                &b"identified"[..],
+                b"known",
+                b"listed",
+                b"registered",
+                b"verified",
+                b"introduced",
+            ]
+            .iter()
+            .any(|w| p.eq_ignore_ascii_case(w))
+        })
+    {
         return Cue::Weak;
     }
     Cue::None
@@ -81,7 +113,38 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
 /// Whether a word can stand in a name run of case `case`.
 fn fits(text: &str, t: &Tok, case: Case) -> bool {
     t.kind == Kind::Word
-        && (t.case == case || (t.case == Case::Lower && t.cur(text) & PARTICLE != 0))
+        && (t.case == case
+            || (t.case == Case::Lower && t.cur(text) & PARTICLE != 0)
+            || (case == Case::Title && t.case == Case::Other && article_prefixed(t.bytes(text))))
+}
+
+/// `al-Rashidi`, `el-Sayed`, `bin-Zayed`: a lower-case article or
+/// patronymic joined by a dash to a capitalised name.
+fn article_prefixed(word: &[u8]) -> bool {
+    let Some(dash) = word.iter().position(|&b| b == b'-') else {
+        return false;
+    };
+    let (prefix, rest) = (&word[..dash], &word[dash + 1..]);
+    [
+        &b"al"[..],
+        b"el",
+        b"ul",
+        b"ad",
+        b"ar",
+        b"as",
+        b"ash",
+        b"at",
+        b"az",
+        b"bin",
+        b"ibn",
+        b"abu",
+        b"abd",
+    ]
+    .contains(&prefix)
+        && rest.first().is_some_and(u8::is_ascii_uppercase)
+        && rest[1..]
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || *b >= 0x80)
 }
 
 /// Name classes of a word; lower-case words are looked up on demand.
@@ -104,12 +167,42 @@ fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
             let w = text_of(text, t);
             [
                 "its", "it's", "ask", "tell", "let", "with", "cc", "cc'ing", "ccing", "thanks",
-                "thx", "cheers", "hi", "hey", "hello", "dear", "name", "is", "regards",
+                "thx", "cheers", "hi", "hey", "hello", "dear", "name", "is", "regards", "daughter",
+                "son", "wife", "husband", "mum", "mom", "dad", "brother", "sister",
             ]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(w))
+                // `talked to priscilla`, `spoke with dana`
+                || (w.eq_ignore_ascii_case("to")
+                    && k.checked_sub(1).is_some_and(|v| {
+                        ["talked", "spoke", "spoken", "speaking", "talking", "chatted"]
+                            .iter()
+                            .any(|c| c.eq_ignore_ascii_case(text_of(text, &toks[v])))
+                    }))
         }
     })
+}
+
+/// Whether `assigned to`, `handed over to` and the like stand before token
+/// `i`: only a person or a team follows, and a team is no given name.
+fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 2
+        && toks[i - 1].bytes(text).eq_ignore_ascii_case(b"to")
+        && toks[i - 2].kind == Kind::Word
+        && {
+            let w = toks[i - 2].bytes(text);
+            [
+                &b"assigned"[..],
+                b"reassigned",
+                b"escalated",
+                b"over",
+                b"transferred",
+                b"forwarded",
+                b"passed",
+            ]
+            .iter()
+            .any(|v| w.eq_ignore_ascii_case(v))
+        }
 }
 
 /// Legal-form words that end a company name.
@@ -205,7 +298,11 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         // An unknown capitalised word continues a name after a cue or a
         // known given name (`with Nkechi Uzoma`, `Agnieszka Wróblewska`):
         // the gazetteers cannot hold every surname.
-        let loose = !known && run_case == Case::Title && cue >= Cue::Weak && name_like(text, t, c);
+        let after_particle = run[n - 1] & PARTICLE != 0 && run[n - 1] & (GIVEN | SURNAME) == 0;
+        let loose = !known
+            && run_case == Case::Title
+            && (cue >= Cue::Weak || after_particle)
+            && name_like(text, t, c);
         if !known && !loose && cue < Cue::Strong {
             break;
         }
@@ -224,6 +321,7 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             c & (GIVEN | SURNAME) != 0
                 || cue >= Cue::Strong
                 || (run_case == Case::Title && name_like(text, &toks[idx[n - 1]], c))
+                || (n >= 2 && run[n - 2] & PARTICLE != 0 && name_like(text, &toks[idx[n - 1]], c))
         };
         if keep {
             break;
@@ -232,10 +330,12 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     }
     let end = idx[n - 1] + 1;
     // `Contoso Ltd`, `Fabrikam GmbH`: a company.
-    if toks
-        .get(end)
-        .is_some_and(|t| t.kind == Kind::Word && is_org_suffix(text_of(text, t)))
-    {
+    if toks.get(end).is_some_and(|t| {
+        // `as per the form`: two lower-case letters are a word.
+        t.kind == Kind::Word
+            && (t.case != Case::Lower || t.end - t.start > 2)
+            && is_org_suffix(text_of(text, t))
+    }) {
         return None;
     }
     // A run that is a known place (`Santa Clara`, `San Jose`) is not a person.
@@ -314,18 +414,133 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         {
             Some((end, 0.6))
         }
-        // `Ask Bill`, `cc Mark`: a given name that is also a word, after a
-        // cue that only a person follows.
+        // `Ask Bill`, `cc Mark`, `handed over to Rose`: a given name that
+        // is also a word, after a cue that only a person follows.
         Cue::Weak
             if case == Case::Title
                 && c0 & GIVEN != 0
                 && c0 & (PLACE | REGION) == 0
-                && chat_cue_before(text, toks, i) =>
+                && (chat_cue_before(text, toks, i)
+                    || (c0 & (ENGLISH | STOP) == 0 && handover_before(text, toks, i))) =>
         {
             Some((end, 0.6))
         }
         _ => None,
     }
+}
+
+/// Verbs of reporting and asking after a name that opens a sentence
+/// (`Olena Shevchenko reports`, `Bill says`).
+const REPORT_VERBS: &[&str] = &[
+    "called",
+    "calls",
+    "rang",
+    "phoned",
+    "emailed",
+    "wrote",
+    "writes",
+    "says",
+    "said",
+    "asked",
+    "asks",
+    "reports",
+    "reported",
+    "requested",
+    "requests",
+    "wants",
+    "wanted",
+    "confirmed",
+    "confirms",
+    "mentioned",
+    "mentions",
+    "replied",
+    "replies",
+    "left",
+    "complained",
+    "complains",
+    "claims",
+    "claimed",
+    "explained",
+    "insists",
+    "insisted",
+    "agreed",
+    "prefers",
+];
+
+/// Whether `word` may be a [`REPORT_VERBS`] word or `from`, by its length
+/// and first letter: the gate asks for every capitalised word.
+fn maybe_report_verb(word: &[u8]) -> bool {
+    static SHAPES: [u32; 16] = lexicon::shapes(REPORT_VERBS);
+    lexicon::has_shape(&SHAPES, word) || word == b"from"
+}
+
+/// Verbs that follow a name of several words as often as any other
+/// subject, so only a run of names may take them.
+const RUN_VERBS: &[&str] = &[
+    "is", "was", "has", "had", "will", "would", "can", "cannot", "needs", "noted", "notes",
+];
+
+/// Whether token `i` opens a sentence: the text's first, a line's first,
+/// or after `.`, `!`, `?`, `:`, `;` or a dash.
+fn sentence_start(text: &str, toks: &[Tok], i: usize) -> bool {
+    i == 0
+        || toks[i].newline()
+        || line_start(text, toks, i)
+        || matches!(toks[i - 1].punct, b'.' | b'!' | b'?' | b':' | b';')
+}
+
+/// A name that opens a sentence and does something a person does
+/// (`Olena Shevchenko reports that`, `Gurpreet Kaur Sandhu requested`,
+/// `Bill says`, `Grace from the finance team`): one to three capitalised
+/// words, then a verb of reporting. One word must be a given name that is
+/// no English word or place; a run of words must be names or unknown,
+/// name-like words, not a place.
+fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let first = &toks[i];
+    if first.case != Case::Title || !sentence_start(text, toks, i) {
+        return None;
+    }
+    let mut end = i;
+    while end < toks.len() && end < i + 3 {
+        let t = &toks[end];
+        if (end > i && t.newline()) || !fits(text, t, Case::Title) {
+            break;
+        }
+        end += 1;
+    }
+    let verb = toks
+        .get(end)
+        .filter(|v| v.kind == Kind::Word && v.case == Case::Lower)?;
+    let v = verb.bytes(text);
+    let reports = REPORT_VERBS.iter().any(|w| v == w.as_bytes());
+    let from_the = v == b"from" && toks.get(end + 1).is_some_and(|n| the_or_our(n.bytes(text)));
+    if end == i + 1 {
+        let c = first.classes(text);
+        let named = c & GIVEN != 0 && c & (ENGLISH | PLACE | REGION | STOP) == 0;
+        return (named && (reports || from_the)).then_some(end);
+    }
+    if !reports && !RUN_VERBS.iter().any(|w| v == w.as_bytes()) {
+        return None;
+    }
+    let mut known = false;
+    let mut placed = false;
+    for t in &toks[i..end] {
+        let c = t.classes(text);
+        let name = c & (GIVEN | SURNAME) != 0 && c & (COMMON | ENGLISH | STOP) == 0;
+        // A surname that is also a town (`Shevchenko`) counts beside a
+        // known name.
+        let town = c & PLACE != 0 && c & (COMMON | ENGLISH | STOP | REGION) == 0;
+        if !name && !town && !name_like(text, t, c) && !article_prefixed(t.bytes(text)) {
+            return None;
+        }
+        known |= name;
+        placed |= town && !name;
+    }
+    // Two unknown words need a verb that only a person's act takes.
+    if (!known && (!reports || placed)) || is_place(text, toks, i, end) {
+        return None;
+    }
+    Some(end)
 }
 
 /// A name addressed at the end of a clause that opens with a greeting or
@@ -447,7 +662,8 @@ fn lower_pair_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
 /// `Surname, Given` after a label (`Contact on file: O'Brien, Sean`).
 fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     let (s, comma, g) = (toks.get(i)?, toks.get(i + 1)?, toks.get(i + 2)?);
-    if s.case != Case::Title || g.case != Case::Title || !is_punct(comma, b',') {
+    // `HASHIMOTO, KENJI` only after a label (below).
+    if !matches!(s.case, Case::Title | Case::Upper) || g.case != s.case || !is_punct(comma, b',') {
         return None;
     }
     // Both name-like, and the surname or the given name known
@@ -460,7 +676,7 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     }
     if toks
         .get(i + 3)
-        .is_some_and(|t| !t.newline() && fits(text, t, Case::Title))
+        .is_some_and(|t| !t.newline() && fits(text, t, s.case))
     {
         return None;
     }
@@ -468,7 +684,17 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     let labelled = i >= 1
         && (is_punct(&toks[i - 1], b':')
             || (toks[i - 1].cur(text) & NAME_LABEL != 0 && sc & SURNAME != 0 && gc & GIVEN != 0));
-    labelled.then_some(i + 3)
+    // `Kowalski, Agnieszka — requested an export`: opening a line, both
+    // known as such and neither a place (`Lyon, France`).
+    let opening = s.case == Case::Title
+        && (i == 0 || s.newline())
+        && sc & SURNAME != 0
+        && gc & GIVEN != 0
+        && (sc | gc) & (PLACE | REGION) == 0
+        && toks
+            .get(i + 3)
+            .is_none_or(|t| t.newline() || t.kind == Kind::Punct || t.case == Case::Other);
+    (labelled || opening).then_some(i + 3)
 }
 
 /// Whether tokens `i..end` spell a known place or region.
@@ -562,7 +788,9 @@ const CODES: &[&str] = &[
     "QLD", "TAS", "ACT", "NT", "UK", "US", "USA", "GB", "IE", "FR", "DE", "ES", "IT", "NL", "BE",
     "PL", "PT", "AT", "CH", "SE", "NO", "DK", "FI", "PH", "IN", "CN", "JP", "KR", "VN", "BR", "MX",
     "AR", "CL", "ZA", "NG", "KE", "AU", "NZ", "SG", "MY", "TH", "ID", "AE", "SA", "TR", "RO", "CZ",
-    "HU", "GR", "UA", "RU",
+    "HU", "GR", "UA", "RU", "SP", "RJ", "MG", "BA", "PR", "RS", "CE", "GO", "AM", "DF", "PB", "RN",
+    "PI", "RO", "TO", "AC", "AP", "RR", "CDMX", "JAL", "MH", "KA", "TN", "DL", "UP", "WB", "GJ",
+    "TS", "KL", "HR", "MI", "RM", "FI", "BO", "GE", "VE",
 ];
 
 fn is_code(text: &str, t: &Tok, lower_ok: bool) -> bool {
@@ -688,11 +916,11 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         return by_preposition;
     }
     // A place followed by another capitalised word is part of a name
-    // (`London Stock Exchange`, `Germany West Central`).
-    if toks
-        .get(end)
-        .is_some_and(|n| n.kind == Kind::Word && !n.newline() && n.case != Case::Lower)
-    {
+    // (`London Stock Exchange`, `Germany West Central`); a dash (`—`) is
+    // no word.
+    if toks.get(end).is_some_and(|n| {
+        n.kind == Kind::Word && !n.newline() && matches!(n.case, Case::Title | Case::Upper)
+    }) {
         return None;
     }
     if toks
@@ -728,10 +956,12 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     // makes it part of a name (`Bank of America Dallas office`); a
     // sentence-initial `The` or `Our` does not.
     let named_before = i.checked_sub(1).is_some_and(|j| {
-        toks[j].kind == Kind::Word
-            && toks[j].case != Case::Lower
-            && toks[j].cur(text) & STOP == 0
+        let p = &toks[j];
+        p.kind == Kind::Word
+            && p.case != Case::Lower
             && !toks[i].newline()
+            && !(the_or_our(p.bytes(text)) || p.cur(text) & PLACE_CUE != 0)
+            && (p.cur(text) & STOP == 0 || p.classes(text) & ENGLISH != 0)
     });
     if !named_before && site_noun_after(text, toks, end) && classes & (PLACE | REGION) != 0 {
         return Some((end, 0.7));
@@ -759,12 +989,15 @@ fn site_noun_after(text: &str, toks: &[Tok], end: usize) -> bool {
         toks.get(k)
             .is_some_and(|n| n.kind == Kind::Word && !n.newline() && n.cur(text) & SITE_NOUN != 0)
     };
-    // After a word, not `branch`: `the Santiago release branch` is git's.
+    // After a word, not `branch`: `the Santiago release branch` is git's;
+    // nor a `data centre`, which names a cloud region.
     site(end)
-        || (toks
-            .get(end)
-            .is_some_and(|n| n.kind == Kind::Word && n.case == Case::Lower && !n.newline())
-            && site(end + 1)
+        || (toks.get(end).is_some_and(|n| {
+            n.kind == Kind::Word
+                && n.case == Case::Lower
+                && !n.newline()
+                && n.bytes(text) != b"data"
+        }) && site(end + 1)
             && !text_of(text, &toks[end + 1]).eq_ignore_ascii_case("branch"))
 }
 
@@ -780,6 +1013,10 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     }
     if is_punct(p, b':') && j > 0 && toks[j - 1].cur(text) & PLACE_LABEL != 0 {
         return true;
+    }
+    // `city "Gdańsk"`, `in 'Lyon'`
+    if (is_punct(p, b'"') || is_punct(p, b'\'')) && j > 0 && toks[j - 1].kind == Kind::Word {
+        return toks[j - 1].cur(text) & (PLACE_LABEL | PLACE_CUE) != 0;
     }
     // `based in`, `moved to` handled by the preposition; `Location:` above.
     false
@@ -835,6 +1072,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 let w = p.bytes(text);
                 (lexicon::maybe_cue(w)
                     && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
+                    // `mr farouk`
+                    || p.cur(text) & TITLE != 0
                     || w.eq_ignore_ascii_case(b"name's")
                     // `the kampala office`
                     || (t.end - t.start >= 4 && the_or_our(w) && site_noun_after(text, toks, i + 1))
@@ -871,19 +1110,29 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
             }
         }
     }
-    // A region or country needs no cue.
-    if t.case == Case::Title && t.classes(text) & REGION != 0 {
-        return true;
+    if t.case == Case::Title {
+        // A region or country needs no cue.
+        if t.classes(text) & REGION != 0 {
+            return true;
+        }
+        // `the Mumbai support desk`, `Bill says` at a sentence start.
+        if site_noun_after(text, toks, i + 1)
+            || (next.is_some_and(|n| n.case == Case::Lower && maybe_report_verb(n.bytes(text)))
+                && sentence_start(text, toks, i))
+        {
+            return true;
+        }
     }
     let Some(p) = prev else { return false };
     match p.kind {
         Kind::Word => p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE) != 0,
-        // `Dr. Anke`, `Thanks, Daniel`, `City: Eindhoven`, `Name: ...`
-        Kind::Punct if matches!(p.punct, b',' | b':' | b'.') => {
-            let cues = if p.punct == b'.' {
-                TITLE
-            } else {
-                PERSON_CUE | NAME_LABEL | GREETING | PLACE_LABEL
+        // `Dr. Anke`, `Thanks, Daniel`, `City: Eindhoven`, `Name: ...`,
+        // `city "Gdańsk"`
+        Kind::Punct if matches!(p.punct, b',' | b':' | b'.' | b'"' | b'\'') => {
+            let cues = match p.punct {
+                b'.' => TITLE,
+                b'"' | b'\'' => PLACE_LABEL | PLACE_CUE,
+                _ => PERSON_CUE | NAME_LABEL | GREETING | PLACE_LABEL,
             };
             i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & cues != 0
         }
@@ -940,6 +1189,11 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         }
         if let Some((end, conf)) = person_at(text, toks, i) {
             out.push(span_of(toks, i, end, NameKind::Person, conf));
+            i = end;
+            continue;
+        }
+        if let Some(end) = reported_person_at(text, toks, i) {
+            out.push(span_of(toks, i, end, NameKind::Person, 0.7));
             i = end;
             continue;
         }
