@@ -841,8 +841,9 @@ fn floor_segment(text: &str, toks: &[Tok], k: usize, lower_ok: bool) -> Option<u
     let mut m = k;
     while m < toks.len() && m < k + 5 {
         let t = &toks[m];
+        // `2. th.\n1620 København V`: the line break ends it as a comma would.
         if t.newline() && m > k {
-            return None;
+            return postcode_at(text, toks, m, lower_ok).map(|_| m);
         }
         if is_punct(t, b',') {
             break;

@@ -230,7 +230,7 @@ pub(crate) const STOP_WORDS: &[&str] = &[
 pub(crate) const PARTICLES: &[&str] = &[
     "de", "da", "di", "do", "dos", "das", "del", "della", "der", "den", "van", "von", "la", "le",
     "du", "des", "ter", "ten", "y", "al", "el", "bin", "ibn", "dela", "delos", "st", "binti",
-    "bint", "ben", "ap", "ould", "mac", "degli", "dei", "zu", "af", "av", "tot",
+    "bint", "ben", "ap", "ould", "mac", "degli", "dei", "zu", "af", "av", "tot", "o", "ni", "nic",
 ];
 
 pub(crate) const TITLES: &[&str] = &[
@@ -265,6 +265,7 @@ pub(crate) const TITLES: &[&str] = &[
 ];
 
 pub(crate) const STREET_LAST_WORDS: &[&str] = &[
+    "gate",
     "caddesi",
     "sokak",
     "sokagi",
@@ -381,6 +382,7 @@ pub(crate) const STREET_FIRST_WORDS: &[&str] = &[
     "duong",
     "pho",
     "cadde",
+    "gate",
     "caddesi",
     "sokak",
 ];
@@ -632,8 +634,23 @@ pub(crate) const NAME_LABELS: &[&str] = &[
 ];
 
 pub(crate) const PLACE_LABELS: &[&str] = &[
-    "city", "location", "office", "town", "country", "site", "branch", "based", "hometown",
-    "region", "state", "province", "county", "plant",
+    "city",
+    "location",
+    "office",
+    "town",
+    "country",
+    "site",
+    "branch",
+    "based",
+    "hometown",
+    "region",
+    "state",
+    "province",
+    "county",
+    "plant",
+    "place",
+    "birthplace",
+    "destination",
 ];
 
 pub(crate) const SITE_NOUNS: &[&str] = &[

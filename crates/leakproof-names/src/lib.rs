@@ -582,6 +582,10 @@ mod tests {
                 "Update it to Aleksandra Petrović-Horvat as per the form.",
                 "Aleksandra Petrović-Horvat",
             ),
+            (
+                "Email bounced for Cormac Ó Briain, please check.",
+                "Cormac Ó Briain",
+            ),
         ] {
             assert_eq!(found(text), [(NameKind::Person, name.into())], "{text}");
         }
@@ -621,9 +625,26 @@ mod tests {
         ] {
             assert_eq!(found(text), [(NameKind::Location, place.into())], "{text}");
         }
+        // The value of a place field, known or not.
+        for (text, place) in [
+            (
+                "Billing region: Västra Götaland\nSegment: SMB",
+                "Västra Götaland",
+            ),
+            (
+                "Billing city on file: Saint-Étienne (says it is right)",
+                "Saint-Étienne",
+            ),
+            ("DELIVERY REGION: SCOTTISH HIGHLANDS", "SCOTTISH HIGHLANDS"),
+            ("Delivery city: Zürich, CH", "Zürich, CH"),
+        ] {
+            assert_eq!(found(text), [(NameKind::Location, place.into())], "{text}");
+        }
         for text in [
             "The Customer Success team will follow up.",
             "Amsterdam data centre is not in our region list.",
+            "Region: West Europe",
+            "Site: Contoso HQ",
         ] {
             assert!(found(text).is_empty(), "{text}");
         }
@@ -675,7 +696,24 @@ mod tests {
                 "{text}"
             );
         }
+        for (text, address) in [
+            (
+                "Pickup point is Karl Johans gate 31, 0159 Oslo, open until 20:00.",
+                "Karl Johans gate 31, 0159 Oslo",
+            ),
+            (
+                "Adresse: Vesterbrogade 48, 2. th.\n1620 København V",
+                "Vesterbrogade 48, 2. th.\n1620 København V",
+            ),
+        ] {
+            assert_eq!(
+                found(text),
+                [(NameKind::StreetAddress, address.into())],
+                "{text}"
+            );
+        }
         assert!(found("Room 4, Main Street cafe is closed.").is_empty());
+        assert!(found("Boarding at Gate 31 was delayed.").is_empty());
     }
 
     #[test]

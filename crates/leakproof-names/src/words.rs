@@ -114,7 +114,7 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
 fn fits(text: &str, t: &Tok, case: Case) -> bool {
     t.kind == Kind::Word
         && (t.case == case
-            || (t.case == Case::Lower && t.cur(text) & PARTICLE != 0)
+            || ((t.case == Case::Lower || case == Case::Title) && t.cur(text) & PARTICLE != 0)
             || (case == Case::Title && t.case == Case::Other && article_prefixed(t.bytes(text))))
 }
 
@@ -801,11 +801,80 @@ fn is_code(text: &str, t: &Tok, lower_ok: bool) -> bool {
     CODES.iter().any(|c| c.eq_ignore_ascii_case(w))
 }
 
+/// Whether a place label and a colon stand before token `i`, with up to
+/// three words between them (`City:`, `Billing city on file:`): the label
+/// word's index.
+fn place_label_before(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let colon = i.checked_sub(1).filter(|&j| is_punct(&toks[j], b':'))?;
+    (colon.saturating_sub(4)..colon)
+        .rev()
+        .take_while(|&k| toks[k].kind == Kind::Word && !toks[k + 1].newline())
+        .find(|&k| toks[k].cur(text) & PLACE_LABEL != 0)
+}
+
+/// The value of a city, region or country field (`Region: Västra
+/// Götaland`, `DELIVERY REGION: SCOTTISH HIGHLANDS`): capitalised words
+/// that fill the rest of the line or clause, each a place or a name-like
+/// word no list knows.
+fn place_value_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let case = toks[i].case;
+    let label = place_label_before(text, toks, i)?;
+    let field = toks[label].bytes(text);
+    if ![
+        &b"city"[..],
+        b"town",
+        b"region",
+        b"state",
+        b"province",
+        b"county",
+        b"country",
+        b"hometown",
+        b"place",
+        b"birthplace",
+        b"destination",
+    ]
+    .iter()
+    .any(|w| field.eq_ignore_ascii_case(w))
+    {
+        return None;
+    }
+    let mut end = i;
+    while end < toks.len() && end < i + 4 && !(end > i && toks[end].newline()) {
+        let t = &toks[end];
+        if !fits(text, t, case) {
+            break;
+        }
+        let c = t.classes(text);
+        if c & (PLACE | REGION) == 0 && !name_like(text, t, c) && c & PARTICLE == 0 {
+            return None;
+        }
+        end += 1;
+    }
+    // `Delivery city: Zürich, CH`
+    if end > i
+        && toks.get(end).is_some_and(|n| is_punct(n, b','))
+        && toks
+            .get(end + 1)
+            .is_some_and(|n| !n.newline() && is_code(text, n, false))
+    {
+        end += 2;
+    }
+    let fills = toks
+        .get(end)
+        .is_none_or(|n| n.newline() || n.kind == Kind::Punct);
+    (end > i && fills).then_some(end)
+}
+
 /// A place at token `i`: its end, how far it reaches, and confidence.
 fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(usize, f32)> {
     let t = &toks[i];
     if t.kind != Kind::Word || t.case == Case::Other {
         return None;
+    }
+    if matches!(t.case, Case::Title | Case::Upper) {
+        if let Some(end) = place_value_at(text, toks, i) {
+            return Some((end, 0.75));
+        }
     }
     // A stop word only starts a place of several words (`New York`, `The
     // Hague`).
@@ -1011,7 +1080,7 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
         // `and` only continues a list of places.
         return !w.eq_ignore_ascii_case("and") || after_place;
     }
-    if is_punct(p, b':') && j > 0 && toks[j - 1].cur(text) & PLACE_LABEL != 0 {
+    if place_label_before(text, toks, i).is_some() {
         return true;
     }
     // `city "Gdańsk"`, `in 'Lyon'`
@@ -1134,7 +1203,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 b'"' | b'\'' => PLACE_LABEL | PLACE_CUE,
                 _ => PERSON_CUE | NAME_LABEL | GREETING | PLACE_LABEL,
             };
-            i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & cues != 0
+            (i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & cues != 0)
+                || place_label_before(text, toks, i).is_some()
         }
         _ => false,
     }

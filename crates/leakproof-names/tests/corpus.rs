@@ -265,9 +265,9 @@ fn holdout_written_blind() {
         "holdout2",
         &per_type,
         [
-            ("PERSON", 96.0),
-            ("LOCATION", 95.0),
-            ("STREET_ADDRESS", 90.0),
+            ("PERSON", 100.0),
+            ("LOCATION", 97.0),
+            ("STREET_ADDRESS", 95.0),
             ("INTERNAL_HOSTNAME", 100.0),
         ],
     );
@@ -285,7 +285,7 @@ fn development_set() {
         &per_type,
         [
             ("PERSON", 99.0),
-            ("LOCATION", 93.0),
+            ("LOCATION", 96.0),
             ("STREET_ADDRESS", 96.0),
             ("INTERNAL_HOSTNAME", 98.0),
         ],
@@ -326,7 +326,7 @@ fn holdout4_final() {
         &per_type,
         [
             ("PERSON", 98.0),
-            ("LOCATION", 95.0),
+            ("LOCATION", 96.0),
             ("STREET_ADDRESS", 93.0),
             ("INTERNAL_HOSTNAME", 100.0),
         ],
