@@ -267,9 +267,11 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     // in groups, vouched for by the postcode after it.
     if t.kind == Kind::Word
         && t.case != Case::Lower
-        && ["postfach", "postbus", "postboks", "apartado", "casilla"]
-            .iter()
-            .any(|w| t.bytes(text).eq_ignore_ascii_case(w.as_bytes()))
+        && [
+            "postfach", "postbus", "postboks", "apartado", "casilla", "box",
+        ]
+        .iter()
+        .any(|w| t.bytes(text).eq_ignore_ascii_case(w.as_bytes()))
     {
         let mut j = i + 1;
         while toks
@@ -280,6 +282,20 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
             j += 1;
         }
         return (j > i + 1).then_some((i, j, true));
+    }
+    // `P.O. Box 30126-00100`
+    if t.bytes(text) == b"P"
+        && toks.get(i + 1).is_some_and(|n| is_punct(n, b'.'))
+        && toks.get(i + 2).is_some_and(|n| n.bytes(text) == b"O")
+        && toks.get(i + 3).is_some_and(|n| is_punct(n, b'.'))
+        && toks
+            .get(i + 4)
+            .is_some_and(|n| text_of(text, n).eq_ignore_ascii_case("box"))
+    {
+        let n = toks.get(i + 5)?;
+        let w = n.bytes(text);
+        let number = n.kind == Kind::Num && w.iter().all(|b| b.is_ascii_digit() || *b == b'-');
+        return number.then_some((i, i + 6, false));
     }
     // `PO Box 1234`
     if t.kind == Kind::Word && t.bytes(text).eq_ignore_ascii_case(b"po") {
@@ -481,6 +497,15 @@ fn unit_led_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     None
 }
 
+/// The start of `No. ` or `No ` before token `s`, else `s`.
+fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
+    match s.checked_sub(1).map(|p| &toks[p]) {
+        Some(p) if number_word(text, p) => s - 1,
+        Some(p) if is_punct(p, b'.') && s >= 2 && number_word(text, &toks[s - 2]) => s - 2,
+        _ => s,
+    }
+}
+
 /// `No`, `Nr`, `Nº`: a word for "number" before one.
 fn number_word(text: &str, t: &Tok) -> bool {
     t.kind == Kind::Word && matches!(text_of(text, t), "No" | "no" | "Nr" | "nr" | "Nº" | "N°")
@@ -553,9 +578,10 @@ fn city_particle(text: &str, t: &Tok) -> bool {
 }
 
 /// Words that start city names but are stop words elsewhere: `New York`.
-fn city_prefix(text: &str, t: &Tok) -> bool {
+fn city_prefix(text: &str, t: &Tok, case: Case) -> bool {
     let w = text_of(text, t);
-    t.case != Case::Lower
+    // `new york ny 10036` in a lower-case address.
+    (t.case != Case::Lower || case == Case::Lower)
         && [
             "new", "san", "santa", "los", "las", "el", "la", "saint", "st", "port", "fort",
             "mount", "lake", "west", "east", "north", "south", "old", "great", "little", "upper",
@@ -589,7 +615,10 @@ fn city_run(text: &str, toks: &[Tok], i: usize, case: Case) -> usize {
             break;
         }
         let ok = t.kind == Kind::Word
-            && (t.cur(text) & (UNIT | STOP) == 0 || city_prefix(text, t))
+            && (t.cur(text) & (UNIT | STOP) == 0
+                || city_prefix(text, t, case)
+                // `Pudong New District`
+                || (j > i && text_of(text, t).eq_ignore_ascii_case("district")))
             && (t.case == case
                 || (case == Case::Title && t.case == Case::Upper && j == i && t.end - t.start > 3)
                 || (j > i
@@ -606,9 +635,15 @@ fn city_run(text: &str, toks: &[Tok], i: usize, case: Case) -> usize {
 /// A unit at `i` (`Apt 3B`, `Suite 4200`, `#05-01`, `2º B`, `m. 4`): index past it.
 fn unit_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     let t = toks.get(i)?;
-    if t.kind == Kind::Word && t.cur(text) & UNIT != 0 {
+    // Turkish `D: 5` (daire, the flat) as well as unit words.
+    let flat = t.bytes(text) == b"D" && toks.get(i + 1).is_some_and(|n| is_punct(n, b':'));
+    if t.kind == Kind::Word && (t.cur(text) & UNIT != 0 || flat) {
         let mut j = i + 1;
-        if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space()) {
+        // `Apt. 3`, `Kat: 3`
+        if toks
+            .get(j)
+            .is_some_and(|n| (is_punct(n, b'.') && !n.space()) || is_punct(n, b':'))
+        {
             j += 1;
         }
         let n = toks.get(j)?;
@@ -700,6 +735,24 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
         if let Some(u) = unit_at(text, toks, k) {
             e = u;
             unit = true;
+            // `#21-02 International Plaza, Singapore`: a building's name
+            // after the unit, up to the next comma or line.
+            let mut b = e;
+            while b < toks.len()
+                && b < e + 3
+                && toks[b].kind == Kind::Word
+                && toks[b].case == Case::Title
+                && !toks[b].newline()
+            {
+                b += 1;
+            }
+            if b > e
+                && toks
+                    .get(b)
+                    .is_some_and(|n| is_punct(n, b',') || n.newline())
+            {
+                e = b;
+            }
             continue;
         }
         // A Nordic staircase and flat right after the number: `Mannerheimintie 10 A 5`.
@@ -796,7 +849,10 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             let followed = next.is_none_or(|n| n.kind == Kind::Punct || n.newline())
                 || postcode_at(text, toks, c, lower_ok).is_some()
                 || next.is_some_and(|n| state_code(text, n, case));
-            if city_case == Case::Lower && !followed {
+            // Nor is a closing a lower-case city (`, thanks`).
+            if city_case == Case::Lower
+                && (!followed || toks[k].cur(text) & crate::lexicon::GREETING != 0)
+            {
                 break;
             }
             e = c;
@@ -1006,7 +1062,13 @@ fn labelled_value(text: &str, toks: &[Tok], v: usize) -> Option<usize> {
             || (mixed
                 && t.kind == Kind::Word
                 && t.case == Case::Lower
-                && t.cur(text) & PARTICLE == 0);
+                && t.cur(text) & PARTICLE == 0)
+            // `…, 10036 pls`, `…, thanks`: chat after the address.
+            || (t.kind == Kind::Word
+                && (t.cur(text) & crate::lexicon::GREETING != 0
+                    || ["pls", "plz", "please", "thx", "asap", "ya", "po", "ok", "lol"]
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(text_of(text, t)))));
         if !drop {
             break;
         }
@@ -1172,6 +1234,11 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             s = u;
         }
         let s = care_of_prefix(text, toks, s);
+        let s = if s == start && toks[s].kind == Kind::Num {
+            number_word_before(text, toks, s)
+        } else {
+            s
+        };
         let region_end = toks[end - 1].classes(text) & REGION != 0;
         out.push(NameSpan {
             kind: NameKind::StreetAddress,

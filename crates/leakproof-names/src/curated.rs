@@ -262,6 +262,10 @@ pub(crate) const TITLES: &[&str] = &[
     "mevr",
     "sen",
     "rev",
+    "sir",
+    "dame",
+    "lady",
+    "lord",
 ];
 
 pub(crate) const STREET_LAST_WORDS: &[&str] = &[
@@ -448,6 +452,11 @@ pub(crate) const UNIT_WORDS: &[&str] = &[
     "lgh",
     "plot",
     "sala",
+    "depto",
+    "dpto",
+    "oficina",
+    "kat",
+    "daire",
     "andar",
     "loja",
     "bloco",
@@ -495,6 +504,26 @@ pub(crate) const GREETINGS: &[&str] = &[
     "kumusta",
     "jambo",
     "habari",
+    "kasih",
+    "asante",
+    "shukriya",
+    "gracias",
+    "obrigado",
+    "obrigada",
+    "danke",
+    "merci",
+    "grazie",
+    "saludos",
+    "atentamente",
+    "cordialement",
+    "groeten",
+    "groetjes",
+    "pozdrawiam",
+    "salamat",
+    "tack",
+    "takk",
+    "kiitos",
+    "mahalo",
 ];
 
 pub(crate) const PERSON_CUES: &[&str] = &[
@@ -688,6 +717,18 @@ pub(crate) const SITE_NOUNS: &[&str] = &[
     "datacenter",
     "datacentre",
     "point",
+    "colleagues",
+    "devs",
+    "developers",
+    "engineers",
+    "staff",
+    "agents",
+    "users",
+    "customers",
+    "employees",
+    "crew",
+    "pilot",
+    "rollout",
 ];
 
 pub(crate) const HOST_CUES: &[&str] = &[
@@ -705,6 +746,7 @@ pub(crate) const HOST_CUES: &[&str] = &[
     "controller",
     "named",
     "box",
+    "printer",
 ];
 
 /// Every hand-written list with its class, for the table builder.

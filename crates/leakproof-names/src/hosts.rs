@@ -338,7 +338,11 @@ pub(crate) fn find_netbios(
                 .rsplit(|&b| b == b'-')
                 .next()
                 .is_some_and(|last| last.iter().any(u8::is_ascii_digit));
+        // `WSUS01 not handing out updates`: a server's shape with its role
+        // needs no cue; nor does the host field of a syslog line.
         let cued = role
+            || (upper && server_shaped(word) && role_part(word))
+            || syslog_host(toks, i)
             || host_cue_before(text, toks, i)
             || (upper
                 && preposition_before(text, toks, i)
@@ -355,7 +359,9 @@ pub(crate) fn find_netbios(
             continue;
         }
         // After a cue, a lower-case name needs both a dash and a digit.
+        // `node:20-alpine` is an image tag: a name starts with a letter.
         let cued_ok = cued
+            && word[0].is_ascii_alphabetic()
             && (upper || (word.contains(&b'-') && digit) || role)
             && !word.iter().all(|b| b.is_ascii_digit() || *b == b'-');
         if cued_ok
@@ -385,6 +391,19 @@ fn id_label_before(text: &str, toks: &[Tok], i: usize) -> bool {
             .any(|l| l.eq_ignore_ascii_case(w))
         }
     })
+}
+
+/// Whether token `i` follows a `HH:MM:SS` time as the host of a syslog
+/// line (`Nov 21 03:12:44 backup-srv-01 rsync[881]: ...`).
+fn syslog_host(toks: &[Tok], i: usize) -> bool {
+    i >= 5
+        && toks[i - 1].kind == Kind::Num
+        && toks[i - 2].punct == b':'
+        && toks[i - 3].kind == Kind::Num
+        && toks[i - 4].punct == b':'
+        && toks[i - 5].kind == Kind::Num
+        && toks[i].space()
+        && toks[i - 1].end - toks[i - 1].start == 2
 }
 
 /// `SQLPROD03`, `APPSRV12`, `XA-DDC01`, `EXCH2016-02`: four or more
@@ -505,6 +524,12 @@ mod tests {
             find(r"Server=SQLPROD03\INST1;Database=Billing"),
             ["SQLPROD03"]
         );
+        assert_eq!(find("WSUS01 not handing out updates"), ["WSUS01"]);
+        assert_eq!(
+            find("Nov 21 03:12:44 backup-srv-01 rsync[881]: error"),
+            ["backup-srv-01"]
+        );
+        assert!(find("Docker image node:20-alpine fails to build").is_empty());
     }
 
     #[test]

@@ -712,8 +712,95 @@ mod tests {
                 "{text}"
             );
         }
+        for (text, address) in [
+            (
+                "Bill to: Room 1502, 88 Century Avenue, Pudong New District, Shanghai 200120",
+                "Room 1502, 88 Century Avenue, Pudong New District, Shanghai 200120",
+            ),
+            (
+                "Courier the docs to 10 Anson Road, #21-02 International Plaza, Singapore 079903",
+                "10 Anson Road, #21-02 International Plaza, Singapore 079903",
+            ),
+            (
+                "Alamat: No. 8, Jalan Bukit Bintang, 55100 Kuala Lumpur",
+                "No. 8, Jalan Bukit Bintang, 55100 Kuala Lumpur",
+            ),
+            (
+                "Teslimat adresi: Bağdat Caddesi No: 123 D: 5, 34728 Kadıköy/İstanbul",
+                "Bağdat Caddesi No: 123 D: 5, 34728 Kadıköy/İstanbul",
+            ),
+            (
+                "send it to 55 w 46th st apt 12c new york ny 10036, thanks",
+                "55 w 46th st apt 12c new york ny 10036",
+            ),
+            (
+                "Postal: P.O. Box 30126-00100, Nairobi",
+                "P.O. Box 30126-00100, Nairobi",
+            ),
+            (
+                "Fakturaadress:\nBox 1234\n411 04 Göteborg",
+                "Box 1234\n411 04 Göteborg",
+            ),
+        ] {
+            assert_eq!(
+                found(text),
+                [(NameKind::StreetAddress, address.into())],
+                "{text}"
+            );
+        }
         assert!(found("Room 4, Main Street cafe is closed.").is_empty());
         assert!(found("Boarding at Gate 31 was delayed.").is_empty());
+    }
+
+    #[test]
+    fn possessives_mentions_initials_and_closings() {
+        for (text, name) in [
+            (
+                "Ticket reopened because Mohammed's card was declined.",
+                "Mohammed's",
+            ),
+            ("@Ravi can you take this one", "Ravi"),
+            (
+                "call back requested by Will Thornton re: invoice",
+                "Will Thornton",
+            ),
+            ("Requester: Arjun M.\nCategory: Hardware", "Arjun M"),
+            ("Terima kasih,\nDewi Kusumawardhani", "Dewi Kusumawardhani"),
+            (
+                "mein Name ist Friedrich von Hohenberg, danke",
+                "Friedrich von Hohenberg",
+            ),
+            ("I spoke to someone called Bob yesterday", "Bob"),
+            (
+                "Meeting moved; Abdirahman Warsame can't make 3pm.",
+                "Abdirahman Warsame",
+            ),
+        ] {
+            assert_eq!(found(text), [(NameKind::Person, name.into())], "{text}");
+        }
+        for text in [
+            "Customer asked if Ben & Jerry's vouchers work online.",
+            "The Berlin release of the app ships next week.",
+            "email me at ravi@Contoso.com",
+        ] {
+            assert!(
+                found(text).iter().all(|(k, _)| *k != NameKind::Person),
+                "{text}"
+            );
+        }
+        for (text, place) in [
+            ("Manila-based agents handle the overnight shift.", "Manila"),
+            ("el pedido sale de Barcelona mañana", "Barcelona"),
+            ("we have users in new zealand complaining", "new zealand"),
+            ("hamburg depot says they never got it", "hamburg"),
+            (
+                "All Scandinavia orders route through one carrier.",
+                "Scandinavia",
+            ),
+        ] {
+            assert_eq!(found(text), [(NameKind::Location, place.into())], "{text}");
+        }
+        assert!(found("AMS-FRA link latency 40ms, within SLA").is_empty());
     }
 
     #[test]

@@ -48,6 +48,10 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
             return Cue::Weak;
         }
     }
+    // `@Ravi can you take this`: a mention, not an email's `@`.
+    if is_punct(&toks[j], b'@') && (j == 0 || toks[j].space()) {
+        return Cue::Strong;
+    }
     let mut colon = false;
     let mut comma = false;
     while toks[j].kind == Kind::Punct && matches!(toks[j].punct, b':' | b',' | b'(' | b'-') {
@@ -81,6 +85,7 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
             || (w == b"chiamo" && p.eq_ignore_ascii_case(b"mi"))
             || ((w == "heiße".as_bytes() || w == b"heisse") && p.eq_ignore_ascii_case(b"ich"))
             || (w == b"met" && p.eq_ignore_ascii_case(b"spreekt"))
+            || (w == b"ist" && p.eq_ignore_ascii_case(b"name"))
             || (w == b"se" && p.eq_ignore_ascii_case(b"jmenuji"))
         {
             return Cue::Strong;
@@ -168,7 +173,7 @@ fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
             [
                 "its", "it's", "ask", "tell", "let", "with", "cc", "cc'ing", "ccing", "thanks",
                 "thx", "cheers", "hi", "hey", "hello", "dear", "name", "is", "regards", "daughter",
-                "son", "wife", "husband", "mum", "mom", "dad", "brother", "sister",
+                "son", "wife", "husband", "mum", "mom", "dad", "brother", "sister", "called", "named",
             ]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(w))
@@ -261,7 +266,18 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             && toks.get(k + 1).is_some_and(|t| is_punct(t, b'.'))
     };
     let initial = is_initial(i);
-    if c0 & STOP != 0 && cue != Cue::Title && !initial {
+    // `requested by Will Thornton`: a given name that is also a stop word
+    // starts a name before a known surname.
+    let before_surname = c0 & GIVEN != 0
+        && c0 & COMMON != 0
+        && c0 & ENGLISH == 0
+        && toks.get(i + 1).is_some_and(|n| {
+            !n.newline()
+                && n.case == Case::Title
+                && n.classes(text) & SURNAME != 0
+                && n.classes(text) & (COMMON | ENGLISH | STOP) == 0
+        });
+    if c0 & STOP != 0 && cue != Cue::Title && !initial && !before_surname {
         return None;
     }
     // The run: name words of one case, particles, no punctuation between.
@@ -328,7 +344,20 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         }
         n -= 1;
     }
-    let end = idx[n - 1] + 1;
+    let mut end = idx[n - 1] + 1;
+    // `Requester: Arjun M.`: a surname's initial after a labelled name.
+    if cue >= Cue::Strong
+        && c0 & GIVEN != 0
+        && toks.get(end).is_some_and(|t| {
+            !t.newline() && t.kind == Kind::Word && t.case == Case::Upper && t.end - t.start == 1
+        })
+        && toks.get(end + 1).is_some_and(|t| is_punct(t, b'.'))
+        && toks
+            .get(end + 2)
+            .is_none_or(|t| t.newline() || t.kind == Kind::Punct)
+    {
+        end += 1;
+    }
     // `Contoso Ltd`, `Fabrikam GmbH`: a company.
     if toks.get(end).is_some_and(|t| {
         // `as per the form`: two lower-case letters are a word.
@@ -478,6 +507,75 @@ fn maybe_report_verb(word: &[u8]) -> bool {
 /// subject, so only a run of names may take them.
 const RUN_VERBS: &[&str] = &[
     "is", "was", "has", "had", "will", "would", "can", "cannot", "needs", "noted", "notes",
+    "can't", "won't", "didn't", "doesn't", "isn't",
+];
+
+/// `Manila-based agents`: the place before `-based`.
+fn based_place(text: &str, t: &Tok) -> Option<NameSpan> {
+    let word = t.bytes(text);
+    if t.case != Case::Title || !t.dash() || !word.ends_with(b"-based") {
+        return None;
+    }
+    let (start, end) = (t.start as usize, t.end as usize - b"-based".len());
+    let c = crate::tokens::lookup(&text[start..end]);
+    (c & (PLACE | REGION) != 0 && c & (COMMON | ENGLISH | STOP) == 0).then_some(NameSpan {
+        kind: NameKind::Location,
+        start,
+        end,
+        confidence: 0.7,
+    })
+}
+
+/// Whether a word ends in a possessive `'s` (ASCII or typographic).
+fn possessive(word: &[u8]) -> bool {
+    word.ends_with(b"'s") || word.ends_with("\u{2019}s".as_bytes())
+}
+
+/// `Chidi's laptop`, `because Mohammed's card`: a given name in the
+/// possessive, which no English word, place or product takes as often.
+fn possessive_person_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    if t.case != Case::Title || !possessive(t.bytes(text)) {
+        return false;
+    }
+    // `Ben & Jerry's`, `Trader Joe's`: part of a brand.
+    if i.checked_sub(1).is_some_and(|j| {
+        let p = &toks[j];
+        !t.newline() && (is_punct(p, b'&') || (p.kind == Kind::Word && p.case == Case::Title))
+    }) {
+        return false;
+    }
+    let c = t.classes(text);
+    let word = t.bytes(text);
+    let stem = &word[..word.len() - if word.ends_with(b"'s") { 2 } else { 4 }];
+    c & GIVEN != 0
+        && c & (COMMON | ENGLISH | PLACE | REGION | STOP) == 0
+        && !BRAND_POSSESSIVES
+            .iter()
+            .any(|b| stem.eq_ignore_ascii_case(b.as_bytes()))
+}
+
+/// Given names that brands hold in the possessive (`Wendy's`, `Macy's`).
+const BRAND_POSSESSIVES: &[&str] = &[
+    "wendy",
+    "macy",
+    "denny",
+    "domino",
+    "kellogg",
+    "sainsbury",
+    "mcdonald",
+    "arby",
+    "lowe",
+    "kohl",
+    "dillard",
+    "claire",
+    "nando",
+    "moe",
+    "carl",
+    "hardee",
+    "sotheby",
+    "christie",
+    "harrod",
 ];
 
 /// Whether token `i` opens a sentence: the text's first, a line's first,
@@ -880,12 +978,18 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     // Hague`).
     let stop = t.cur(text) & STOP != 0;
     let lower = t.case == Case::Lower;
-    if stop
-        && (lower
-            || !["new", "old", "the"]
+    let starts_place = ["new", "old", "the"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(text_of(text, t)));
+    // `users in new zealand`: lower case after a preposition only.
+    let lower_new = lower
+        && t.bytes(text) == b"new"
+        && i.checked_sub(1).is_some_and(|j| {
+            ["in", "from", "to", "near"]
                 .iter()
-                .any(|w| w.eq_ignore_ascii_case(text_of(text, t))))
-    {
+                .any(|p| p.as_bytes() == toks[j].bytes(text))
+        });
+    if stop && !lower_new && (lower || !starts_place) {
         return None;
     }
     // Lower-case places only in the `city, country` form.
@@ -914,15 +1018,15 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
             |end: usize| end == i + 1 && t.classes(text) & (COMMON | ENGLISH | STOP | GIVEN) != 0;
         if preposition {
             if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
-                if !shadowed(end) && classes != 0 && toks[i].end - toks[i].start >= 4 {
+                if !shadowed(end) && classes != 0 && toks[end - 1].end - toks[i].start >= 4 {
                     by_preposition = Some((end, 0.65));
                 }
             }
         }
         // `the kampala office`: a place no common word or name shadows,
-        // between `the` or `our` and a site noun.
+        // between `the` or `our` (or the text's start) and a site noun.
         if i.checked_sub(1)
-            .is_some_and(|j| the_or_our(toks[j].bytes(text)))
+            .is_none_or(|j| the_or_our(toks[j].bytes(text)))
         {
             if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
                 if !shadowed(end) && classes & PLACE != 0 && site_noun_after(text, toks, end) {
@@ -955,6 +1059,15 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     } else {
         match longest_place(text, toks, i, t.case)? {
             (end, _) if stop && end == i + 1 => return None,
+            // `within SLA`: three capitals are an acronym, unless a country's.
+            (end, c)
+                if end == i + 1
+                    && t.case == Case::Upper
+                    && t.end - t.start <= 3
+                    && c & REGION == 0 =>
+            {
+                return None;
+            }
             found => found,
         }
     };
@@ -1029,7 +1142,7 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         p.kind == Kind::Word
             && p.case != Case::Lower
             && !toks[i].newline()
-            && !(the_or_our(p.bytes(text)) || p.cur(text) & PLACE_CUE != 0)
+            && !(determiner(p.bytes(text)) || p.cur(text) & PLACE_CUE != 0)
             && (p.cur(text) & STOP == 0 || p.classes(text) & ENGLISH != 0)
     });
     if !named_before && site_noun_after(text, toks, end) && classes & (PLACE | REGION) != 0 {
@@ -1049,6 +1162,31 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
 /// `the` or `our`, which may stand before a site (`the kampala office`).
 fn the_or_our(word: &[u8]) -> bool {
     word.eq_ignore_ascii_case(b"the") || word.eq_ignore_ascii_case(b"our")
+}
+
+/// A determiner that opens a sentence before a place (`All Scandinavia
+/// orders`, `This Lagos branch`), no part of a name.
+fn determiner(word: &[u8]) -> bool {
+    [
+        &b"the"[..],
+        b"our",
+        b"all",
+        b"every",
+        b"each",
+        b"some",
+        b"any",
+        b"most",
+        b"this",
+        b"that",
+        b"these",
+        b"those",
+        b"no",
+        b"many",
+        b"your",
+        b"their",
+    ]
+    .iter()
+    .any(|d| word.eq_ignore_ascii_case(d))
 }
 
 /// Whether a site noun follows token `end`, directly or after one
@@ -1081,6 +1219,11 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
         return !w.eq_ignore_ascii_case("and") || after_place;
     }
     if place_label_before(text, toks, i).is_some() {
+        return true;
+    }
+    // `sale de Barcelona`, `sucursal de Medellín`: Romance `de` after a
+    // lower-case word (after a name it is a particle: `Maria de Lourdes`).
+    if p.bytes(text) == b"de" && j > 0 && toks[j - 1].case == Case::Lower {
         return true;
     }
     // `city "Gdańsk"`, `in 'Lyon'`
@@ -1126,7 +1269,10 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     let next = toks.get(i + 1);
     let prev = i.checked_sub(1).map(|j| &toks[j]);
     if t.case == Case::Lower {
-        let Some(p) = prev else { return false };
+        let Some(p) = prev else {
+            // `hamburg depot says`, `auckland users cant log in`
+            return t.end - t.start >= 4 && site_noun_after(text, toks, i + 1);
+        };
         // A word, a comma or the end of the line follows (`cheers, gonzalo`).
         let next_ok = next.is_none_or(|n| {
             n.newline()
@@ -1184,8 +1330,11 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         if t.classes(text) & REGION != 0 {
             return true;
         }
-        // `the Mumbai support desk`, `Bill says` at a sentence start.
+        // `the Mumbai support desk`, `Bill says` at a sentence start,
+        // `Chidi's laptop`, `Manila-based agents`.
         if site_noun_after(text, toks, i + 1)
+            || possessive(t.bytes(text))
+            || (t.dash() && t.bytes(text).ends_with(b"-based"))
             || (next.is_some_and(|n| n.case == Case::Lower && maybe_report_verb(n.bytes(text)))
                 && sentence_start(text, toks, i))
         {
@@ -1194,9 +1343,14 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     }
     let Some(p) = prev else { return false };
     match p.kind {
-        Kind::Word => p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE) != 0,
+        Kind::Word => {
+            p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE) != 0
+                || (p.bytes(text) == b"de" && i >= 2 && toks[i - 2].case == Case::Lower)
+        }
         // `Dr. Anke`, `Thanks, Daniel`, `City: Eindhoven`, `Name: ...`,
         // `city "Gdańsk"`
+        // `@Ravi`
+        Kind::Punct if p.punct == b'@' => i == 1 || p.space(),
         Kind::Punct if matches!(p.punct, b',' | b':' | b'.' | b'"' | b'\'') => {
             let cues = match p.punct {
                 b'.' => TITLE,
@@ -1260,6 +1414,16 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         if let Some((end, conf)) = person_at(text, toks, i) {
             out.push(span_of(toks, i, end, NameKind::Person, conf));
             i = end;
+            continue;
+        }
+        if let Some(span) = based_place(text, t) {
+            out.push(span);
+            i += 1;
+            continue;
+        }
+        if possessive_person_at(text, toks, i) {
+            out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
+            i += 1;
             continue;
         }
         if let Some(end) = reported_person_at(text, toks, i) {

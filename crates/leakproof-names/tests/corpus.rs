@@ -293,6 +293,26 @@ fn development_set() {
     assert!(decoys.1 >= 80 && decoys.0 <= 1, "dev decoys destroyed");
 }
 
+/// The second development set (400 cases), written blind in the fifth
+/// session and tuned against (first run: PERSON 79/100, LOCATION 61/80,
+/// STREET_ADDRESS 53/80, INTERNAL_HOSTNAME 35/40, 2 of 100 decoys
+/// destroyed). Floors at what it reaches.
+#[test]
+fn development_set_2() {
+    let (per_type, decoys) = held_out("dev2", include_str!("data/dev2.tsv"), unescape_both);
+    assert_floors(
+        "dev2",
+        &per_type,
+        [
+            ("PERSON", 89.0),
+            ("LOCATION", 90.0),
+            ("STREET_ADDRESS", 78.0),
+            ("INTERNAL_HOSTNAME", 95.0),
+        ],
+    );
+    assert!(decoys.1 >= 100 && decoys.0 == 0, "dev2 decoys destroyed");
+}
+
 /// The first final exam: written blind after the third session's rules and
 /// not tuned against until the fifth session, which read its misses and
 /// tuned on them (first run: PERSON 46/60, LOCATION 27/40, STREET_ADDRESS
@@ -306,7 +326,7 @@ fn holdout_final() {
         [
             ("PERSON", 95.0),
             ("LOCATION", 100.0),
-            ("STREET_ADDRESS", 97.0),
+            ("STREET_ADDRESS", 100.0),
             ("INTERNAL_HOSTNAME", 97.0),
         ],
     );
