@@ -771,6 +771,7 @@ mod tests {
                 "Friedrich von Hohenberg",
             ),
             ("I spoke to someone called Bob yesterday", "Bob"),
+            ("hey its marco again, still no tracking number", "marco"),
             (
                 "Meeting moved; Abdirahman Warsame can't make 3pm.",
                 "Abdirahman Warsame",

@@ -210,6 +210,17 @@ fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
         }
 }
 
+/// Whether the writer names themself just before token `i` (`its marco`,
+/// `im marco`): there a given name that is also a town is the name.
+fn self_named_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i.checked_sub(1).is_some_and(|j| {
+        let w = toks[j].bytes(text);
+        [&b"its"[..], b"it's", b"im", b"i'm"]
+            .iter()
+            .any(|c| w.eq_ignore_ascii_case(c))
+    }) && !site_noun_after(text, toks, i + 1)
+}
+
 /// Legal-form words that end a company name.
 fn is_org_suffix(word: &str) -> bool {
     const SUFFIXES: &[&str] = &[
@@ -431,7 +442,8 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         Cue::Strong | Cue::Weak
             if case == Case::Lower
                 && c0 & GIVEN != 0
-                && c0 & (COMMON | PLACE | REGION | STOP) == 0
+                && c0 & (COMMON | REGION | STOP) == 0
+                && (c0 & PLACE == 0 || self_named_before(text, toks, i))
                 && chat_cue_before(text, toks, i) =>
         {
             Some((end, 0.65))

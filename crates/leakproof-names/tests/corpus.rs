@@ -304,7 +304,7 @@ fn development_set_2() {
         "dev2",
         &per_type,
         [
-            ("PERSON", 89.0),
+            ("PERSON", 90.0),
             ("LOCATION", 90.0),
             ("STREET_ADDRESS", 78.0),
             ("INTERNAL_HOSTNAME", 95.0),
