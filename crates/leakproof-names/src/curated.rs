@@ -618,6 +618,9 @@ pub(crate) const PLACE_CUES: &[&str] = &[
     "i",
     "desde",
     "fra",
+    "via",
+    "ke",
+    "nasa",
 ];
 
 pub(crate) const NAME_LABELS: &[&str] = &[
@@ -680,6 +683,8 @@ pub(crate) const PLACE_LABELS: &[&str] = &[
     "place",
     "birthplace",
     "destination",
+    "area",
+    "warehouse",
 ];
 
 pub(crate) const SITE_NOUNS: &[&str] = &[

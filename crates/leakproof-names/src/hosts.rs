@@ -214,6 +214,7 @@ const ROLE_CODES: &[&str] = &[
     "srv", "svr", "server", "sql", "prt", "print", "wks", "node", "app", "web", "exch", "mail",
     "sccm", "rds", "ctx", "esx", "esxi", "nas", "san", "proxy", "dns", "dhcp", "adfs", "file",
     "bkp", "backup", "jump", "bastion", "host", "vdi", "citrix", "ora", "mssql", "wsus", "kms",
+    "prn",
 ];
 
 /// Whether a dash part of `word` is a server role code, and some part is
@@ -316,8 +317,10 @@ pub(crate) fn find_netbios(
             && (preposition_before(text, toks, i) || host_cue_before(text, toks, i))
             && role_part(word)
             && !group_noun_after(text, toks, i);
+        // `nslookup wsus01`: after a command, a server's shape in lower case.
+        let commanded = command_before(text, toks, i) && server_shaped(word);
         // A lower-case name needs a dash and a digit, and a cue.
-        if !(upper || (tok.dash() && digit) || role) {
+        if !(upper || (tok.dash() && digit) || role || commanded) {
             continue;
         }
         let machine = upper
@@ -338,15 +341,19 @@ pub(crate) fn find_netbios(
                 .rsplit(|&b| b == b'-')
                 .next()
                 .is_some_and(|last| last.iter().any(u8::is_ascii_digit));
-        // `WSUS01 not handing out updates`: a server's shape with its role
-        // needs no cue; nor does the host field of a syslog line.
+        // `WSUS01 not handing out updates`, `nyc-dc01 is not replicating`:
+        // a server's shape with its role needs no cue; nor does the host
+        // field of a syslog line.
+        let numbered = word.iter().rev().take_while(|b| b.is_ascii_digit()).count() >= 2;
         let cued = role
-            || (upper && server_shaped(word) && role_part(word))
+            || (upper && numbered && server_shaped(word) && role_part(word))
+            || (tok.dash() && numbered && role_part(word))
             || syslog_host(toks, i)
             || host_cue_before(text, toks, i)
             || (upper
                 && preposition_before(text, toks, i)
                 && (server_shaped(word) || (word.len() >= 7 && role_part(word))));
+        let cued = cued || commanded;
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
             continue;
@@ -362,7 +369,7 @@ pub(crate) fn find_netbios(
         // `node:20-alpine` is an image tag: a name starts with a letter.
         let cued_ok = cued
             && word[0].is_ascii_alphabetic()
-            && (upper || (word.contains(&b'-') && digit) || role)
+            && (upper || (word.contains(&b'-') && digit) || role || commanded)
             && !word.iter().all(|b| b.is_ascii_digit() || *b == b'-');
         if cued_ok
             || machine
@@ -386,6 +393,7 @@ fn id_label_before(text: &str, toks: &[Tok], i: usize) -> bool {
             let w = &text[t.start as usize..t.end as usize];
             [
                 "sku", "part", "model", "item", "product", "pn", "mpn", "serial", "article",
+                "queue", "team", "group", "channel", "project",
             ]
             .iter()
             .any(|l| l.eq_ignore_ascii_case(w))
@@ -435,6 +443,30 @@ fn preposition_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "patched",
                 "pinged",
                 "ping",
+                "into",
+            ]
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(word))
+        }
+    })
+}
+
+/// Whether a network command stands just before token `i` (`nslookup
+/// wsus01`, `ssh build02`).
+fn command_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i.checked_sub(1).is_some_and(|j| {
+        let t = &toks[j];
+        t.kind == Kind::Word && {
+            let word = &text[t.start as usize..t.end as usize];
+            [
+                "nslookup",
+                "ping",
+                "ssh",
+                "rdp",
+                "mstsc",
+                "telnet",
+                "tracert",
+                "traceroute",
             ]
             .iter()
             .any(|w| w.eq_ignore_ascii_case(word))

@@ -48,14 +48,21 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
             return Cue::Weak;
         }
     }
+    // `hi im oluwaseun adebayo`: the writer names themself.
+    if matches!(toks[j].bytes(text), b"im" | b"i'm" | b"Im" | b"I'm") {
+        return Cue::Strong;
+    }
     // `@Ravi can you take this`: a mention, not an email's `@`.
     if is_punct(&toks[j], b'@') && (j == 0 || toks[j].space()) {
         return Cue::Strong;
     }
     let mut colon = false;
     let mut comma = false;
-    while toks[j].kind == Kind::Punct && matches!(toks[j].punct, b':' | b',' | b'(' | b'-') {
-        colon |= toks[j].punct == b':';
+    while toks[j].kind == Kind::Punct
+        && matches!(toks[j].punct, b':' | b',' | b'(' | b'-' | b'\'' | b'"')
+    {
+        // `display name 'Thabo Molefe'`: a quoted value as after a colon.
+        colon |= matches!(toks[j].punct, b':' | b'\'' | b'"');
         comma |= toks[j].punct == b',';
         if j == 0 {
             return Cue::None;
@@ -163,7 +170,10 @@ fn name_classes(text: &str, t: &Tok) -> u32 {
 /// such as `agent` are not enough.
 fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
     let mut j = i;
-    while j > 0 && toks[j - 1].kind == Kind::Punct && matches!(toks[j - 1].punct, b',' | b':') {
+    while j > 0
+        && toks[j - 1].kind == Kind::Punct
+        && matches!(toks[j - 1].punct, b',' | b':' | b'(')
+    {
         j -= 1;
     }
     j.checked_sub(1).is_some_and(|k| {
@@ -210,14 +220,34 @@ fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
         }
 }
 
-/// Whether the writer names themself just before token `i` (`its marco`,
-/// `im marco`): there a given name that is also a town is the name.
+/// Whether only a person can follow the word before token `i` (over a
+/// `(`): the writer naming themself (`its marco`, `im marco`) or a family
+/// member (`my husband Rich`, `wife (Thandeka)`). There a given name that
+/// is also a town is the name.
 fn self_named_before(text: &str, toks: &[Tok], i: usize) -> bool {
-    i.checked_sub(1).is_some_and(|j| {
+    let mut j = i;
+    if j > 0 && is_punct(&toks[j - 1], b'(') {
+        j -= 1;
+    }
+    j.checked_sub(1).is_some_and(|j| {
         let w = toks[j].bytes(text);
-        [&b"its"[..], b"it's", b"im", b"i'm"]
-            .iter()
-            .any(|c| w.eq_ignore_ascii_case(c))
+        [
+            &b"its"[..],
+            b"it's",
+            b"im",
+            b"i'm",
+            b"husband",
+            b"wife",
+            b"daughter",
+            b"son",
+            b"mum",
+            b"mom",
+            b"dad",
+            b"brother",
+            b"sister",
+        ]
+        .iter()
+        .any(|c| w.eq_ignore_ascii_case(c))
     }) && !site_noun_after(text, toks, i + 1)
 }
 
@@ -330,7 +360,9 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             && run_case == Case::Title
             && (cue >= Cue::Weak || after_particle)
             && name_like(text, t, c);
-        if !known && !loose && cue < Cue::Strong {
+        // In lower case a strong cue admits known names only (`shukriya,
+        // aapki request` holds none).
+        if !known && !loose && (cue < Cue::Strong || run_case == Case::Lower) {
             break;
         }
         unknown[n] = !known;
@@ -413,11 +445,22 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             (Case::Title, _) => named && !(all_words && cue == Cue::None),
             // `Name: ABEBE BIKILA`: upper or lower case after a label, known
             // or name-like words.
+            // In lower case, only known names of three letters or more
+            // and no English word: after `gracias` come words (`por su`).
             (_, Cue::Strong) => {
-                ((named || given_first || last & SURNAME != 0) && !all_common)
-                    || (0..n).all(|k| {
-                        run[k] & (GIVEN | SURNAME) != 0 || name_like(text, &toks[idx[k]], run[k])
-                    })
+                ((named || given_first || last & SURNAME != 0)
+                    && !all_common
+                    && (run_case != Case::Lower
+                        || (0..n).all(|k| {
+                            let t = &toks[idx[k]];
+                            t.end - t.start >= 3 && run[k] & (ENGLISH | STOP) == 0
+                        })))
+                    // `Name: ABEBE BIKILA`, `hi im oluwaseun adebayo`
+                    || ((run_case == Case::Upper || self_named_before(text, toks, i))
+                        && (0..n).all(|k| {
+                            run[k] & (GIVEN | SURNAME) != 0
+                                || name_like(text, &toks[idx[k]], run[k])
+                        }))
             }
             // Lower- and upper-case runs: both known and not all common words.
             (_, _) => named && !all_common && (run_case == Case::Upper || cue >= Cue::Weak),
@@ -460,7 +503,7 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         Cue::Weak
             if case == Case::Title
                 && c0 & GIVEN != 0
-                && c0 & (PLACE | REGION) == 0
+                && (c0 & (PLACE | REGION) == 0 || self_named_before(text, toks, i))
                 && (chat_cue_before(text, toks, i)
                     || (c0 & (ENGLISH | STOP) == 0 && handover_before(text, toks, i))) =>
         {
@@ -590,6 +633,20 @@ const BRAND_POSSESSIVES: &[&str] = &[
     "harrod",
 ];
 
+/// `Sunny, thanks for your patience`: a given name opening the text or a
+/// line, then a comma and a greeting or thanks.
+fn addressed_first(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    (i == 0 || t.newline())
+        && t.case == Case::Title
+        && toks.get(i + 1).is_some_and(|c| is_punct(c, b','))
+        && toks
+            .get(i + 2)
+            .is_some_and(|g| g.kind == Kind::Word && g.cur(text) & GREETING != 0)
+        && t.classes(text) & GIVEN != 0
+        && t.classes(text) & (COMMON | STOP | PLACE | REGION) == 0
+}
+
 /// Whether token `i` opens a sentence: the text's first, a line's first,
 /// or after `.`, `!`, `?`, `:`, `;` or a dash.
 fn sentence_start(text: &str, toks: &[Tok], i: usize) -> bool {
@@ -623,10 +680,17 @@ fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         .filter(|v| v.kind == Kind::Word && v.case == Case::Lower)?;
     let v = verb.bytes(text);
     let reports = REPORT_VERBS.iter().any(|w| v == w.as_bytes());
-    let from_the = v == b"from" && toks.get(end + 1).is_some_and(|n| the_or_our(n.bytes(text)));
+    // `Grace from the finance team`, `Summer from accounts payable`
+    let from_the = v == b"from"
+        && toks
+            .get(end + 1)
+            .is_some_and(|n| n.case == Case::Lower && !n.newline());
     if end == i + 1 {
         let c = first.classes(text);
-        let named = c & GIVEN != 0 && c & (ENGLISH | PLACE | REGION | STOP) == 0;
+        // A town does not call or ask (`Hope called twice`).
+        let named = c & GIVEN != 0
+            && c & (ENGLISH | REGION | STOP) == 0
+            && (c & PLACE == 0 || (reports && !from_the));
         return (named && (reports || from_the)).then_some(end);
     }
     if !reports && !RUN_VERBS.iter().any(|w| v == w.as_bytes()) {
@@ -942,6 +1006,7 @@ fn place_value_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         b"place",
         b"birthplace",
         b"destination",
+        b"area",
     ]
     .iter()
     .any(|w| field.eq_ignore_ascii_case(w))
@@ -1017,12 +1082,19 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         // `to` is mostly an infinitive (`to change`).
         let preposition = i.checked_sub(1).is_some_and(|j| {
             let w = text_of(text, &toks[j]);
-            ["in", "from", "near", "visiting", "em", "nach", "naar", "dans"]
-                .iter()
-                .any(|p| p.eq_ignore_ascii_case(w))
+            [
+                "in", "from", "near", "visiting", "em", "nach", "naar", "dans", "across", "around",
+                "outside", "throughout", "via",
+            ]
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(w))
                 // After `to`, only a word that is a place by itself: most
                 // words after it are verbs, and this keeps the look-ups few.
-                || (w.eq_ignore_ascii_case("to") && t.classes(text) & (PLACE | REGION) != 0)
+                // `relocated to chiang mai`: a word no English word shadows
+                // may start a place of several words.
+                || (w.eq_ignore_ascii_case("to")
+                    && (t.classes(text) & (PLACE | REGION) != 0
+                        || t.classes(text) & (ENGLISH | COMMON | STOP) == 0))
         });
         // A one-word place that an everyday word or a given name shadows
         // (`reading` is a word; `leeds` is a surname too, and still a place).
@@ -1132,10 +1204,31 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     {
         return None;
     }
-    let cue = place_cue(text, toks, i, after_place);
+    let cue = place_cue(text, toks, i, after_place)
+        // `in the Algarve`: a region after `the`.
+        || (classes & REGION != 0
+            && i >= 2
+            && the_or_our(toks[i - 1].bytes(text))
+            && toks[i - 2].cur(text) & PLACE_CUE != 0);
     // `from Amber to Green`: a one-word place that is an everyday word
-    // needs more than `to`, `from`, `at` or `a`.
+    // needs more than `to`, `from`, `at` or `a`; `Pending -> In Progress`
+    // is a capitalised phrase, not a preposition.
     let everyday = end == i + 1 && t.classes(text) & (COMMON | ENGLISH) != 0;
+    if everyday
+        && i.checked_sub(1)
+            .is_some_and(|j| toks[j].case == Case::Title && !sentence_start(text, toks, j))
+    {
+        return None;
+    }
+    // `a Hilton room`, `a Dell laptop`: an article before a brand.
+    if i.checked_sub(1)
+        .is_some_and(|j| toks[j].bytes(text).eq_ignore_ascii_case(b"a"))
+        && toks.get(end).is_some_and(|n| {
+            n.kind == Kind::Word && n.case == Case::Lower && n.classes(text) & ENGLISH != 0
+        })
+    {
+        return None;
+    }
     let weak_cue = i.checked_sub(1).is_some_and(|j| {
         let w = text_of(text, &toks[j]);
         ["to", "from", "at", "a", "and", "reach", "across"]
@@ -1164,7 +1257,9 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     // rarely anything else, unless one word that is also a name or a word
     // (`Georgia`, `Jordan`, `Chad`).
     let plain_region = classes & REGION != 0
-        && (end > i + 1 || t.classes(text) & (GIVEN | SURNAME | COMMON | ENGLISH | STOP) == 0);
+        && (end > i + 1
+            || (t.classes(text) & (GIVEN | SURNAME | COMMON | ENGLISH | STOP) == 0
+                && t.cur(text) & GREETING == 0));
     if !named_before && plain_region {
         return Some((end, 0.65));
     }
@@ -1233,9 +1328,13 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     if place_label_before(text, toks, i).is_some() {
         return true;
     }
-    // `sale de Barcelona`, `sucursal de Medellín`: Romance `de` after a
-    // lower-case word (after a name it is a particle: `Maria de Lourdes`).
-    if p.bytes(text) == b"de" && j > 0 && toks[j - 1].case == Case::Lower {
+    // `sale de Barcelona`, `rientrato da Palermo`: Romance `de`, `da`
+    // after a lower-case word (after a name it is a particle: `Maria de
+    // Lourdes`); `based out of Cebu City`.
+    if matches!(p.bytes(text), b"de" | b"da") && j > 0 && toks[j - 1].case == Case::Lower {
+        return true;
+    }
+    if p.bytes(text) == b"of" && j > 0 && toks[j - 1].bytes(text) == b"out" {
         return true;
     }
     // `city "Gdańsk"`, `in 'Lyon'`
@@ -1299,8 +1398,9 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 let w = p.bytes(text);
                 (lexicon::maybe_cue(w)
                     && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
-                    // `mr farouk`
+                    // `mr farouk`, `im oluwaseun`
                     || p.cur(text) & TITLE != 0
+                    || self_named_before(text, toks, i)
                     || w.eq_ignore_ascii_case(b"name's")
                     // `the kampala office`
                     || (t.end - t.start >= 4 && the_or_our(w) && site_noun_after(text, toks, i + 1))
@@ -1357,7 +1457,9 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     match p.kind {
         Kind::Word => {
             p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE) != 0
-                || (p.bytes(text) == b"de" && i >= 2 && toks[i - 2].case == Case::Lower)
+                || (matches!(p.bytes(text), b"de" | b"da" | b"of")
+                    && i >= 2
+                    && toks[i - 2].case == Case::Lower)
         }
         // `Dr. Anke`, `Thanks, Daniel`, `City: Eindhoven`, `Name: ...`,
         // `city "Gdańsk"`
@@ -1443,7 +1545,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             i = end;
             continue;
         }
-        if vocative_at(text, toks, i) {
+        if vocative_at(text, toks, i) || addressed_first(text, toks, i) {
             out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
         }
         i += 1;
