@@ -497,6 +497,22 @@ fn unit_led_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     None
 }
 
+/// The start of a rural route before token `s` (`RR 2 Box 145`, `RR 3,
+/// Site 12`), else `s`.
+fn rural_route_before(text: &str, toks: &[Tok], s: usize) -> usize {
+    let mut k = s;
+    if k > 0 && is_punct(&toks[k - 1], b',') {
+        k -= 1;
+    }
+    if k >= 2
+        && toks[k - 1].kind == Kind::Num
+        && matches!(toks[k - 2].bytes(text), b"RR" | b"RD" | b"Rr")
+    {
+        return k - 2;
+    }
+    s
+}
+
 /// The start of `No. ` or `No ` before token `s`, else `s`.
 fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
     match s.checked_sub(1).map(|p| &toks[p]) {
@@ -573,7 +589,7 @@ fn city_particle(text: &str, t: &Tok) -> bool {
         && t.case == Case::Lower
         && matches!(
             text_of(text, t),
-            "am" | "an" | "der" | "de" | "sur" | "la" | "le" | "upon" | "on" | "del" | "im"
+            "am" | "an" | "der" | "de" | "sur" | "la" | "le" | "upon" | "on" | "del" | "im" | "es"
         )
 }
 
@@ -596,7 +612,12 @@ fn city_prefix(text: &str, t: &Tok, case: Case) -> bool {
 fn city_run(text: &str, toks: &[Tok], i: usize, case: Case) -> usize {
     let mut j = i;
     if toks.get(i).is_some_and(|t| {
-        t.kind == Kind::Word && matches!(text_of(text, t), "Co" | "County" | "CO" | "COUNTY")
+        // `Co. Cork`, and the Philippine barangay: `Brgy. San Roque`.
+        t.kind == Kind::Word
+            && matches!(
+                text_of(text, t),
+                "Co" | "County" | "CO" | "COUNTY" | "Brgy" | "Barangay"
+            )
     }) {
         let dot = toks
             .get(i + 1)
@@ -666,7 +687,8 @@ fn unit_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
             let mut j = i + 1;
             if toks
                 .get(j)
-                .is_some_and(|n| n.kind == Kind::Word && n.end - n.start <= 4 && !n.newline())
+                // `2º B`, `2º izquierda`
+                .is_some_and(|n| n.kind == Kind::Word && n.end - n.start <= 9 && !n.newline())
             {
                 j += 1;
                 if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space()) {
@@ -1223,7 +1245,10 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         };
         let case = address_case(text, &toks[start..core_end]);
         let (end, postcode) = tail(text, toks, core_end, case);
-        if needs_postcode && !postcode {
+        // A known town after the street vouches for it as a postcode would
+        // (`Plot 112, Ali Hassan Mwinyi Road, Dar es Salaam`).
+        let town_end = end > core_end && toks[end - 1].classes(text) & (PLACE | REGION) != 0;
+        if needs_postcode && !postcode && !town_end {
             i += 1;
             continue;
         }
@@ -1239,6 +1264,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         } else {
             s
         };
+        let s = rural_route_before(text, toks, s);
         let region_end = toks[end - 1].classes(text) & REGION != 0;
         out.push(NameSpan {
             kind: NameKind::StreetAddress,

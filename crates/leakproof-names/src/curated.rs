@@ -452,6 +452,7 @@ pub(crate) const UNIT_WORDS: &[&str] = &[
     "lgh",
     "plot",
     "sala",
+    "casa",
     "depto",
     "dpto",
     "oficina",

@@ -755,6 +755,30 @@ mod tests {
                 "{text}"
             );
         }
+        for (text, address) in [
+            (
+                "Mail the card to RR 2 Box 145, Millersburg, OH 44654",
+                "RR 2 Box 145, Millersburg, OH 44654",
+            ),
+            (
+                "Vivo en Calle Mayor 15, 2º izquierda, 50001 Zaragoza y no",
+                "Calle Mayor 15, 2º izquierda, 50001 Zaragoza",
+            ),
+            (
+                "Moro na Rua das Flores 233, casa 2, Curitiba - PR, 80010-000 e a",
+                "Rua das Flores 233, casa 2, Curitiba - PR, 80010-000",
+            ),
+            (
+                "Pakihatid po sa 23 Mabini St., Brgy. San Roque, Marikina City.",
+                "23 Mabini St., Brgy. San Roque, Marikina City",
+            ),
+        ] {
+            assert_eq!(
+                found(text),
+                [(NameKind::StreetAddress, address.into())],
+                "{text}"
+            );
+        }
         assert!(found("Room 4, Main Street cafe is closed.").is_empty());
         assert!(found("Boarding at Gate 31 was delayed.").is_empty());
     }
@@ -779,6 +803,8 @@ mod tests {
             ),
             ("I spoke to someone called Bob yesterday", "Bob"),
             ("hey its marco again, still no tracking number", "marco"),
+            ("Spoke w/ Fatima Hassan about it.", "Fatima Hassan"),
+            ("transferred call to Bilal for the billing part", "Bilal"),
             (
                 "Meeting moved; Abdirahman Warsame can't make 3pm.",
                 "Abdirahman Warsame",

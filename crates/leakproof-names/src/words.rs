@@ -48,6 +48,9 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
             return Cue::Weak;
         }
     }
+    if with_slash_before(text, toks, i) {
+        return Cue::Weak;
+    }
     // `hi im oluwaseun adebayo`: the writer names themself.
     if matches!(toks[j].bytes(text), b"im" | b"i'm" | b"Im" | b"I'm") {
         return Cue::Strong;
@@ -201,23 +204,40 @@ fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
 /// Whether `assigned to`, `handed over to` and the like stand before token
 /// `i`: only a person or a team follows, and a team is no given name.
 fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
-    i >= 2
-        && toks[i - 1].bytes(text).eq_ignore_ascii_case(b"to")
-        && toks[i - 2].kind == Kind::Word
-        && {
-            let w = toks[i - 2].bytes(text);
-            [
-                &b"assigned"[..],
-                b"reassigned",
-                b"escalated",
-                b"over",
-                b"transferred",
-                b"forwarded",
-                b"passed",
-            ]
-            .iter()
-            .any(|v| w.eq_ignore_ascii_case(v))
-        }
+    if i < 2 || !toks[i - 1].bytes(text).eq_ignore_ascii_case(b"to") {
+        return false;
+    }
+    // `transferred call to Bilal`, `passed the case to`: the verb may
+    // stand before its object.
+    let mut v = i - 2;
+    while v + 4 > i
+        && v > 0
+        && matches!(
+            toks[v].bytes(text),
+            b"call" | b"the" | b"this" | b"it" | b"case" | b"ticket" | b"chat"
+        )
+    {
+        v -= 1;
+    }
+    toks[v].kind == Kind::Word && {
+        let w = toks[v].bytes(text);
+        [
+            &b"assigned"[..],
+            b"reassigned",
+            b"escalated",
+            b"over",
+            b"transferred",
+            b"forwarded",
+            b"passed",
+        ]
+        .iter()
+        .any(|v| w.eq_ignore_ascii_case(v))
+    }
+}
+
+/// Whether `w/` (`with`) stands before token `i`.
+fn with_slash_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 2 && is_punct(&toks[i - 1], b'/') && toks[i - 2].bytes(text).eq_ignore_ascii_case(b"w")
 }
 
 /// Whether only a person can follow the word before token `i` (over a
@@ -861,7 +881,7 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     // `Kowalski, Agnieszka — requested an export`: opening a line, both
     // known as such and neither a place (`Lyon, France`).
     let opening = s.case == Case::Title
-        && (i == 0 || s.newline())
+        && (i == 0 || s.newline() || is_punct(&toks[i - 1], b'"'))
         && sc & SURNAME != 0
         && gc & GIVEN != 0
         && (sc | gc) & (PLACE | REGION) == 0
@@ -926,7 +946,7 @@ fn longest_place(text: &str, toks: &[Tok], i: usize, case: Case) -> Option<(usiz
                 && t.case == Case::Lower
                 && (matches!(
                     text_of(text, t),
-                    "am" | "an" | "and" | "on" | "upon" | "sur" | "im" | "of" | "en" | "og"
+                    "am" | "an" | "and" | "on" | "upon" | "sur" | "im" | "of" | "en" | "og" | "es"
                 ) || t.cur(text) & PARTICLE != 0));
         if !ok {
             break;
@@ -1405,6 +1425,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                     // `the kampala office`
                     || (t.end - t.start >= 4 && the_or_our(w) && site_noun_after(text, toks, i + 1))
             }
+            // `spoke w/ fatima`
+            Kind::Punct if with_slash_before(text, toks, i) => true,
             Kind::Punct => {
                 matches!(p.punct, b',' | b':')
                     && i >= 2

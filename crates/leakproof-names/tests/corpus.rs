@@ -304,9 +304,9 @@ fn development_set_2() {
         "dev2",
         &per_type,
         [
-            ("PERSON", 90.0),
+            ("PERSON", 91.0),
             ("LOCATION", 90.0),
-            ("STREET_ADDRESS", 78.0),
+            ("STREET_ADDRESS", 80.0),
             ("INTERNAL_HOSTNAME", 95.0),
         ],
     );
@@ -324,9 +324,9 @@ fn development_set_3() {
         "dev3",
         &per_type,
         [
-            ("PERSON", 86.0),
+            ("PERSON", 87.0),
             ("LOCATION", 80.0),
-            ("STREET_ADDRESS", 77.0),
+            ("STREET_ADDRESS", 83.0),
             ("INTERNAL_HOSTNAME", 97.0),
         ],
     );
@@ -367,7 +367,7 @@ fn holdout4_final() {
         [
             ("PERSON", 98.0),
             ("LOCATION", 96.0),
-            ("STREET_ADDRESS", 93.0),
+            ("STREET_ADDRESS", 95.0),
             ("INTERNAL_HOSTNAME", 100.0),
         ],
     );
