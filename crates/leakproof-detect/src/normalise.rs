@@ -425,8 +425,19 @@ fn fold(text: &str, builder: &mut Builder) {
     // The replacement for the unit at `pos`, reused rather than allocated
     // for each unit.
     let mut scratch = String::new();
-    while pos < bytes.len() {
-        let b = bytes[pos];
+    loop {
+        // ASCII bytes that introduce nothing stay as they are: skipped in
+        // a tight loop here rather than one by one through the match below
+        // (most of a folded text is plain).
+        while bytes
+            .get(pos)
+            .is_some_and(|&b| b < 0x80 && !INTRODUCERS[usize::from(b)])
+        {
+            pos += 1;
+        }
+        let Some(&b) = bytes.get(pos) else {
+            break;
+        };
         // The length of the original unit at `pos` when it folds, its
         // replacement in `scratch`.
         let unit: Option<usize> = match b {
