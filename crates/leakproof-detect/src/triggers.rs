@@ -178,17 +178,20 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut fail = vec![0usize; trie.len()];
     let mut queue = std::collections::VecDeque::from([0usize]);
     while let Some(row) = queue.pop_front() {
+        // A state steps as its failure state does, except to its children.
         if row != 0 {
             row_bits[row] |= row_bits[fail[row]];
+            rows[row] = rows[fail[row]];
         }
         for b in 0..256 {
             let child = usize::from(trie[row][b]);
-            let via_fail = if row == 0 { 0 } else { rows[fail[row]][b] };
-            if child == 0 {
-                rows[row][b] = via_fail;
-            } else {
+            if child != 0 {
+                fail[child] = if row == 0 {
+                    0
+                } else {
+                    usize::from(rows[fail[row]][b])
+                };
                 rows[row][b] = trie[row][b];
-                fail[child] = usize::from(via_fail);
                 queue.push_back(child);
             }
         }
@@ -197,11 +200,14 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut bits = vec![0u32; 1 << 16];
     for (row, targets) in rows.iter().enumerate() {
         bits[row << 8] = row_bits[row];
-        for b in 0..=255u8 {
-            // The automaton reads lower-cased input: an upper-case letter
-            // steps as its lower-case form does.
-            let target = targets[usize::from(b.to_ascii_lowercase())];
-            next[row << 8 | usize::from(b)] = u16::from(target) << 8;
+        let row_next = &mut next[row << 8..(row + 1) << 8];
+        for (n, &target) in row_next.iter_mut().zip(targets) {
+            *n = u16::from(target) << 8;
+        }
+        // The automaton reads lower-cased input: an upper-case letter
+        // steps as its lower-case form does.
+        for upper in b'A'..=b'Z' {
+            row_next[usize::from(upper)] = row_next[usize::from(upper.to_ascii_lowercase())];
         }
     }
     Table {
