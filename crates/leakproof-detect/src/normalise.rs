@@ -156,7 +156,9 @@ impl Builder {
     fn new(capacity: usize) -> Self {
         Builder {
             out: String::with_capacity(capacity),
-            segments: Vec::new(),
+            // A folded text has a few segments (plain, folded, plain...):
+            // room for them up front saves growing the vector twice.
+            segments: Vec::with_capacity(8),
         }
     }
 
