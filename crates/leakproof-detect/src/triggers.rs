@@ -3,7 +3,6 @@
 
 use std::sync::LazyLock;
 
-
 /// The word "at" between blanks (a spelled-out email separator).
 pub(crate) const SPELLED_AT: u32 = 1;
 /// `://` (credentials in a URL).
@@ -211,14 +210,8 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         }
     }
     Table {
-        next: next
-            .into_boxed_slice()
-            .try_into()
-            .expect("65536 entries"),
-        bits: bits
-            .into_boxed_slice()
-            .try_into()
-            .expect("65536 entries"),
+        next: next.into_boxed_slice().try_into().expect("65536 entries"),
+        bits: bits.into_boxed_slice().try_into().expect("65536 entries"),
     }
 });
 
@@ -268,5 +261,35 @@ mod tests {
         assert_eq!(scan("key AKIAIOSFODNN7EXAMPLE") & TOKEN, TOKEN);
         assert_eq!(scan("https://u:p@h") & URL, URL);
         assert_eq!(scan("2001:db8::1") & DOUBLE_COLON, DOUBLE_COLON);
+    }
+
+    /// The hand-built table finds what a library automaton finds, overlaps
+    /// and upper case included.
+    #[test]
+    fn table_agrees_with_a_library_automaton() {
+        let patterns = || EXACT.iter().chain(WORDS);
+        let reference = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(patterns().map(|(p, _)| p))
+            .expect("builds");
+        let bits: Vec<u32> = patterns().map(|(_, bit)| *bit).collect();
+        let texts = [
+            "nothing here at all, really",
+            "PASSWORD: hunter2 and a TOKEN",
+            "passpwdpw:pw=pw is pin code",
+            "ghp_xoxAKIAsk_live_eyJ -----BEGIN",
+            "mail me AT home\nat work",
+            "DoB d.o.b BIRTH born geb. bearer",
+            "https://u:p@h fe80::1 ::",
+            "secretokeyprivate github_pat_x ASIA ABIA ACCA AIza",
+            "sK_TeSt_ rk_live_ rK_TEST_ Gho_ GHU_ ghs_ ghr_",
+            r"\u0040 %40 caf\u00e9 über p@ss",
+        ];
+        for text in texts {
+            let expected = reference
+                .find_overlapping_iter(text)
+                .fold(0, |acc, m| acc | bits[m.pattern().as_usize()]);
+            assert_eq!(scan(text), expected, "{text}");
+        }
     }
 }
