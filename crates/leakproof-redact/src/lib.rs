@@ -80,7 +80,13 @@ impl Tally {
     /// Adds another tally into this one.
     pub fn merge(&mut self, other: Tally) {
         for (k, v) in other.entities {
-            *self.entities.entry(k).or_default() += v;
+            // Looked up first: the types are nearly always counted already,
+            // and a plain search is cheaper than the entry API.
+            if let Some(n) = self.entities.get_mut(&k) {
+                *n += v;
+            } else {
+                self.entities.insert(k, v);
+            }
         }
         for (k, (n, examples)) in other.fields {
             let entry = self.fields.entry(k).or_default();
