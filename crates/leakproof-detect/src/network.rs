@@ -42,6 +42,7 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
     }
     if triggers & crate::triggers::DIGIT != 0
         && triggers & (crate::triggers::COLON | crate::triggers::DASH_OR_DOT) != 0
+        && bytes.len() >= MIN_MAC
         && has_mac_shape(bytes)
     {
         for m in MAC.find_iter(text) {
@@ -107,6 +108,10 @@ pub(crate) fn find(text: &str, triggers: u32, out: &mut Vec<Candidate>) {
         }
     }
 }
+
+/// The shortest MAC address written (`hhhh.hhhh.hhhh`): shorter texts,
+/// most phone numbers and dates among them, skip the shape scan.
+const MIN_MAC: usize = 14;
 
 /// Six hex pairs joined by one `:` or `-`, or `hhhh.hhhh.hhhh`, somewhere:
 /// cheap enough to run on every text before the MAC regex (a timestamp's

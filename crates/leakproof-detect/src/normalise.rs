@@ -37,18 +37,39 @@ impl<'a> Normalised<'a> {
     /// The normalised view of `original`. Borrowed, with no map, when there
     /// is nothing to fold (the common case).
     pub(crate) fn new(original: &'a str) -> Self {
-        Self::with_hint(original, true)
+        let may_fold = original
+            .bytes()
+            .any(|b| b >= 0x80 || INTRODUCERS[usize::from(b)]);
+        Self::with_hint(original, may_fold)
     }
 
-    /// Like [`Normalised::new`]; `may_fold == false` (no escape introducer,
-    /// bracket or non-ASCII byte, from a byte-class pass the caller already
-    /// made) skips the checks.
+    /// Like [`Normalised::new`], where `may_fold` says whether `original`
+    /// holds an escape introducer, a bracket or a non-ASCII byte (from a
+    /// byte-class pass the caller already made): `false` skips every
+    /// check, and `true` skips the pass that would find that out again.
+    #[inline]
     pub(crate) fn with_hint(original: &'a str, may_fold: bool) -> Self {
-        if !may_fold || !needs_folding(original) {
-            return Normalised {
-                text: Cow::Borrowed(original),
-                segments: Vec::new(),
-            };
+        if may_fold {
+            Self::folded(original)
+        } else {
+            Self::borrowed(original)
+        }
+    }
+
+    fn borrowed(original: &'a str) -> Self {
+        Normalised {
+            text: Cow::Borrowed(original),
+            segments: Vec::new(),
+        }
+    }
+
+    /// The view of a text that may fold. Kept out of line: most texts never
+    /// get here, and inlined it made every call save and restore the
+    /// registers the fold uses.
+    #[inline(never)]
+    fn folded(original: &'a str) -> Self {
+        if !needs_folding(original) {
+            return Self::borrowed(original);
         }
         let mut builder = Builder::new(original.len());
         fold(original, &mut builder);
@@ -93,15 +114,11 @@ impl<'a> Normalised<'a> {
     }
 }
 
-/// Whether anything in `text` could fold: an escape introducer, a non-ASCII
-/// byte, or a bracketed separator.
+/// Whether anything in `text` could fold: an escape, a non-ASCII byte, or
+/// a bracketed separator, in a text known to hold one of their
+/// first bytes.
 fn needs_folding(text: &str) -> bool {
     let bytes = text.as_bytes();
-    // One pass over the bytes for the common case of plain ASCII text with
-    // none of the introducers.
-    if !bytes.iter().any(|&b| b >= 0x80 || INTRODUCERS[b as usize]) {
-        return false;
-    }
     if !text.is_ascii() {
         return true;
     }
@@ -139,7 +156,9 @@ impl Builder {
     fn new(capacity: usize) -> Self {
         Builder {
             out: String::with_capacity(capacity),
-            segments: Vec::new(),
+            // A folded text has a few segments (plain, folded, plain...):
+            // room for them up front saves growing the vector twice.
+            segments: Vec::with_capacity(8),
         }
     }
 
@@ -425,8 +444,19 @@ fn fold(text: &str, builder: &mut Builder) {
     // The replacement for the unit at `pos`, reused rather than allocated
     // for each unit.
     let mut scratch = String::new();
-    while pos < bytes.len() {
-        let b = bytes[pos];
+    loop {
+        // ASCII bytes that introduce nothing stay as they are: skipped in
+        // a tight loop here rather than one by one through the match below
+        // (most of a folded text is plain).
+        while bytes
+            .get(pos)
+            .is_some_and(|&b| b < 0x80 && !INTRODUCERS[usize::from(b)])
+        {
+            pos += 1;
+        }
+        let Some(&b) = bytes.get(pos) else {
+            break;
+        };
         // The length of the original unit at `pos` when it folds, its
         // replacement in `scratch`.
         let unit: Option<usize> = match b {

@@ -46,15 +46,19 @@ pub(crate) fn redact_json(
         path: Vec::new(),
         track_paths: redactor.needs_paths(),
         tally,
-        detections: Vec::new(),
+        detections: DETECTIONS.take(),
     };
-    walker.ws();
-    walker.value(0)?;
-    walker.ws();
-    if walker.pos != walker.bytes.len() {
-        return Err(walker.error("trailing characters after the value"));
-    }
+    let walked = walker.walk();
+    walker.detections.clear();
+    DETECTIONS.set(std::mem::take(&mut walker.detections));
+    walked?;
     Ok(walker.out)
+}
+
+thread_local! {
+    /// One detection buffer per thread, reused across records: a fresh one
+    /// per record cost an allocation as soon as the record held a value.
+    static DETECTIONS: std::cell::Cell<Vec<Detection>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// The byte ranges of the elements of a top-level JSON array, for records
@@ -311,6 +315,17 @@ pub(crate) fn escape_into(s: &str, out: &mut String) {
 }
 
 impl Walker<'_> {
+    /// Walks the whole input: one value between optional whitespace.
+    fn walk(&mut self) -> Result<(), JsonError> {
+        self.ws();
+        self.value(0)?;
+        self.ws();
+        if self.pos != self.bytes.len() {
+            return Err(self.error("trailing characters after the value"));
+        }
+        Ok(())
+    }
+
     fn error(&self, message: &'static str) -> JsonError {
         JsonError {
             offset: self.pos,

@@ -55,7 +55,13 @@ impl Tally {
         field: Option<&str>,
         masked: impl FnOnce() -> String,
     ) {
-        *self.entities.entry(entity.clone()).or_default() += 1;
+        // Looked up before inserting: most values are of a type the record
+        // already counted, and the entry API clones the key every time.
+        if let Some(n) = self.entities.get_mut(entity) {
+            *n += 1;
+        } else {
+            self.entities.insert(entity.clone(), 1);
+        }
         if let Some(field) = field {
             let entry = self
                 .fields
@@ -74,7 +80,13 @@ impl Tally {
     /// Adds another tally into this one.
     pub fn merge(&mut self, other: Tally) {
         for (k, v) in other.entities {
-            *self.entities.entry(k).or_default() += v;
+            // Looked up first: the types are nearly always counted already,
+            // and a plain search is cheaper than the entry API.
+            if let Some(n) = self.entities.get_mut(&k) {
+                *n += v;
+            } else {
+                self.entities.insert(k, v);
+            }
         }
         for (k, (n, examples)) in other.fields {
             let entry = self.fields.entry(k).or_default();
@@ -232,7 +244,13 @@ impl Redactor {
         self.count(d, Some(field), tally);
         if self.policy.operator_for(&d.entity, rule) == Operator::Mask {
             out.push('[');
-            escape(d.entity.name(), out);
+            if let EntityType::Custom(name) = &d.entity {
+                escape(name, out);
+            } else {
+                // Built-in names are upper-case letters and `_`, which no
+                // escape changes.
+                out.push_str(d.entity.name());
+            }
             out.push(']');
         } else if let Some(replacement) = self.replacement_for(&d.entity, &d.canonical, rule) {
             escape(&replacement, out);
