@@ -304,7 +304,7 @@ fn development_set_2() {
         "dev2",
         &per_type,
         [
-            ("PERSON", 91.0),
+            ("PERSON", 93.0),
             ("LOCATION", 90.0),
             ("STREET_ADDRESS", 80.0),
             ("INTERNAL_HOSTNAME", 95.0),
@@ -324,7 +324,7 @@ fn development_set_3() {
         "dev3",
         &per_type,
         [
-            ("PERSON", 87.0),
+            ("PERSON", 89.0),
             ("LOCATION", 80.0),
             ("STREET_ADDRESS", 83.0),
             ("INTERNAL_HOSTNAME", 97.0),
@@ -344,7 +344,7 @@ fn holdout_final() {
         "holdout3",
         &per_type,
         [
-            ("PERSON", 95.0),
+            ("PERSON", 98.0),
             ("LOCATION", 100.0),
             ("STREET_ADDRESS", 100.0),
             ("INTERNAL_HOSTNAME", 97.0),
