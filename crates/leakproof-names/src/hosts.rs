@@ -221,6 +221,21 @@ const ROLE_CODES: &[&str] = &[
 /// neither a letter nor an English word (`e-mail`, `re-file` and
 /// `web-based` are words).
 fn role_part(word: &[u8]) -> bool {
+    // The role codes first: they need no look-up, and most words have none.
+    let role = word.split(|&b| b == b'-').any(|part| {
+        ROLE_CODES_SHORT
+            .iter()
+            .any(|c| part.eq_ignore_ascii_case(c.as_bytes()))
+            || ROLE_CODES.iter().any(|c| {
+                let c = c.as_bytes();
+                part.len() >= c.len()
+                    && (part[..c.len()].eq_ignore_ascii_case(c)
+                        || part[part.len() - c.len()..].eq_ignore_ascii_case(c))
+            })
+    });
+    if !role {
+        return false;
+    }
     // `SQL-2019`, `Exchange-2016`: a product and its year.
     let parts = word.split(|&b| b == b'-').count();
     let year = |p: &[u8]| {
@@ -231,23 +246,11 @@ fn role_part(word: &[u8]) -> bool {
     if parts == 2 && word.split(|&b| b == b'-').any(year) {
         return false;
     }
-    let coded = word.split(|&b| b == b'-').any(|part| {
+    word.split(|&b| b == b'-').any(|part| {
         part.len() >= 2
             && (part.iter().any(u8::is_ascii_digit)
                 || lexicon::classes_hashed(lexicon::key_hash(part)) & lexicon::ENGLISH == 0)
-    });
-    coded
-        && word.split(|&b| b == b'-').any(|part| {
-            ROLE_CODES_SHORT
-                .iter()
-                .any(|c| part.eq_ignore_ascii_case(c.as_bytes()))
-                || ROLE_CODES.iter().any(|c| {
-                    let c = c.as_bytes();
-                    part.len() >= c.len()
-                        && (part[..c.len()].eq_ignore_ascii_case(c)
-                            || part[part.len() - c.len()..].eq_ignore_ascii_case(c))
-                })
-        })
+    })
 }
 
 /// Nouns after a name that make it a queue, team or project, not a host.
