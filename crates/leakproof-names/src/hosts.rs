@@ -217,21 +217,55 @@ const ROLE_CODES: &[&str] = &[
     "prn",
 ];
 
+/// A bit for an ASCII letter of either case (0 for other bytes).
+const fn letter_bit(b: u8) -> u32 {
+    if b.is_ascii_alphabetic() {
+        1 << ((b | 0x20) - b'a')
+    } else {
+        0
+    }
+}
+
+/// The first (`ROLE_FIRSTS`) and last (`ROLE_LASTS`) letters of the
+/// [`ROLE_CODES`].
+const ROLE_FIRSTS: u32 = role_letters(true);
+const ROLE_LASTS: u32 = role_letters(false);
+
+const fn role_letters(first: bool) -> u32 {
+    let mut bits = 0;
+    let mut k = 0;
+    while k < ROLE_CODES.len() {
+        let c = ROLE_CODES[k].as_bytes();
+        bits |= letter_bit(if first { c[0] } else { c[c.len() - 1] });
+        k += 1;
+    }
+    bits
+}
+
 /// Whether a dash part of `word` is a server role code, and some part is
 /// neither a letter nor an English word (`e-mail`, `re-file` and
 /// `web-based` are words).
 fn role_part(word: &[u8]) -> bool {
-    // The role codes first: they need no look-up, and most words have none.
+    // The role codes first: they need no look-up, and most words have
+    // none. A part's first and last letters tell which codes it can hold.
     let role = word.split(|&b| b == b'-').any(|part| {
-        ROLE_CODES_SHORT
-            .iter()
-            .any(|c| part.eq_ignore_ascii_case(c.as_bytes()))
-            || ROLE_CODES.iter().any(|c| {
-                let c = c.as_bytes();
-                part.len() >= c.len()
-                    && (part[..c.len()].eq_ignore_ascii_case(c)
-                        || part[part.len() - c.len()..].eq_ignore_ascii_case(c))
-            })
+        let (Some(&first), Some(&last)) = (part.first(), part.last()) else {
+            return false;
+        };
+        (part.len() == 2
+            && ROLE_CODES_SHORT
+                .iter()
+                .any(|c| part.eq_ignore_ascii_case(c.as_bytes())))
+            || (ROLE_FIRSTS & letter_bit(first) != 0
+                && ROLE_CODES.iter().any(|c| {
+                    let c = c.as_bytes();
+                    part.len() >= c.len() && part[..c.len()].eq_ignore_ascii_case(c)
+                }))
+            || (ROLE_LASTS & letter_bit(last) != 0
+                && ROLE_CODES.iter().any(|c| {
+                    let c = c.as_bytes();
+                    part.len() >= c.len() && part[part.len() - c.len()..].eq_ignore_ascii_case(c)
+                }))
     });
     if !role {
         return false;
