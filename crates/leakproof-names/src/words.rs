@@ -1316,12 +1316,21 @@ fn determiner(word: &[u8]) -> bool {
     .any(|d| word.eq_ignore_ascii_case(d))
 }
 
+/// The shapes ([`lexicon::shapes`]) of the site nouns.
+static SITE_SHAPES: [u32; 16] = lexicon::shapes(lexicon::SITE_NOUNS);
+
 /// Whether a site noun follows token `end`, directly or after one
 /// lower-case word (`Lagos branch`, `Cape Town support desk`).
 fn site_noun_after(text: &str, toks: &[Tok], end: usize) -> bool {
     let site = |k: usize| {
-        toks.get(k)
-            .is_some_and(|n| n.kind == Kind::Word && !n.newline() && n.cur(text) & SITE_NOUN != 0)
+        toks.get(k).is_some_and(|n| {
+            n.kind == Kind::Word
+                && !n.newline()
+                // No look-up for a plain word of no site noun's length and
+                // first letter (other words fold to another length).
+                && (!n.plain() || lexicon::has_shape(&SITE_SHAPES, n.bytes(text)))
+                && n.cur(text) & SITE_NOUN != 0
+        })
     };
     // After a word, not `branch`: `the Santiago release branch` is git's;
     // nor a `data centre`, which names a cloud region.
