@@ -806,6 +806,11 @@ mod tests {
             ("Spoke w/ Fatima Hassan about it.", "Fatima Hassan"),
             ("transferred call to Bilal for the billing part", "Bilal"),
             (
+                "Called cx back, spoke w/ wife (Thandeka) - she'll",
+                "Thandeka",
+            ),
+            ("48213,\"Moyo, Tendai\",premium,2026-10-30", "Moyo, Tendai"),
+            (
                 "Meeting moved; Abdirahman Warsame can't make 3pm.",
                 "Abdirahman Warsame",
             ),
@@ -827,6 +832,10 @@ mod tests {
             ("el pedido sale de Barcelona mañana", "Barcelona"),
             ("we have users in new zealand complaining", "new zealand"),
             ("hamburg depot says they never got it", "hamburg"),
+            (
+                "customer is in ho chi minh city, 12h ahead of us",
+                "ho chi minh city",
+            ),
             (
                 "All Scandinavia orders route through one carrier.",
                 "Scandinavia",

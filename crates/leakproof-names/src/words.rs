@@ -884,7 +884,8 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         && (i == 0 || s.newline() || is_punct(&toks[i - 1], b'"'))
         && sc & SURNAME != 0
         && gc & GIVEN != 0
-        && (sc | gc) & (PLACE | REGION) == 0
+        && gc & (PLACE | REGION) == 0
+        && sc & REGION == 0
         && toks
             .get(i + 3)
             .is_none_or(|t| t.newline() || t.kind == Kind::Punct || t.case == Case::Other);
@@ -1089,8 +1090,14 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     if stop && !lower_new && (lower || !starts_place) {
         return None;
     }
-    // Lower-case places only in the `city, country` form.
-    if lower && t.end - t.start < 3 {
+    // A two-letter lower-case word starts only a place of several words
+    // (`in ho chi minh city`).
+    if lower
+        && t.end - t.start < 3
+        && !toks
+            .get(i + 1)
+            .is_some_and(|n| n.kind == Kind::Word && n.case == Case::Lower && !n.newline())
+    {
         return None;
     }
     // A lower-case place after a preposition, unless `, country` follows.
@@ -1491,6 +1498,10 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 || (matches!(p.bytes(text), b"de" | b"da" | b"of")
                     && i >= 2
                     && toks[i - 2].case == Case::Lower)
+        }
+        // `wife (Thandeka)`
+        Kind::Punct if p.punct == b'(' => {
+            i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & PERSON_CUE != 0
         }
         // `Dr. Anke`, `Thanks, Daniel`, `City: Eindhoven`, `Name: ...`,
         // `city "Gdańsk"`

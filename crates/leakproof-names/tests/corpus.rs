@@ -324,8 +324,8 @@ fn development_set_3() {
         "dev3",
         &per_type,
         [
-            ("PERSON", 89.0),
-            ("LOCATION", 80.0),
+            ("PERSON", 91.0),
+            ("LOCATION", 81.0),
             ("STREET_ADDRESS", 83.0),
             ("INTERNAL_HOSTNAME", 97.0),
         ],
@@ -366,7 +366,7 @@ fn holdout4_final() {
         &per_type,
         [
             ("PERSON", 98.0),
-            ("LOCATION", 96.0),
+            ("LOCATION", 98.0),
             ("STREET_ADDRESS", 95.0),
             ("INTERNAL_HOSTNAME", 100.0),
         ],
