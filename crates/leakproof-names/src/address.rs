@@ -447,7 +447,11 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     }
     // `Mariahilfer Straße 45/3`, `Damrak 1, 1012 LG Amsterdam`, `Bağdat
     // Caddesi No: 204`
-    if t.case == Case::Title && t.cur(text) & STOP == 0 && !is_month(text_of(text, t)) {
+    if t.case == Case::Title
+        && t.cur(text) & STOP == 0
+        && !is_month(text_of(text, t))
+        && !product_word(text_of(text, t))
+    {
         let end = name_run(text, toks, i, false);
         let typed = end > i + 1 && toks[end - 1].cur(text) & STREET_LAST != 0;
         let number = if typed {
@@ -520,6 +524,17 @@ fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
         Some(p) if is_punct(p, b'.') && s >= 2 && number_word(text, &toks[s - 2]) => s - 2,
         _ => s,
     }
+}
+
+/// Words before a product's name and number (`Model XPS 13 9310`), which
+/// a street name and house number can look like.
+fn product_word(word: &str) -> bool {
+    [
+        "model", "version", "build", "part", "item", "sku", "type", "series", "release", "update",
+        "patch", "error", "code",
+    ]
+    .iter()
+    .any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// `No`, `Nr`, `Nº`: a word for "number" before one.

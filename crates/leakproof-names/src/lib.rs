@@ -811,6 +811,16 @@ mod tests {
             ),
             ("48213,\"Moyo, Tendai\",premium,2026-10-30", "Moyo, Tendai"),
             (
+                "Spoke with the account owner (Marcus) who confirmed",
+                "Marcus",
+            ),
+            ("Escalation owner - Ravi", "Ravi"),
+            ("The booking is under the name Paloma.", "Paloma"),
+            (
+                "Tenant Nkosazana Dlamini reports no hot water.",
+                "Nkosazana Dlamini",
+            ),
+            (
                 "Meeting moved; Abdirahman Warsame can't make 3pm.",
                 "Abdirahman Warsame",
             ),
@@ -819,6 +829,10 @@ mod tests {
         }
         for text in [
             "Customer asked if Ben & Jerry's vouchers work online.",
+            "MS Office 365 license count is wrong on the portal.",
+            "Vending machine keeps dispensing Dr Pepper instead.",
+            r"PS C:\> Get-Service -Name Spooler",
+            "Can you check whether the voucher is still valid?",
             "The Berlin release of the app ships next week.",
             "email me at ravi@Contoso.com",
         ] {

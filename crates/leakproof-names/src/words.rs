@@ -41,7 +41,11 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     if toks[j].kind == Kind::Word && toks[j].cur(text) & TITLE != 0 {
         // `mr farouk al-rashid`: a lower-case title before a lower-case
         // name is a cue like `with`.
-        if toks[j].case != Case::Lower {
+        // `MS Office`, `DR Congo`: a title in capitals titles only a name
+        // in capitals.
+        if toks[j].case != Case::Lower
+            && !(toks[j].case == Case::Upper && toks[i].case == Case::Title)
+        {
             return Cue::Title;
         }
         if toks[i].case == Case::Lower {
@@ -80,6 +84,13 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     if colon && c & NAME_LABEL != 0 {
         return Cue::Strong;
     }
+    // `the account owner (Marcus)`, `Escalation owner - Ravi`: a name in
+    // brackets or after a dash, as a field's value.
+    if (is_punct(&toks[i - 1], b'(') || is_punct(&toks[i - 1], b'-'))
+        && c & (PERSON_CUE | NAME_LABEL) != 0
+    {
+        return Cue::Strong;
+    }
     if c & GREETING != 0 && !colon {
         return Cue::Strong;
     }
@@ -101,7 +112,26 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
             return Cue::Strong;
         }
     }
-    if c & PERSON_CUE != 0 && (!comma || c & NAME_LABEL != 0 || c & STOP == 0) {
+    // `under the name Paloma`, `gave name as Chidi` (not PowerShell's
+    // `-Name Spooler`)
+    if (t.bytes(text) == b"name"
+        && j.checked_sub(1).is_some_and(|k| {
+            matches!(
+                toks[k].bytes(text),
+                b"the" | b"his" | b"her" | b"their" | b"my" | b"your"
+            )
+        }))
+        || (t.bytes(text).eq_ignore_ascii_case(b"as")
+            && j.checked_sub(1)
+                .is_some_and(|k| toks[k].bytes(text).eq_ignore_ascii_case(b"name")))
+    {
+        return Cue::Strong;
+    }
+    // `Tenant Nkosazana Dlamini`, `owner - Ravi`: a label word without
+    // its colon.
+    if (c & PERSON_CUE != 0 || (c & NAME_LABEL != 0 && !comma))
+        && (!comma || c & NAME_LABEL != 0 || c & STOP == 0)
+    {
         return Cue::Weak;
     }
     // `identified as`, `listed as`: `as` alone precedes too much else.
@@ -327,6 +357,14 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             && toks.get(k + 1).is_some_and(|t| is_punct(t, b'.'))
     };
     let initial = is_initial(i);
+    // `Dr Pepper`, `Mr Muscle`: brands with a title.
+    if cue == Cue::Title
+        && ["pepper", "martens", "oetker", "muscle", "clean", "bean"]
+            .iter()
+            .any(|b| first.bytes(text).eq_ignore_ascii_case(b.as_bytes()))
+    {
+        return None;
+    }
     // `requested by Will Thornton`: a given name that is also a stop word
     // starts a name before a known surname.
     let before_surname = c0 & GIVEN != 0
@@ -483,7 +521,13 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
                         }))
             }
             // Lower- and upper-case runs: both known and not all common words.
-            (_, _) => named && !all_common && (run_case == Case::Upper || cue >= Cue::Weak),
+            // In lower case no English word either (`is still valid`).
+            (_, _) => {
+                named
+                    && !all_common
+                    && (run_case == Case::Upper || cue >= Cue::Weak)
+                    && (run_case != Case::Lower || run[..n].iter().all(|c| c & ENGLISH == 0))
+            }
         };
         if ok {
             let conf = if cue >= Cue::Strong { 0.85 } else { 0.75 };
@@ -536,6 +580,17 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
 /// Verbs of reporting and asking after a name that opens a sentence
 /// (`Olena Shevchenko reports`, `Bill says`).
 const REPORT_VERBS: &[&str] = &[
+    "picked",
+    "took",
+    "handled",
+    "approved",
+    "signed",
+    "paid",
+    "returned",
+    "booked",
+    "ordered",
+    "cancelled",
+    "visited",
     "called",
     "calls",
     "rang",
@@ -1499,9 +1554,11 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                     && i >= 2
                     && toks[i - 2].case == Case::Lower)
         }
-        // `wife (Thandeka)`
-        Kind::Punct if p.punct == b'(' => {
-            i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & PERSON_CUE != 0
+        // `wife (Thandeka)`, `owner - Ravi`
+        Kind::Punct if matches!(p.punct, b'(' | b'-') => {
+            i >= 2
+                && toks[i - 2].kind == Kind::Word
+                && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL) != 0
         }
         // `Dr. Anke`, `Thanks, Daniel`, `City: Eindhoven`, `Name: ...`,
         // `city "Gdańsk"`

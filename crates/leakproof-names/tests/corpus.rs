@@ -324,13 +324,33 @@ fn development_set_3() {
         "dev3",
         &per_type,
         [
-            ("PERSON", 91.0),
+            ("PERSON", 92.0),
             ("LOCATION", 81.0),
             ("STREET_ADDRESS", 83.0),
             ("INTERNAL_HOSTNAME", 97.0),
         ],
     );
     assert!(decoys.1 >= 100 && decoys.0 <= 1, "dev3 decoys destroyed");
+}
+
+/// The fourth development set (300 cases), written blind in the fifth
+/// session and tuned against (first run: PERSON 63/80, LOCATION 54/60,
+/// STREET_ADDRESS 46/60, INTERNAL_HOSTNAME 39/40, 5 of 60 decoys
+/// destroyed). Floors at what it reaches.
+#[test]
+fn development_set_4() {
+    let (per_type, decoys) = held_out("dev4", include_str!("data/dev4.tsv"), unescape_both);
+    assert_floors(
+        "dev4",
+        &per_type,
+        [
+            ("PERSON", 87.0),
+            ("LOCATION", 90.0),
+            ("STREET_ADDRESS", 76.0),
+            ("INTERNAL_HOSTNAME", 97.0),
+        ],
+    );
+    assert!(decoys.1 >= 60 && decoys.0 <= 1, "dev4 decoys destroyed");
 }
 
 /// The first final exam: written blind after the third session's rules and
