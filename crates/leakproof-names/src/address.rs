@@ -303,7 +303,14 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         if text_of(text, b).eq_ignore_ascii_case("box")
             && toks.get(i + 2).is_some_and(|n| house_number(text, n))
         {
-            return Some((i, i + 3, false));
+            // `PO Box 1150 Stn Main`: the Canadian postal station.
+            let station = toks
+                .get(i + 3)
+                .is_some_and(|n| matches!(n.bytes(text), b"Stn" | b"STN" | b"Station"))
+                && toks
+                    .get(i + 4)
+                    .is_some_and(|n| n.kind == Kind::Word && n.case != Case::Lower);
+            return Some((i, if station { i + 5 } else { i + 3 }, false));
         }
         return None;
     }
@@ -769,6 +776,15 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
         }
         let Some(t) = toks.get(k) else { break };
         separated |= t.newline();
+        // `Rue Sainte-Catherine O, Montréal`: a compass letter after the
+        // street (French `O` for ouest too).
+        if !separated
+            && (direction(text, t) || t.bytes(text) == b"O")
+            && toks.get(k + 1).is_some_and(|n| is_punct(n, b','))
+        {
+            e = k + 1;
+            continue;
+        }
         if let Some(u) = unit_at(text, toks, k) {
             e = u;
             unit = true;

@@ -745,6 +745,18 @@ mod tests {
                 "P.O. Box 30126-00100, Nairobi",
             ),
             (
+                "Mail goes to PO Box 1150 Stn Main, Whitehorse YT Y1A 5L2",
+                "PO Box 1150 Stn Main, Whitehorse YT Y1A 5L2",
+            ),
+            (
+                "Mailing address is 402-1180 Rue Sainte-Catherine O, Montréal, QC H3B 1K1, please",
+                "402-1180 Rue Sainte-Catherine O, Montréal, QC H3B 1K1",
+            ),
+            (
+                "Aadress: Narva mnt 5-12, 10117 Tallinn",
+                "Narva mnt 5-12, 10117 Tallinn",
+            ),
+            (
                 "Fakturaadress:\nBox 1234\n411 04 Göteborg",
                 "Box 1234\n411 04 Göteborg",
             ),
@@ -815,6 +827,19 @@ mod tests {
                 "Marcus",
             ),
             ("Escalation owner - Ravi", "Ravi"),
+            ("Delivery signed for by A. KOWALCZYK", "A. KOWALCZYK"),
+            (
+                "Guest Ahmed Al-Farsi reported the safe is locked.",
+                "Ahmed Al-Farsi",
+            ),
+            (
+                "Signed off by Per Lindqvist after the review.",
+                "Per Lindqvist",
+            ),
+            (
+                "per call with MCALLISTER, FIONA - card blocked",
+                "MCALLISTER, FIONA",
+            ),
             ("The booking is under the name Paloma.", "Paloma"),
             (
                 "Tenant Nkosazana Dlamini reports no hot water.",
@@ -850,6 +875,9 @@ mod tests {
                 "customer is in ho chi minh city, 12h ahead of us",
                 "ho chi minh city",
             ),
+            ("She commutes into Boston daily.", "Boston"),
+            ("lost somewhere between hubs outside of Lyon", "Lyon"),
+            ("El cliente viaja a Bogotá la próxima semana.", "Bogotá"),
             (
                 "All Scandinavia orders route through one carrier.",
                 "Scandinavia",

@@ -203,6 +203,10 @@ fn name_classes(text: &str, t: &Tok) -> u32 {
 /// such as `agent` are not enough.
 fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
     let mut j = i;
+    // `@fatima can you take over`
+    if j > 0 && is_punct(&toks[j - 1], b'@') && (j == 1 || toks[j - 1].space()) {
+        return true;
+    }
     while j > 0
         && toks[j - 1].kind == Kind::Punct
         && matches!(toks[j - 1].punct, b',' | b':' | b'(')
@@ -217,6 +221,7 @@ fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "its", "it's", "ask", "tell", "let", "with", "cc", "cc'ing", "ccing", "thanks",
                 "thx", "cheers", "hi", "hey", "hello", "dear", "name", "is", "regards", "daughter",
                 "son", "wife", "husband", "mum", "mom", "dad", "brother", "sister", "called", "named",
+                "driver", "courier", "guest", "visitor", "tenant", "subscriber", "policyholder",
             ]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(w))
@@ -357,6 +362,19 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             && toks.get(k + 1).is_some_and(|t| is_punct(t, b'.'))
     };
     let initial = is_initial(i);
+    // `Guest Ahmed Al-Farsi`, `Tenant Nkosazana`: a capitalised label
+    // word before a name is its cue, not its first word.
+    if first.case == Case::Title
+        && first.cur(text) & (NAME_LABEL | PERSON_CUE) != 0
+        && c0 & ENGLISH != 0
+        // `Per Lindqvist`: a given name too.
+        && c0 & GIVEN == 0
+        && toks
+            .get(i + 1)
+            .is_some_and(|n| !n.newline() && n.case == Case::Title)
+    {
+        return None;
+    }
     // `Dr Pepper`, `Mr Muscle`: brands with a title.
     if cue == Cue::Title
         && ["pepper", "martens", "oetker", "muscle", "clean", "bean"]
@@ -396,7 +414,14 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             j += 2;
         }
     }
-    let run_case = if initial { Case::Title } else { case };
+    // After an initial, the case of the next word (`A. KOWALCZYK`).
+    let run_case = if initial {
+        toks.get(i + 2)
+            .filter(|t| t.case == Case::Upper && t.end - t.start > 1)
+            .map_or(Case::Title, |_| Case::Upper)
+    } else {
+        case
+    };
     while n < 6 && j < toks.len() {
         let t = &toks[j];
         if t.newline() || !fits(text, t, run_case) {
@@ -932,7 +957,9 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     // `Contact on file: O'Brien, Sean`, `Customer Papadopoulos, Georgios`
     let labelled = i >= 1
         && (is_punct(&toks[i - 1], b':')
-            || (toks[i - 1].cur(text) & NAME_LABEL != 0 && sc & SURNAME != 0 && gc & GIVEN != 0));
+            || (toks[i - 1].cur(text) & (NAME_LABEL | PERSON_CUE) != 0
+                && sc & SURNAME != 0
+                && gc & GIVEN != 0));
     // `Kowalski, Agnieszka — requested an export`: opening a line, both
     // known as such and neither a place (`Lyon, France`).
     let opening = s.case == Case::Title
@@ -1306,7 +1333,10 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     if i.checked_sub(1)
         .is_some_and(|j| toks[j].bytes(text).eq_ignore_ascii_case(b"a"))
         && toks.get(end).is_some_and(|n| {
-            n.kind == Kind::Word && n.case == Case::Lower && n.classes(text) & ENGLISH != 0
+            n.kind == Kind::Word
+                && n.case == Case::Lower
+                && n.classes(text) & ENGLISH != 0
+                && n.cur(text) & PARTICLE == 0
         })
     {
         return None;
@@ -1425,7 +1455,7 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     if matches!(p.bytes(text), b"de" | b"da") && j > 0 && toks[j - 1].case == Case::Lower {
         return true;
     }
-    if p.bytes(text) == b"of" && j > 0 && toks[j - 1].bytes(text) == b"out" {
+    if p.bytes(text) == b"of" && j > 0 && matches!(toks[j - 1].bytes(text), b"out" | b"outside") {
         return true;
     }
     // `city "Gdańsk"`, `in 'Lyon'`

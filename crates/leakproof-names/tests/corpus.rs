@@ -344,9 +344,9 @@ fn development_set_4() {
         "dev4",
         &per_type,
         [
-            ("PERSON", 87.0),
-            ("LOCATION", 90.0),
-            ("STREET_ADDRESS", 76.0),
+            ("PERSON", 92.0),
+            ("LOCATION", 95.0),
+            ("STREET_ADDRESS", 81.0),
             ("INTERNAL_HOSTNAME", 97.0),
         ],
     );
