@@ -630,6 +630,7 @@ pub(crate) const PLACE_CUES: &[&str] = &[
     "throughout",
     "within",
     "into",
+    "till",
     "i",
     "desde",
     "fra",

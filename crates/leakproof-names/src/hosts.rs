@@ -249,7 +249,10 @@ fn role_part(word: &[u8]) -> bool {
     // The role codes first: they need no look-up, and most words have
     // none. A part's first and last letters tell which codes it can hold.
     let role = word.split(|&b| b == b'-').any(|part| {
-        let (Some(&first), Some(&last)) = (part.first(), part.last()) else {
+        // `HRAPP01`: a suffix code stands before the number.
+        let letters =
+            &part[..part.len() - part.iter().rev().take_while(|b| b.is_ascii_digit()).count()];
+        let (Some(&first), Some(&last)) = (part.first(), letters.last()) else {
             return false;
         };
         (part.len() == 2
@@ -264,7 +267,8 @@ fn role_part(word: &[u8]) -> bool {
             || (ROLE_LASTS & letter_bit(last) != 0
                 && ROLE_CODES.iter().any(|c| {
                     let c = c.as_bytes();
-                    part.len() >= c.len() && part[part.len() - c.len()..].eq_ignore_ascii_case(c)
+                    letters.len() >= c.len()
+                        && letters[letters.len() - c.len()..].eq_ignore_ascii_case(c)
                 }))
     });
     if !role {
@@ -389,7 +393,9 @@ pub(crate) fn find_netbios(
             || host_cue_before(text, toks, i)
             || (upper
                 && preposition_before(text, toks, i)
-                && (server_shaped(word) || (word.len() >= 7 && role_part(word))));
+                && (server_shaped(word)
+                    || (word.len() >= 7 && role_part(word))
+                    || short_coded(word)));
         let cued = cued || commanded;
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
@@ -449,6 +455,16 @@ fn syslog_host(toks: &[Tok], i: usize) -> bool {
         && toks[i - 5].kind == Kind::Num
         && toks[i].space()
         && toks[i - 1].end - toks[i - 1].start == 2
+}
+
+/// `DC01`, `FS2`: a two-letter role code and a number.
+fn short_coded(word: &[u8]) -> bool {
+    word.len() <= 6
+        && word.len() >= 3
+        && word[2..].iter().all(u8::is_ascii_digit)
+        && ROLE_CODES_SHORT
+            .iter()
+            .any(|c| word[..2].eq_ignore_ascii_case(c.as_bytes()))
 }
 
 /// `SQLPROD03`, `APPSRV12`, `XA-DDC01`, `EXCH2016-02`: four or more
@@ -594,6 +610,8 @@ mod tests {
             ["SQLPROD03"]
         );
         assert_eq!(find("WSUS01 not handing out updates"), ["WSUS01"]);
+        assert_eq!(find("Is HRAPP01 being decommissioned?"), ["HRAPP01"]);
+        assert_eq!(find("Please reboot DC01, users can't log in."), ["DC01"]);
         assert_eq!(
             find("Nov 21 03:12:44 backup-srv-01 rsync[881]: error"),
             ["backup-srv-01"]

@@ -827,6 +827,19 @@ mod tests {
                 "Marcus",
             ),
             ("Escalation owner - Ravi", "Ravi"),
+            ("Hi team — Magnus here. Our SSO broke.", "Magnus"),
+            (
+                "Can someone call back Lakshmi? She left a voicemail.",
+                "Lakshmi",
+            ),
+            (
+                "Caller refused a surname, first name Georgia only.",
+                "Georgia",
+            ),
+            (
+                "Policyholder: Dlamini, Thabo M.\nCover: full",
+                "Dlamini, Thabo M",
+            ),
             ("Delivery signed for by A. KOWALCZYK", "A. KOWALCZYK"),
             (
                 "Guest Ahmed Al-Farsi reported the safe is locked.",
@@ -858,6 +871,9 @@ mod tests {
             "Vending machine keeps dispensing Dr Pepper instead.",
             r"PS C:\> Get-Service -Name Spooler",
             "Can you check whether the voucher is still valid?",
+            "Deploy to us-east-1 failed; eu-west-2 is fine.",
+            "I bought the Santa Cruz Hightower frame.",
+            "Will Smart Plug Mini support Matter?",
             "The Berlin release of the app ships next week.",
             "email me at ravi@Contoso.com",
         ] {

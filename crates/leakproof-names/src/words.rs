@@ -118,7 +118,7 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
         && j.checked_sub(1).is_some_and(|k| {
             matches!(
                 toks[k].bytes(text),
-                b"the" | b"his" | b"her" | b"their" | b"my" | b"your"
+                b"the" | b"his" | b"her" | b"their" | b"my" | b"your" | b"first" | b"full"
             )
         }))
         || (t.bytes(text).eq_ignore_ascii_case(b"as")
@@ -131,6 +131,13 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     // its colon.
     if (c & PERSON_CUE != 0 || (c & NAME_LABEL != 0 && !comma))
         && (!comma || c & NAME_LABEL != 0 || c & STOP == 0)
+    {
+        return Cue::Weak;
+    }
+    // `call back Lakshmi`
+    if t.bytes(text).eq_ignore_ascii_case(b"back")
+        && j.checked_sub(1)
+            .is_some_and(|k| toks[k].bytes(text).eq_ignore_ascii_case(b"call"))
     {
         return Cue::Weak;
     }
@@ -225,6 +232,10 @@ fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
             ]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(w))
+                // `call back Lakshmi`
+                || (w.eq_ignore_ascii_case("back")
+                    && k.checked_sub(1)
+                        .is_some_and(|v| text_of(text, &toks[v]).eq_ignore_ascii_case("call")))
                 // `talked to priscilla`, `spoke with dana`
                 || (w.eq_ignore_ascii_case("to")
                     && k.checked_sub(1).is_some_and(|v| {
@@ -362,6 +373,16 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             && toks.get(k + 1).is_some_and(|t| is_punct(t, b'.'))
     };
     let initial = is_initial(i);
+    // `Santa Cruz Hightower`: no name starts inside a place.
+    if first.case == Case::Title
+        && i >= 1
+        && toks[i - 1].case == Case::Title
+        && toks[i - 1].kind == Kind::Word
+        && !first.newline()
+        && is_place(text, toks, i - 1, i + 1)
+    {
+        return None;
+    }
     // `Guest Ahmed Al-Farsi`, `Tenant Nkosazana`: a capitalised label
     // word before a name is its cue, not its first word.
     if first.case == Case::Title
@@ -388,6 +409,10 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     let before_surname = c0 & GIVEN != 0
         && c0 & COMMON != 0
         && c0 & ENGLISH == 0
+        // `Will Smart Plug Mini`: a product's run of capitals.
+        && !toks
+            .get(i + 2)
+            .is_some_and(|n| !n.newline() && n.kind == Kind::Word && n.case == Case::Title)
         && toks.get(i + 1).is_some_and(|n| {
             !n.newline()
                 && n.case == Case::Title
@@ -493,8 +518,20 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     }) {
         return None;
     }
-    // A run that is a known place (`Santa Clara`, `San Jose`) is not a person.
-    if n >= 2 && run_case == Case::Title && cue < Cue::Strong && is_place(text, toks, i, end) {
+    // A run that is or starts with a known place (`Santa Clara`, `San
+    // Jose`, `Santa Cruz Hightower`) is not a person.
+    if n >= 2
+        && run_case == Case::Title
+        && cue < Cue::Strong
+        && (is_place(text, toks, i, end)
+            || (n >= 3
+                && [
+                    "santa", "san", "saint", "los", "las", "fort", "port", "mount", "lake",
+                ]
+                .iter()
+                .any(|w| first.bytes(text).eq_ignore_ascii_case(w.as_bytes()))
+                && is_place(text, toks, i, i + 2)))
+    {
         return None;
     }
     let given_first = initial || c0 & GIVEN != 0;
@@ -574,7 +611,7 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         Cue::Strong | Cue::Weak
             if case == Case::Lower
                 && c0 & GIVEN != 0
-                && c0 & (COMMON | REGION | STOP) == 0
+                && c0 & (COMMON | REGION | STOP | ENGLISH) == 0
                 && (c0 & PLACE == 0 || self_named_before(text, toks, i))
                 && chat_cue_before(text, toks, i) =>
         {
@@ -605,6 +642,7 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
 /// Verbs of reporting and asking after a name that opens a sentence
 /// (`Olena Shevchenko reports`, `Bill says`).
 const REPORT_VERBS: &[&str] = &[
+    "here",
     "picked",
     "took",
     "handled",
@@ -754,6 +792,11 @@ fn sentence_start(text: &str, toks: &[Tok], i: usize) -> bool {
         || toks[i].newline()
         || line_start(text, toks, i)
         || matches!(toks[i - 1].punct, b'.' | b'!' | b'?' | b':' | b';')
+        // `Hi team — Magnus here`
+        || matches!(
+            toks[i - 1].bytes(text),
+            [0xE2, 0x80, 0x94] | [0xE2, 0x80, 0x93]
+        )
 }
 
 /// A name that opens a sentence and does something a person does
@@ -971,7 +1014,11 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         && toks
             .get(i + 3)
             .is_none_or(|t| t.newline() || t.kind == Kind::Punct || t.case == Case::Other);
-    (labelled || opening).then_some(i + 3)
+    // `Dlamini, Thabo M.`: a middle initial.
+    let initial = toks.get(i + 3).is_some_and(|t| {
+        !t.newline() && t.kind == Kind::Word && t.case == Case::Upper && t.end - t.start == 1
+    }) && toks.get(i + 4).is_some_and(|t| is_punct(t, b'.'));
+    (labelled || opening).then_some(if initial { i + 4 } else { i + 3 })
 }
 
 /// Whether tokens `i..end` spell a known place or region.
@@ -1065,9 +1112,10 @@ const CODES: &[&str] = &[
     "QLD", "TAS", "ACT", "NT", "UK", "US", "USA", "GB", "IE", "FR", "DE", "ES", "IT", "NL", "BE",
     "PL", "PT", "AT", "CH", "SE", "NO", "DK", "FI", "PH", "IN", "CN", "JP", "KR", "VN", "BR", "MX",
     "AR", "CL", "ZA", "NG", "KE", "AU", "NZ", "SG", "MY", "TH", "ID", "AE", "SA", "TR", "RO", "CZ",
-    "HU", "GR", "UA", "RU", "SP", "RJ", "MG", "BA", "PR", "RS", "CE", "GO", "AM", "DF", "PB", "RN",
-    "PI", "RO", "TO", "AC", "AP", "RR", "CDMX", "JAL", "MH", "KA", "TN", "DL", "UP", "WB", "GJ",
-    "TS", "KL", "HR", "MI", "RM", "FI", "BO", "GE", "VE",
+    "HU", "GR", "UA", "RU", "EE", "LV", "LT", "IS", "LU", "SI", "RS", "BG", "CY", "MT", "SP", "RJ",
+    "MG", "BA", "PR", "RS", "CE", "GO", "AM", "DF", "PB", "RN", "PI", "RO", "TO", "AC", "AP", "RR",
+    "CDMX", "JAL", "MH", "KA", "TN", "DL", "UP", "WB", "GJ", "TS", "KL", "HR", "MI", "RM", "FI",
+    "BO", "GE", "VE",
 ];
 
 fn is_code(text: &str, t: &Tok, lower_ok: bool) -> bool {
@@ -1199,6 +1247,9 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
             .any(|p| p.eq_ignore_ascii_case(w))
                 // After `to`, only a word that is a place by itself: most
                 // words after it are verbs, and this keeps the look-ups few.
+                || lower_new
+                // `city: chiang mai`
+                || place_label_before(text, toks, i).is_some()
                 // `relocated to chiang mai`: a word no English word shadows
                 // may start a place of several words.
                 || (w.eq_ignore_ascii_case("to")
@@ -1206,9 +1257,19 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
                         || t.classes(text) & (ENGLISH | COMMON | STOP) == 0))
         });
         // A one-word place that an everyday word or a given name shadows
-        // (`reading` is a word; `leeds` is a surname too, and still a place).
-        let shadowed =
-            |end: usize| end == i + 1 && t.classes(text) & (COMMON | ENGLISH | STOP | GIVEN) != 0;
+        // (`reading` is a word; `leeds` is a surname too, and still a place),
+        // unless one moves there (`moved to austin`).
+        let moved = i >= 2
+            && toks[i - 1].bytes(text) == b"to"
+            && matches!(
+                toks[i - 2].bytes(text),
+                b"moved" | b"moving" | b"relocated" | b"relocating" | b"flew" | b"flying"
+            );
+        let shadowed = |end: usize| {
+            end == i + 1
+                && t.classes(text) & (COMMON | ENGLISH | STOP | GIVEN) != 0
+                && !(moved && t.classes(text) & (COMMON | ENGLISH | STOP) == 0)
+        };
         if preposition {
             if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
                 if !shadowed(end) && classes != 0 && toks[end - 1].end - toks[i].start >= 4 {
@@ -1526,8 +1587,11 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                     // `the kampala office`
                     || (t.end - t.start >= 4 && the_or_our(w) && site_noun_after(text, toks, i + 1))
             }
-            // `spoke w/ fatima`
+            // `spoke w/ fatima`, `dr. kenji`
             Kind::Punct if with_slash_before(text, toks, i) => true,
+            Kind::Punct if p.punct == b'.' => {
+                i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & TITLE != 0
+            }
             Kind::Punct => {
                 matches!(p.punct, b',' | b':')
                     && i >= 2
@@ -1580,6 +1644,9 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     match p.kind {
         Kind::Word => {
             p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE) != 0
+                || (p.bytes(text) == b"back"
+                    && i >= 2
+                    && toks[i - 2].bytes(text).eq_ignore_ascii_case(b"call"))
                 || (matches!(p.bytes(text), b"de" | b"da" | b"of")
                     && i >= 2
                     && toks[i - 2].case == Case::Lower)

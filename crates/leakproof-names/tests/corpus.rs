@@ -324,8 +324,8 @@ fn development_set_3() {
         "dev3",
         &per_type,
         [
-            ("PERSON", 92.0),
-            ("LOCATION", 81.0),
+            ("PERSON", 93.0),
+            ("LOCATION", 82.0),
             ("STREET_ADDRESS", 83.0),
             ("INTERNAL_HOSTNAME", 97.0),
         ],
@@ -351,6 +351,26 @@ fn development_set_4() {
         ],
     );
     assert!(decoys.1 >= 60 && decoys.0 <= 1, "dev4 decoys destroyed");
+}
+
+/// The fifth development set (300 cases), written blind in the fifth
+/// session and tuned against (first run: PERSON 68/80, LOCATION 49/60,
+/// STREET_ADDRESS 45/60, INTERNAL_HOSTNAME 36/40, 3 of 60 decoys
+/// destroyed). Floors at what it reaches.
+#[test]
+fn development_set_5() {
+    let (per_type, decoys) = held_out("dev5", include_str!("data/dev5.tsv"), unescape_both);
+    assert_floors(
+        "dev5",
+        &per_type,
+        [
+            ("PERSON", 91.0),
+            ("LOCATION", 90.0),
+            ("STREET_ADDRESS", 75.0),
+            ("INTERNAL_HOSTNAME", 95.0),
+        ],
+    );
+    assert!(decoys.1 >= 60 && decoys.0 == 0, "dev5 decoys destroyed");
 }
 
 /// The first final exam: written blind after the third session's rules and
