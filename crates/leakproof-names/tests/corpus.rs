@@ -413,3 +413,22 @@ fn holdout4_final() {
     );
     assert!(decoys.1 >= 60 && decoys.0 == 0, "holdout4 decoys destroyed");
 }
+
+/// The third final exam: written blind at the start of the fifth session,
+/// before its rules, and run once at its end to measure them; never tuned
+/// against. Floors at what that one run reached.
+#[test]
+fn holdout5_final() {
+    let (per_type, decoys) = held_out("holdout5", include_str!("data/holdout5.tsv"), unescape_both);
+    assert_floors(
+        "holdout5",
+        &per_type,
+        [
+            ("PERSON", 83.0),
+            ("LOCATION", 85.0),
+            ("STREET_ADDRESS", 78.0),
+            ("INTERNAL_HOSTNAME", 92.0),
+        ],
+    );
+    assert!(decoys.1 >= 60 && decoys.0 == 0, "holdout5 decoys destroyed");
+}
