@@ -385,7 +385,10 @@ pub(crate) fn find_netbios(
         // `WSUS01 not handing out updates`, `nyc-dc01 is not replicating`:
         // a server's shape with its role needs no cue; nor does the host
         // field of a syslog line.
-        let numbered = word.iter().rev().take_while(|b| b.is_ascii_digit()).count() >= 2;
+        // (Timestamps such as `2024-03-06T10` start with a digit: a name
+        // starts with a letter, checked first as it is cheapest.)
+        let numbered = word[0].is_ascii_alphabetic()
+            && word.iter().rev().take_while(|b| b.is_ascii_digit()).count() >= 2;
         let cued = role
             || (upper && numbered && server_shaped(word) && role_part(word))
             || (tok.dash() && numbered && role_part(word))
