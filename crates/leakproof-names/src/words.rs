@@ -8,6 +8,11 @@ use crate::lexicon::{
 use crate::tokens::{Case, Kind, Tok};
 use crate::{NameKind, NameSpan, lexicon};
 
+/// Whether `word` is one of `list`, in any case.
+fn one_of(word: &[u8], list: &[&str]) -> bool {
+    list.iter().any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
+}
+
 /// How strongly the words before a candidate say "a name follows".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Cue {
@@ -145,16 +150,17 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     if t.bytes(text).eq_ignore_ascii_case(b"as")
         && j.checked_sub(1).is_some_and(|k| {
             let p = toks[k].bytes(text);
-            [
-                &b"identified"[..],
-                b"known",
-                b"listed",
-                b"registered",
-                b"verified",
-                b"introduced",
-            ]
-            .iter()
-            .any(|w| p.eq_ignore_ascii_case(w))
+            one_of(
+                p,
+                &[
+                    "identified",
+                    "known",
+                    "listed",
+                    "registered",
+                    "verified",
+                    "introduced",
+                ],
+            )
         })
     {
         return Cue::Weak;
@@ -267,17 +273,18 @@ fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
     }
     toks[v].kind == Kind::Word && {
         let w = toks[v].bytes(text);
-        [
-            &b"assigned"[..],
-            b"reassigned",
-            b"escalated",
-            b"over",
-            b"transferred",
-            b"forwarded",
-            b"passed",
-        ]
-        .iter()
-        .any(|v| w.eq_ignore_ascii_case(v))
+        one_of(
+            w,
+            &[
+                "assigned",
+                "reassigned",
+                "escalated",
+                "over",
+                "transferred",
+                "forwarded",
+                "passed",
+            ],
+        )
     }
 }
 
@@ -297,23 +304,13 @@ fn self_named_before(text: &str, toks: &[Tok], i: usize) -> bool {
     }
     j.checked_sub(1).is_some_and(|j| {
         let w = toks[j].bytes(text);
-        [
-            &b"its"[..],
-            b"it's",
-            b"im",
-            b"i'm",
-            b"husband",
-            b"wife",
-            b"daughter",
-            b"son",
-            b"mum",
-            b"mom",
-            b"dad",
-            b"brother",
-            b"sister",
-        ]
-        .iter()
-        .any(|c| w.eq_ignore_ascii_case(c))
+        one_of(
+            w,
+            &[
+                "its", "it's", "im", "i'm", "husband", "wife", "daughter", "son", "mum", "mom",
+                "dad", "brother", "sister",
+            ],
+        )
     }) && !site_noun_after(text, toks, i + 1)
 }
 
@@ -1145,23 +1142,23 @@ fn place_value_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     let case = toks[i].case;
     let label = place_label_before(text, toks, i)?;
     let field = toks[label].bytes(text);
-    if ![
-        &b"city"[..],
-        b"town",
-        b"region",
-        b"state",
-        b"province",
-        b"county",
-        b"country",
-        b"hometown",
-        b"place",
-        b"birthplace",
-        b"destination",
-        b"area",
-    ]
-    .iter()
-    .any(|w| field.eq_ignore_ascii_case(w))
-    {
+    if !one_of(
+        field,
+        &[
+            "city",
+            "town",
+            "region",
+            "state",
+            "province",
+            "county",
+            "country",
+            "hometown",
+            "place",
+            "birthplace",
+            "destination",
+            "area",
+        ],
+    ) {
         return None;
     }
     let mut end = i;
@@ -1447,26 +1444,13 @@ fn the_or_our(word: &[u8]) -> bool {
 /// A determiner that opens a sentence before a place (`All Scandinavia
 /// orders`, `This Lagos branch`), no part of a name.
 fn determiner(word: &[u8]) -> bool {
-    [
-        &b"the"[..],
-        b"our",
-        b"all",
-        b"every",
-        b"each",
-        b"some",
-        b"any",
-        b"most",
-        b"this",
-        b"that",
-        b"these",
-        b"those",
-        b"no",
-        b"many",
-        b"your",
-        b"their",
-    ]
-    .iter()
-    .any(|d| word.eq_ignore_ascii_case(d))
+    one_of(
+        word,
+        &[
+            "the", "our", "all", "every", "each", "some", "any", "most", "this", "that", "these",
+            "those", "no", "many", "your", "their",
+        ],
+    )
 }
 
 /// The shapes ([`lexicon::shapes`]) of the site nouns.
