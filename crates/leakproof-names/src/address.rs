@@ -34,6 +34,11 @@ fn house_number(text: &str, t: &Tok) -> bool {
     let rest = &w[digits..];
     rest.is_empty()
         || (rest.len() <= 2 && rest.iter().all(u8::is_ascii_alphabetic))
+        // Colombian `11A-28`
+        || (rest.len() >= 3
+            && rest[0].is_ascii_alphabetic()
+            && rest[1] == b'-'
+            && all_digits(&rest[2..]))
         || ((rest[0] == b'/' || rest[0] == b'-')
             && rest.len() >= 2
             && rest[1..]
@@ -268,7 +273,7 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     if t.kind == Kind::Word
         && t.case != Case::Lower
         && [
-            "postfach", "postbus", "postboks", "apartado", "casilla", "box",
+            "postfach", "postbus", "postboks", "apartado", "casilla", "box", "bp",
         ]
         .iter()
         .any(|w| t.bytes(text).eq_ignore_ascii_case(w.as_bytes()))
@@ -756,6 +761,9 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
     let lower_ok = case == Case::Lower;
     let mut postcode = false;
     let mut unit = false;
+    // A city has been taken: a postcode of digits may follow it after a
+    // comma (`Johannesburg, 2196`).
+    let mut city_seen = false;
     for _ in 0..8 {
         let mut k = e;
         // `St.` / `Apt.` abbreviation dots.
@@ -821,8 +829,8 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             unit = true;
             continue;
         }
-        if let Some(p) =
-            postcode_at(text, toks, k, lower_ok).filter(|&p| postcode_in_context(toks, k, p))
+        if let Some(p) = postcode_at(text, toks, k, lower_ok)
+            .filter(|&p| postcode_in_context(toks, k, p) || (separated && city_seen && p == k + 1))
         {
             postcode = true;
             e = p;
@@ -909,6 +917,7 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
                 break;
             }
             e = c;
+            city_seen = true;
             // A unit then a city vouch for a street without a type (`65 Nguyen Hue, District 1, Hanoi`).
             postcode |= unit;
             // `Dublin 2`, and a postcode after the city (`Tel Aviv-Yafo 6688123`).

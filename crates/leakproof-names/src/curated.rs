@@ -269,6 +269,9 @@ pub(crate) const TITLES: &[&str] = &[
 ];
 
 pub(crate) const STREET_LAST_WORDS: &[&str] = &[
+    "ut",
+    "utca",
+    "korut",
     "gate",
     "caddesi",
     "sokak",
@@ -527,6 +530,7 @@ pub(crate) const GREETINGS: &[&str] = &[
     "takk",
     "kiitos",
     "mahalo",
+    "apologies",
 ];
 
 pub(crate) const PERSON_CUES: &[&str] = &[
@@ -684,6 +688,8 @@ pub(crate) const NAME_LABELS: &[&str] = &[
     "nombre",
     "naam",
     "nome",
+    "cust",
+    "cx",
 ];
 
 pub(crate) const PLACE_LABELS: &[&str] = &[

@@ -209,7 +209,9 @@ const NOT_HOSTS: &[&str] = &[
 /// Server role codes in machine names (`WKS-0457`, `PRINTSRV-MAD`,
 /// `ts-farm-03`): two-letter codes stand as a whole dash part, longer
 /// ones may start or end one (`DBNODE`, `SCCMDP`).
-const ROLE_CODES_SHORT: &[&str] = &["dc", "db", "fs", "ts", "lt", "pc", "ws", "hv", "vm", "dp"];
+const ROLE_CODES_SHORT: &[&str] = &[
+    "dc", "db", "fs", "ts", "lt", "pc", "ws", "hv", "vm", "dp", "ps",
+];
 const ROLE_CODES: &[&str] = &[
     "srv", "svr", "server", "sql", "prt", "print", "wks", "node", "app", "web", "exch", "mail",
     "sccm", "rds", "ctx", "esx", "esxi", "nas", "san", "proxy", "dns", "dhcp", "adfs", "file",
@@ -390,6 +392,8 @@ pub(crate) fn find_netbios(
         let numbered = word[0].is_ascii_alphabetic()
             && word.iter().rev().take_while(|b| b.is_ascii_digit()).count() >= 2;
         let cued = role
+            // `DC03 event log shows`: a short role code and two or three digits.
+            || (upper && numbered && word.len() <= 5 && short_coded(word))
             || (upper && numbered && server_shaped(word) && role_part(word))
             || (tok.dash() && numbered && role_part(word))
             || syslog_host(toks, i)
@@ -615,6 +619,11 @@ mod tests {
         assert_eq!(find("WSUS01 not handing out updates"), ["WSUS01"]);
         assert_eq!(find("Is HRAPP01 being decommissioned?"), ["HRAPP01"]);
         assert_eq!(find("Please reboot DC01, users can't log in."), ["DC01"]);
+        assert_eq!(find("Slow logons; DC03 event log shows errors."), ["DC03"]);
+        assert_eq!(
+            find("restarted the spooler on ps-02 and the queue"),
+            ["ps-02"]
+        );
         assert_eq!(
             find("Nov 21 03:12:44 backup-srv-01 rsync[881]: error"),
             ["backup-srv-01"]

@@ -757,6 +757,18 @@ mod tests {
                 "Narva mnt 5-12, 10117 Tallinn",
             ),
             (
+                "Courier could not locate 12 Jan Smuts Ave, Rosebank, Johannesburg, 2196, please",
+                "12 Jan Smuts Ave, Rosebank, Johannesburg, 2196",
+            ),
+            (
+                "Adresse de facturation :\nBP 40215\n31502 Toulouse Cedex 5",
+                "BP 40215\n31502 Toulouse Cedex 5",
+            ),
+            (
+                "El técnico debe ir a Calle 93 #11A-28, Oficina 402, Bogotá entre 8 y 12.",
+                "Calle 93 #11A-28, Oficina 402, Bogotá",
+            ),
+            (
                 "Fakturaadress:\nBox 1234\n411 04 Göteborg",
                 "Box 1234\n411 04 Göteborg",
             ),
@@ -828,6 +840,24 @@ mod tests {
             ),
             ("Escalation owner - Ravi", "Ravi"),
             ("Hi team — Magnus here. Our SSO broke.", "Magnus"),
+            ("PRASHANT says the invoice total doesn't match", "PRASHANT"),
+            (
+                "Summer Delacroix-Ng emailed about the seats.",
+                "Summer Delacroix-Ng",
+            ),
+            (
+                "Please add Tariq bin Hamdan Al-Mansoori as a contact.",
+                "Tariq bin Hamdan Al-Mansoori",
+            ),
+            (
+                "Ms. van der Berg-Huisman requested email only.",
+                "van der Berg-Huisman",
+            ),
+            (
+                "Reassigning to Ngozi for follow-up, she handled it.",
+                "Ngozi",
+            ),
+            ("Apologies Siobhán, the visit has moved.", "Siobhán"),
             (
                 "Can someone call back Lakshmi? She left a voicemail.",
                 "Lakshmi",
@@ -892,6 +922,14 @@ mod tests {
                 "ho chi minh city",
             ),
             ("She commutes into Boston daily.", "Boston"),
+            (
+                "CUSTOMER IN ULAANBAATAR REPORTS SLOW DOWNLOADS",
+                "ULAANBAATAR",
+            ),
+            (
+                "the new york office can't print since the update",
+                "new york",
+            ),
             ("lost somewhere between hubs outside of Lyon", "Lyon"),
             ("El cliente viaja a Bogotá la próxima semana.", "Bogotá"),
             (

@@ -198,7 +198,8 @@ fn article_prefixed(word: &[u8]) -> bool {
         b"abu",
         b"abd",
     ]
-    .contains(&prefix)
+    .iter()
+    .any(|p| prefix.eq_ignore_ascii_case(p))
         && rest.first().is_some_and(u8::is_ascii_uppercase)
         && rest[1..]
             .iter()
@@ -216,8 +217,10 @@ fn name_classes(text: &str, t: &Tok) -> u32 {
 /// such as `agent` are not enough.
 fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
     let mut j = i;
-    // `@fatima can you take over`
-    if j > 0 && is_punct(&toks[j - 1], b'@') && (j == 1 || toks[j - 1].space()) {
+    // `@fatima can you take over`, `w/ raj`
+    if (j > 0 && is_punct(&toks[j - 1], b'@') && (j == 1 || toks[j - 1].space()))
+        || with_slash_before(text, toks, j)
+    {
         return true;
     }
     while j > 0
@@ -276,6 +279,11 @@ fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
         one_of(
             w,
             &[
+                "reassigning",
+                "assigning",
+                "escalating",
+                "transferring",
+                "forwarding",
                 "assigned",
                 "reassigned",
                 "escalated",
@@ -436,8 +444,11 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             j += 2;
         }
     }
-    // After an initial, the case of the next word (`A. KOWALCZYK`).
-    let run_case = if initial {
+    // After an initial, the case of the next word (`A. KOWALCZYK`); after a
+    // title, particles join a title-case name (`Ms. van der Berg`).
+    let run_case = if cue == Cue::Title && case == Case::Lower && c0 & PARTICLE != 0 {
+        Case::Title
+    } else if initial {
         toks.get(i + 2)
             .filter(|t| t.case == Case::Upper && t.end - t.start > 1)
             .map_or(Case::Title, |_| Case::Upper)
@@ -456,7 +467,8 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         if c & STOP != 0 && c & PARTICLE == 0 && !title_name {
             break;
         }
-        let known = c & (GIVEN | SURNAME | PARTICLE) != 0;
+        // `Tariq bin Hamdan Al-Mansoori`: an article-prefixed name is one.
+        let known = c & (GIVEN | SURNAME | PARTICLE) != 0 || article_prefixed(t.bytes(text));
         // An unknown capitalised word continues a name after a cue or a
         // known given name (`with Nkechi Uzoma`, `Agnieszka Wróblewska`):
         // the gazetteers cannot hold every surname.
@@ -626,7 +638,9 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         Cue::Weak
             if case == Case::Title
                 && c0 & GIVEN != 0
-                && (c0 & (PLACE | REGION) == 0 || self_named_before(text, toks, i))
+                && (c0 & (PLACE | REGION) == 0
+                    || self_named_before(text, toks, i)
+                    || handover_before(text, toks, i))
                 && (chat_cue_before(text, toks, i)
                     || (c0 & (ENGLISH | STOP) == 0 && handover_before(text, toks, i))) =>
         {
@@ -804,10 +818,16 @@ fn sentence_start(text: &str, toks: &[Tok], i: usize) -> bool {
 /// name-like words, not a place.
 fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     let first = &toks[i];
-    if first.case != Case::Title || !sentence_start(text, toks, i) {
+    // `PRASHANT says`: one word in capitals too.
+    let upper_one = first.case == Case::Upper
+        && first.end - first.start >= 3
+        && toks
+            .get(i + 1)
+            .is_some_and(|n| n.case == Case::Lower && !n.newline());
+    if !(first.case == Case::Title || upper_one) || !sentence_start(text, toks, i) {
         return None;
     }
-    let mut end = i;
+    let mut end = if upper_one { i + 1 } else { i };
     while end < toks.len() && end < i + 3 {
         let t = &toks[end];
         if (end > i && t.newline()) || !fits(text, t, Case::Title) {
@@ -844,7 +864,9 @@ fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         // A surname that is also a town (`Shevchenko`) counts beside a
         // known name.
         let town = c & PLACE != 0 && c & (COMMON | ENGLISH | STOP | REGION) == 0;
-        if !name && !town && !name_like(text, t, c) && !article_prefixed(t.bytes(text)) {
+        // `Summer Delacroix-Ng emailed`: a given name that is a word, first.
+        let worded = t.start == first.start && c & GIVEN != 0 && c & (ENGLISH | STOP) == 0;
+        if !name && !town && !worded && !name_like(text, t, c) && !article_prefixed(t.bytes(text)) {
             return None;
         }
         known |= name;
@@ -1198,6 +1220,10 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         if let Some(end) = place_value_at(text, toks, i) {
             return Some((end, 0.75));
         }
+        // `Reassigning to Ngozi`: after a handover a given name is a person.
+        if t.classes(text) & GIVEN != 0 && handover_before(text, toks, i) {
+            return None;
+        }
     }
     // A stop word only starts a place of several words (`New York`, `The
     // Hague`).
@@ -1210,7 +1236,7 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     let lower_new = lower
         && t.bytes(text) == b"new"
         && i.checked_sub(1).is_some_and(|j| {
-            ["in", "from", "to", "near"]
+            ["in", "from", "to", "near", "the", "our"]
                 .iter()
                 .any(|p| p.as_bytes() == toks[j].bytes(text))
         });
@@ -1350,10 +1376,16 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     }
     // A place followed by another capitalised word is part of a name
     // (`London Stock Exchange`, `Germany West Central`); a dash (`—`) is
-    // no word.
-    if toks.get(end).is_some_and(|n| {
-        n.kind == Kind::Word && !n.newline() && matches!(n.case, Case::Title | Case::Upper)
-    }) {
+    // no word; in a line of capitals a preposition decides
+    // (`CUSTOMER IN ULAANBAATAR REPORTS`).
+    let shouted = t.case == Case::Upper
+        && i.checked_sub(1)
+            .is_some_and(|j| toks[j].case == Case::Upper && toks[j].cur(text) & PLACE_CUE != 0);
+    if !shouted
+        && toks.get(end).is_some_and(|n| {
+            n.kind == Kind::Word && !n.newline() && matches!(n.case, Case::Title | Case::Upper)
+        })
+    {
         return None;
     }
     if toks
@@ -1568,8 +1600,9 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                     || p.cur(text) & TITLE != 0
                     || self_named_before(text, toks, i)
                     || w.eq_ignore_ascii_case(b"name's")
-                    // `the kampala office`
+                    // `the kampala office`, `the new york office`
                     || (t.end - t.start >= 4 && the_or_our(w) && site_noun_after(text, toks, i + 1))
+                    || (t.bytes(text) == b"new" && the_or_our(w) && site_noun_after(text, toks, i + 2))
             }
             // `spoke w/ fatima`, `dr. kenji`
             Kind::Punct if with_slash_before(text, toks, i) => true,
@@ -1607,6 +1640,13 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 _ => {}
             }
         }
+    }
+    // `PRASHANT says`
+    if t.case == Case::Upper
+        && next.is_some_and(|n| n.case == Case::Lower && maybe_report_verb(n.bytes(text)))
+        && sentence_start(text, toks, i)
+    {
+        return true;
     }
     if t.case == Case::Title {
         // A region or country needs no cue.

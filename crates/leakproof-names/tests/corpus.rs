@@ -325,7 +325,7 @@ fn development_set_3() {
         &per_type,
         [
             ("PERSON", 93.0),
-            ("LOCATION", 82.0),
+            ("LOCATION", 85.0),
             ("STREET_ADDRESS", 83.0),
             ("INTERNAL_HOSTNAME", 97.0),
         ],
@@ -415,8 +415,10 @@ fn holdout4_final() {
 }
 
 /// The third final exam: written blind at the start of the fifth session,
-/// before its rules, and run once at its end to measure them; never tuned
-/// against. Floors at what that one run reached.
+/// before its rules, and run once at its end to measure them (PERSON 67/80,
+/// LOCATION 51/60, STREET_ADDRESS 47/60, INTERNAL_HOSTNAME 37/40, no decoy
+/// destroyed); the session then tuned on its misses and measured the final
+/// rules on `holdout6`. Floors at what it reaches now.
 #[test]
 fn holdout5_final() {
     let (per_type, decoys) = held_out("holdout5", include_str!("data/holdout5.tsv"), unescape_both);
@@ -424,10 +426,10 @@ fn holdout5_final() {
         "holdout5",
         &per_type,
         [
-            ("PERSON", 83.0),
-            ("LOCATION", 85.0),
-            ("STREET_ADDRESS", 78.0),
-            ("INTERNAL_HOSTNAME", 92.0),
+            ("PERSON", 90.0),
+            ("LOCATION", 91.0),
+            ("STREET_ADDRESS", 83.0),
+            ("INTERNAL_HOSTNAME", 97.0),
         ],
     );
     assert!(decoys.1 >= 60 && decoys.0 == 0, "holdout5 decoys destroyed");
