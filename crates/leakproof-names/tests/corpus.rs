@@ -434,3 +434,22 @@ fn holdout5_final() {
     );
     assert!(decoys.1 >= 60 && decoys.0 == 0, "holdout5 decoys destroyed");
 }
+
+/// The fourth final exam: written blind late in the fifth session by
+/// someone who had not seen the rules, and run once on that session's
+/// final rules; never tuned against. Floors at what that one run reached.
+#[test]
+fn holdout6_final() {
+    let (per_type, decoys) = held_out("holdout6", include_str!("data/holdout6.tsv"), unescape_both);
+    assert_floors(
+        "holdout6",
+        &per_type,
+        [
+            ("PERSON", 77.0),
+            ("LOCATION", 95.0),
+            ("STREET_ADDRESS", 83.0),
+            ("INTERNAL_HOSTNAME", 95.0),
+        ],
+    );
+    assert!(decoys.1 >= 60 && decoys.0 <= 2, "holdout6 decoys destroyed");
+}
