@@ -1128,13 +1128,12 @@ const CODES: &[&str] = &[
     "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
     "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
     "WV", "WI", "WY", "ON", "QC", "BC", "AB", "MB", "SK", "NS", "NB", "NL", "PE", "NSW", "VIC",
-    "QLD", "TAS", "ACT", "NT", "UK", "US", "USA", "GB", "IE", "FR", "DE", "ES", "IT", "NL", "BE",
-    "PL", "PT", "AT", "CH", "SE", "NO", "DK", "FI", "PH", "IN", "CN", "JP", "KR", "VN", "BR", "MX",
-    "AR", "CL", "ZA", "NG", "KE", "AU", "NZ", "SG", "MY", "TH", "ID", "AE", "SA", "TR", "RO", "CZ",
-    "HU", "GR", "UA", "RU", "EE", "LV", "LT", "IS", "LU", "SI", "RS", "BG", "CY", "MT", "SP", "RJ",
-    "MG", "BA", "PR", "RS", "CE", "GO", "AM", "DF", "PB", "RN", "PI", "RO", "TO", "AC", "AP", "RR",
-    "CDMX", "JAL", "MH", "KA", "TN", "DL", "UP", "WB", "GJ", "TS", "KL", "HR", "MI", "RM", "FI",
-    "BO", "GE", "VE",
+    "QLD", "TAS", "ACT", "NT", "UK", "US", "USA", "GB", "IE", "FR", "ES", "IT", "BE", "PL", "PT",
+    "AT", "CH", "SE", "NO", "DK", "FI", "PH", "CN", "JP", "KR", "VN", "BR", "MX", "CL", "ZA", "NG",
+    "KE", "AU", "NZ", "SG", "MY", "TH", "AE", "SA", "TR", "RO", "CZ", "HU", "GR", "UA", "RU", "EE",
+    "LV", "LT", "IS", "LU", "SI", "RS", "BG", "CY", "SP", "RJ", "MG", "BA", "PR", "CE", "GO", "AM",
+    "DF", "PB", "RN", "PI", "TO", "AC", "AP", "RR", "CDMX", "JAL", "MH", "KA", "DL", "UP", "WB",
+    "GJ", "TS", "KL", "HR", "RM", "BO", "GE", "VE",
 ];
 
 fn is_code(text: &str, t: &Tok, lower_ok: bool) -> bool {
