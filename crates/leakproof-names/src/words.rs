@@ -1122,7 +1122,7 @@ fn longest_place(text: &str, toks: &[Tok], i: usize, case: Case) -> Option<(usiz
 }
 
 /// Codes after `City, `: ISO countries, US states, Canadian provinces,
-/// Australian states.
+/// Australian states, Brazilian, Mexican, Indian and Italian ones.
 const CODES: &[&str] = &[
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
     "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
