@@ -3,7 +3,7 @@
 //! cities, state codes and countries.
 
 use crate::lexicon::{
-    ADDRESS_LABEL, PARTICLE, PLACE, REGION, STOP, STREET_FIRST, STREET_LAST, UNIT, fold,
+    ADDRESS_LABEL, PARTICLE, PLACE, REGION, STOP, STREET_FIRST, STREET_LAST, UNIT, fold, one_of,
 };
 use crate::tokens::{Case, Kind, Tok};
 use crate::{NameKind, NameSpan};
@@ -272,11 +272,12 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     // in groups, vouched for by the postcode after it.
     if t.kind == Kind::Word
         && t.case != Case::Lower
-        && [
-            "postfach", "postbus", "postboks", "apartado", "casilla", "box", "bp",
-        ]
-        .iter()
-        .any(|w| t.bytes(text).eq_ignore_ascii_case(w.as_bytes()))
+        && one_of(
+            t.bytes(text),
+            &[
+                "postfach", "postbus", "postboks", "apartado", "casilla", "box", "bp",
+            ],
+        )
     {
         let mut j = i + 1;
         while toks
@@ -541,12 +542,13 @@ fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
 /// Words before a product's name and number (`Model XPS 13 9310`), which
 /// a street name and house number can look like.
 fn product_word(word: &str) -> bool {
-    [
-        "model", "version", "build", "part", "item", "sku", "type", "series", "release", "update",
-        "patch", "error", "code",
-    ]
-    .iter()
-    .any(|w| w.eq_ignore_ascii_case(word))
+    one_of(
+        word.as_bytes(),
+        &[
+            "model", "version", "build", "part", "item", "sku", "type", "series", "release",
+            "update", "patch", "error", "code",
+        ],
+    )
 }
 
 /// `No`, `Nr`, `Nº`: a word for "number" before one.

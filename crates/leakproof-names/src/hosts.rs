@@ -439,15 +439,14 @@ pub(crate) fn find_netbios(
 /// (`SKU WX-4410-BLK-64`, `part no. AB-12-CD-3`).
 fn id_label_before(text: &str, toks: &[Tok], i: usize) -> bool {
     toks[i.saturating_sub(3)..i].iter().any(|t| {
-        t.kind == Kind::Word && {
-            let w = &text[t.start as usize..t.end as usize];
-            [
-                "sku", "part", "model", "item", "product", "pn", "mpn", "serial", "article",
-                "queue", "team", "group", "channel", "project",
-            ]
-            .iter()
-            .any(|l| l.eq_ignore_ascii_case(w))
-        }
+        t.kind == Kind::Word
+            && lexicon::one_of(
+                t.bytes(text),
+                &[
+                    "sku", "part", "model", "item", "product", "pn", "mpn", "serial", "article",
+                    "queue", "team", "group", "channel", "project",
+                ],
+            )
     })
 }
 
@@ -515,22 +514,20 @@ fn preposition_before(text: &str, toks: &[Tok], i: usize) -> bool {
 /// wsus01`, `ssh build02`).
 fn command_before(text: &str, toks: &[Tok], i: usize) -> bool {
     i.checked_sub(1).is_some_and(|j| {
-        let t = &toks[j];
-        t.kind == Kind::Word && {
-            let word = &text[t.start as usize..t.end as usize];
-            [
-                "nslookup",
-                "ping",
-                "ssh",
-                "rdp",
-                "mstsc",
-                "telnet",
-                "tracert",
-                "traceroute",
-            ]
-            .iter()
-            .any(|w| w.eq_ignore_ascii_case(word))
-        }
+        toks[j].kind == Kind::Word
+            && lexicon::one_of(
+                toks[j].bytes(text),
+                &[
+                    "nslookup",
+                    "ping",
+                    "ssh",
+                    "rdp",
+                    "mstsc",
+                    "telnet",
+                    "tracert",
+                    "traceroute",
+                ],
+            )
     })
 }
 

@@ -11,6 +11,13 @@ pub(crate) use crate::table::key_hash;
 /// The shapes ([`shapes`]) of cue words: person, place, greeting, label.
 static CUE_SHAPES: [u32; 16] = shapes_of(&[PERSON_CUES, PLACE_CUES, GREETINGS, NAME_LABELS]);
 
+/// Whether `word` is one of `list`, in any case. Inline, so that each
+/// call site compares against its own constant list.
+#[inline]
+pub(crate) fn one_of(word: &[u8], list: &[&str]) -> bool {
+    list.iter().any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
+}
+
 /// Whether a lower-case word may be a cue word (no false negatives).
 #[inline]
 pub(crate) fn maybe_cue(word: &[u8]) -> bool {

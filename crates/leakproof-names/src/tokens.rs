@@ -365,6 +365,16 @@ fn unicode_case(text: &str, start: usize, end: usize, seen: u8, first: u8) -> Ca
     }
 }
 
+/// Widens a token range (first, past the last; `(0, 0)` when empty) to
+/// take the token at index `at`, which comes after every token in it.
+#[inline]
+fn widen(range: &mut (u32, u32), at: u32) {
+    if range.1 == 0 {
+        range.0 = at;
+    }
+    range.1 = at + 1;
+}
+
 /// Tokenises `text` into `out` (cleared first); word classes are looked up
 /// later, on first use. Returns what the tokens hold.
 #[inline(never)]
@@ -411,11 +421,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
             if seen & (DIGIT | DASH_BYTE) != 0 && seen & (UPPER | LOWER) != 0 && case != Case::Title
             {
                 flags |= HOST;
-                let at = out.len() as u32;
-                if hosts.1 == 0 {
-                    hosts.0 = at;
-                }
-                hosts.1 = at + 1;
+                widen(&mut hosts, out.len() as u32);
             }
             out.push(Tok {
                 start: start as u32,
@@ -449,11 +455,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Holds {
         i += 1;
         held |= u8::from(b == b'\\') * BACKSLASH;
         if b == b'.' {
-            let at = out.len() as u32;
-            if dots.1 == 0 {
-                dots.0 = at;
-            }
-            dots.1 = at + 1;
+            widen(&mut dots, out.len() as u32);
         }
         out.push(Tok {
             start: start as u32,

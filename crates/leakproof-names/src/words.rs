@@ -1,17 +1,13 @@
 //! Person names and places from gazetteer classes, letter case and the
 //! words around them.
 
+use crate::lexicon::one_of;
 use crate::lexicon::{
     COMMON, ENGLISH, GIVEN, GREETING, NAME_LABEL, PARTICLE, PERSON_CUE, PLACE, PLACE_CUE,
     PLACE_LABEL, REGION, SITE_NOUN, STOP, SURNAME, TITLE,
 };
 use crate::tokens::{Case, Kind, Tok};
 use crate::{NameKind, NameSpan, lexicon};
-
-/// Whether `word` is one of `list`, in any case.
-fn one_of(word: &[u8], list: &[&str]) -> bool {
-    list.iter().any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
-}
 
 /// How strongly the words before a candidate say "a name follows".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -754,9 +750,7 @@ fn possessive_person_at(text: &str, toks: &[Tok], i: usize) -> bool {
     let stem = &word[..word.len() - if word.ends_with(b"'s") { 2 } else { 4 }];
     c & GIVEN != 0
         && c & (COMMON | ENGLISH | PLACE | REGION | STOP) == 0
-        && !BRAND_POSSESSIVES
-            .iter()
-            .any(|b| stem.eq_ignore_ascii_case(b.as_bytes()))
+        && !one_of(stem, BRAND_POSSESSIVES)
 }
 
 /// Given names that brands hold in the possessive (`Wendy's`, `Macy's`).
