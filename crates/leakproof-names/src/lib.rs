@@ -912,6 +912,17 @@ mod tests {
                 "{text}"
             );
         }
+        // Brands, statuses, greetings, models and queues: nothing at all.
+        for text in [
+            "Wendy's order never arrived.",
+            "Booked a Hilton room through your portal.",
+            "Status: Pending -> In Progress -> Resolved",
+            "Salamat po sa paghihintay, naayos na po.",
+            "Model XPS 13 9310 keeps overheating.",
+            "Queue: LONDON-BILLING-T2 has 48 waiting.",
+        ] {
+            assert!(found(text).is_empty(), "{text}");
+        }
         for (text, place) in [
             ("Manila-based agents handle the overnight shift.", "Manila"),
             ("el pedido sale de Barcelona mañana", "Barcelona"),

@@ -340,3 +340,27 @@ fn bench_measures_with_a_policy_and_refuses_a_bad_one() {
         .code(2)
         .stderr(predicate::str::contains("no-such-policy.toml"));
 }
+
+#[test]
+fn bench_writes_its_corpus_for_other_tools_and_reports_a_bad_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("corpus.ndjson");
+    leakproof()
+        .args(["bench", "--megabytes", "1", "--write-corpus"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("written to"));
+    let corpus = std::fs::read_to_string(&path).expect("the corpus was written");
+    assert!(corpus.len() >= 1 << 20, "{} bytes", corpus.len());
+    for line in corpus.lines() {
+        let record: serde_json::Value = serde_json::from_str(line).expect("one JSON record a line");
+        assert!(record["case_id"].is_string(), "{line}");
+    }
+    leakproof()
+        .args(["bench", "--megabytes", "1", "--write-corpus"])
+        .arg(dir.path().join("no-such-dir").join("corpus.ndjson"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write the corpus"));
+}
