@@ -474,14 +474,21 @@ impl Detector {
             network::find(normalised, triggers, &mut candidates);
         }
         secrets::find(normalised, triggers, &mut candidates);
-        // Names, places, addresses and hosts all hold a letter; values such
-        // as phone numbers and versions have none.
-        let has_letter = || {
-            normalised
-                .bytes()
-                .any(|b| b.is_ascii_alphabetic() || !b.is_ascii())
+        // A value already found whole (an e-mail field) beats any name in
+        // it, and names need a letter (see `has_name_letter`).
+        let found_whole = || {
+            candidates.iter().any(|c| {
+                c.start == 0
+                    && c.end == normalised.len()
+                    && c.confidence > leakproof_names::MAX_CONFIDENCE
+                    && self.keeps(c)
+            })
         };
-        if let Some(finder) = self.names.as_ref().filter(|_| has_letter()) {
+        if let Some(finder) = self
+            .names
+            .as_ref()
+            .filter(|_| has_name_letter(normalised.as_bytes()) && !found_whole())
+        {
             names::find(
                 finder,
                 normalised,
@@ -553,6 +560,18 @@ impl Detector {
         !self.allow_values.contains(&canonical)
             && !self.allow_patterns.iter().any(|p| p.is_match(&c.canonical))
     }
+}
+
+/// Whether `text` holds a letter a name, place, address or host could
+/// use: values such as phone numbers, versions and timestamps have none
+/// (the `T` and `Z` of `2024-03-06T10:22:11Z` follow a digit; names and
+/// hosts start with a letter).
+fn has_name_letter(text: &[u8]) -> bool {
+    text.iter().enumerate().any(|(i, &b)| {
+        !b.is_ascii()
+            || (b.is_ascii_alphabetic()
+                && !(matches!(b, b'T' | b'Z') && i > 0 && text[i - 1].is_ascii_digit()))
+    })
 }
 
 thread_local! {

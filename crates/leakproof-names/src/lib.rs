@@ -64,6 +64,11 @@ pub struct NameSpan {
     pub confidence: f32,
 }
 
+/// The highest confidence any span of a [`NameFinder`] carries: a caller
+/// whose own finding covers a whole text more confidently need not look
+/// for names in it.
+pub const MAX_CONFIDENCE: f32 = 0.9;
+
 /// What a [`NameFinder`] looks for beyond its defaults.
 #[derive(Debug, Clone, Default)]
 pub struct NamesConfig {
@@ -170,6 +175,7 @@ impl NameFinder {
         if out.len() - first > 1 {
             resolve(out, first);
         }
+        debug_assert!(out[first..].iter().all(|s| s.confidence <= MAX_CONFIDENCE));
     }
 }
 
