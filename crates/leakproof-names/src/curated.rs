@@ -41,6 +41,10 @@ pub(crate) const HOST_CUE: u32 = 1 << 17;
 /// A word that introduces a postal address: `Address`, `Adresse`,
 /// `Dirección`, `deliver`, `ship`.
 pub(crate) const ADDRESS_LABEL: u32 = 1 << 19;
+/// A word before which a lower-case name may follow, besides cues and
+/// titles: a writer or relative naming someone, `name's`, and `the` or
+/// `our` before a site (`the kampala office`).
+pub(crate) const LEAD: u32 = 1 << 20;
 /// An everyday English word, as spelled in lower case by a spelling
 /// dictionary (SCOWL): `stock`, `boot`, `receivable`. Most surnames that
 /// are also words (`Baker`) are in it too, so it only weighs words no name
@@ -782,6 +786,16 @@ pub(crate) const HOST_CUES: &[&str] = &[
 ];
 
 /// Every hand-written list with its class, for the table builder.
+/// Words before which a name is the writer's own (`its marco`, `im
+/// marco`) or a relative's (`my husband Rich`).
+pub(crate) const SELF_NAMING_WORDS: &[&str] = &[
+    "its", "it's", "im", "i'm", "husband", "wife", "daughter", "son", "mum", "mom", "dad",
+    "brother", "sister",
+];
+
+/// The other [`LEAD`] words; `names` is how `name's` folds.
+pub(crate) const LEAD_WORDS: &[&str] = &["name's", "names", "the", "our"];
+
 pub(crate) const CURATED_LISTS: &[(&[&str], u32)] = &[
     (STOP_WORDS, STOP),
     (PARTICLES, PARTICLE),
@@ -797,4 +811,6 @@ pub(crate) const CURATED_LISTS: &[(&[&str], u32)] = &[
     (SITE_NOUNS, SITE_NOUN),
     (HOST_CUES, HOST_CUE),
     (ADDRESS_LABELS, ADDRESS_LABEL),
+    (SELF_NAMING_WORDS, LEAD),
+    (LEAD_WORDS, LEAD),
 ];

@@ -3,7 +3,7 @@
 
 use crate::lexicon::one_of;
 use crate::lexicon::{
-    COMMON, ENGLISH, GIVEN, GREETING, NAME_LABEL, PARTICLE, PERSON_CUE, PLACE, PLACE_CUE,
+    COMMON, ENGLISH, GIVEN, GREETING, LEAD, NAME_LABEL, PARTICLE, PERSON_CUE, PLACE, PLACE_CUE,
     PLACE_LABEL, REGION, SITE_NOUN, STOP, SURNAME, TITLE,
 };
 use crate::tokens::{Case, Kind, Tok};
@@ -308,13 +308,7 @@ fn self_named_before(text: &str, toks: &[Tok], i: usize) -> bool {
     }
     j.checked_sub(1).is_some_and(|j| {
         let w = toks[j].bytes(text);
-        one_of(
-            w,
-            &[
-                "its", "it's", "im", "i'm", "husband", "wife", "daughter", "son", "mum", "mom",
-                "dad", "brother", "sister",
-            ],
-        )
+        one_of(w, lexicon::SELF_NAMING_WORDS)
     }) && !site_noun_after(text, toks, i + 1)
 }
 
@@ -1587,10 +1581,15 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         return match p.kind {
             Kind::Word => {
                 let w = p.bytes(text);
-                (lexicon::maybe_cue(w)
-                    && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
+                let pc = p.cur(text);
+                // Each way below needs one of these words before: most
+                // words are none, and one look-up (cached) tells.
+                if pc & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE | LEAD) == 0 {
+                    return false;
+                }
+                (lexicon::maybe_cue(w) && pc & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
                     // `mr farouk`, `im oluwaseun`
-                    || p.cur(text) & TITLE != 0
+                    || pc & TITLE != 0
                     || self_named_before(text, toks, i)
                     || w.eq_ignore_ascii_case(b"name's")
                     // `the kampala office`, `the new york office`
