@@ -63,6 +63,9 @@ fn with_at_sign(bytes: &[u8], at: usize) -> Option<Candidate> {
     if start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'@') {
         return None;
     }
+    if in_url_authority(bytes, start) {
+        return None;
+    }
     let local = &bytes[start..local_end];
     if local.ends_with(b".") || local.windows(2).any(|w| w == b"..") {
         return None;
@@ -127,6 +130,21 @@ fn with_at_sign(bytes: &[u8], at: usize) -> Option<Candidate> {
 const MAX_LOCAL: usize = 64;
 /// Most labels before the TLD in a spelled-out domain.
 const MAX_LABELS: usize = 5;
+
+/// Whether the text before `start` opens a URL's user part
+/// (`postgres://svc@db`, `https://admin:s3cret@db`): what follows is a
+/// user name or a password and the host, found as such, not a mailbox.
+fn in_url_authority(bytes: &[u8], start: usize) -> bool {
+    let mut p = start;
+    // `user:` before a password.
+    if p > 0 && bytes[p - 1] == b':' {
+        p -= 1;
+        while p > 0 && start - p < MAX_LOCAL && is_local_byte(bytes[p - 1]) {
+            p -= 1;
+        }
+    }
+    p >= 2 && &bytes[p - 2..p] == b"//"
+}
 
 fn is_local_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
@@ -337,6 +355,35 @@ mod tests {
             emails("john.doe@\ncontoso.com")[0].1,
             "john.doe@contoso.com"
         );
+    }
+
+    #[test]
+    fn addresses_on_internal_domains_are_emails() {
+        for (text, address) in [
+            (
+                "cc maria.garcia@fs-fin-02.internal please",
+                "maria.garcia@fs-fin-02.internal",
+            ),
+            ("from: ops@mail.corp.lan", "ops@mail.corp.lan"),
+            (
+                "Email:helpdesk@intranet.home.arpa",
+                "helpdesk@intranet.home.arpa",
+            ),
+            ("mailto:it@acme.corp", "it@acme.corp"),
+        ] {
+            assert_eq!(emails(text)[0].0, address, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_urls_user_and_password_are_no_mailbox() {
+        for text in [
+            "postgres://admin:s3cret@db.internal:5432/app",
+            "postgres://report_ro@db.example.com:5432/analytics",
+            "https://svc-build:Tok3n%21@git.example.com/repo.git",
+        ] {
+            assert!(emails(text).is_empty(), "{text}: {:?}", emails(text));
+        }
     }
 
     #[test]

@@ -667,6 +667,48 @@ mod tests {
     }
 
     #[test]
+    fn timestamps_phones_and_versions_hold_no_letter_a_name_could_use() {
+        for text in [
+            "2024-03-06T10:22:11Z",
+            "+1 521 349 3421",
+            "10.0.19041.2047",
+            "12:30Z",
+        ] {
+            assert!(!has_name_letter(text.as_bytes()), "{text}");
+        }
+        for text in ["Tbilisi", "DC01", "T-800", "Zoë", "2024 Z", "10:22 Ana"] {
+            assert!(has_name_letter(text.as_bytes()), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_email_found_whole_is_not_also_a_host_or_a_name() {
+        // The address's domain is internal: found whole as an e-mail, the
+        // host search is skipped and the e-mail wins as it did before.
+        for text in ["ops@dc01.corp.local", "maria.garcia@fs-fin-02.internal"] {
+            let found = detector().detect(text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert_eq!(found[0].entity, EntityType::Email);
+            assert_eq!((found[0].start, found[0].end), (0, text.len()));
+        }
+        // Inside a sentence the host search runs, and the e-mail still wins
+        // over the host name inside it.
+        let text = "mail ops@dc01.corp.local or ping dc02.corp.local";
+        let kinds: Vec<_> = detector()
+            .detect(text)
+            .into_iter()
+            .map(|d| (d.entity, &text[d.start..d.end]))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (EntityType::Email, "ops@dc01.corp.local"),
+                (EntityType::InternalHostname, "dc02.corp.local")
+            ]
+        );
+    }
+
+    #[test]
     fn every_email_evasion_is_seen_through_and_mapped_back() {
         let zw = '\u{200B}';
         let cases = [

@@ -13,7 +13,10 @@ pub(crate) fn is_known_tld(tld: &str) -> bool {
     .is_ok()
 }
 
-/// Sorted, lowercase.
+/// Sorted, lowercase. Besides the public ones, the private suffixes that
+/// internal mail uses (`.local`, `.internal`, `.corp`, `.lan`, `.intranet`,
+/// `.localdomain`, `home.arpa`): an address on an internal domain is still
+/// someone's address.
 const TLDS: &[&str] = &[
     "ac",
     "academy",
@@ -30,6 +33,7 @@ const TLDS: &[&str] = &[
     "app",
     "aq",
     "ar",
+    "arpa",
     "art",
     "as",
     "asia",
@@ -79,6 +83,7 @@ const TLDS: &[&str] = &[
     "com",
     "consulting",
     "coop",
+    "corp",
     "cr",
     "cu",
     "cv",
@@ -152,6 +157,8 @@ const TLDS: &[&str] = &[
     "inc",
     "info",
     "int",
+    "internal",
+    "intranet",
     "invalid",
     "io",
     "iq",
@@ -175,6 +182,7 @@ const TLDS: &[&str] = &[
     "ky",
     "kz",
     "la",
+    "lan",
     "law",
     "lb",
     "lc",
@@ -184,6 +192,7 @@ const TLDS: &[&str] = &[
     "lk",
     "llc",
     "local",
+    "localdomain",
     "localhost",
     "lr",
     "ls",
