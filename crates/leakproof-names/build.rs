@@ -52,8 +52,15 @@ fn main() {
         let text = std::fs::read_to_string(file).expect("read a gazetteer under data/");
         lists.push((text, *flag));
     }
-    // Sized exactly as the run-time builder did: every line counts.
-    let count: usize = lists.iter().map(|(l, _)| l.lines().count()).sum();
+    // The first words of places of several words (`salt` of `salt lake
+    // city`): a word without this class starts no such place.
+    let heads: Vec<&str> = lists
+        .iter()
+        .filter(|(_, flag)| flag & (curated::PLACE | curated::REGION) != 0)
+        .flat_map(|(list, _)| list.lines())
+        .filter_map(|line| line.trim().split_once(' ').map(|(head, _)| head))
+        .collect();
+    let count: usize = lists.iter().map(|(l, _)| l.lines().count()).sum::<usize>() + heads.len();
     let mut slots = vec![(0u32, 0u32); table::slot_count(count + 1024)];
     for (list, flag) in &lists {
         for word in list.lines() {
@@ -62,6 +69,9 @@ fn main() {
                 table::insert(&mut slots, word, *flag);
             }
         }
+    }
+    for head in heads {
+        table::insert(&mut slots, head, curated::PLACE_HEAD);
     }
     add_curated(&mut slots);
     write(&out.join("lexicon.bin"), &slots);

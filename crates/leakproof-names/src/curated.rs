@@ -45,6 +45,9 @@ pub(crate) const ADDRESS_LABEL: u32 = 1 << 19;
 /// titles: a writer or relative naming someone, `name's`, and `the` or
 /// `our` before a site (`the kampala office`).
 pub(crate) const LEAD: u32 = 1 << 20;
+/// The first word of a place of several words (`salt` of `salt lake
+/// city`), set by the build script from the place and region lists.
+pub(crate) const PLACE_HEAD: u32 = 1 << 21;
 /// An everyday English word, as spelled in lower case by a spelling
 /// dictionary (SCOWL): `stock`, `boot`, `receivable`. Most surnames that
 /// are also words (`Baker`) are in it too, so it only weighs words no name

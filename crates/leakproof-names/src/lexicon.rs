@@ -324,7 +324,14 @@ mod tests {
             (include_str!("../data/common.txt"), COMMON),
             (include_str!("../data/english.txt"), ENGLISH),
         ];
-        let count: usize = lists.iter().map(|(l, _)| l.lines().count()).sum();
+        let heads: Vec<&str> = lists
+            .iter()
+            .filter(|(_, flag)| flag & (PLACE | REGION) != 0)
+            .flat_map(|(list, _)| list.lines())
+            .filter_map(|line| line.trim().split_once(' ').map(|(head, _)| head))
+            .collect();
+        let count: usize =
+            lists.iter().map(|(l, _)| l.lines().count()).sum::<usize>() + heads.len();
         let mut slots = vec![(0, 0); crate::table::slot_count(count + 1024)];
         for (list, flag) in lists {
             for word in list.lines().map(str::trim) {
@@ -332,6 +339,9 @@ mod tests {
                     crate::table::insert(&mut slots, word, flag);
                 }
             }
+        }
+        for head in heads {
+            crate::table::insert(&mut slots, head, PLACE_HEAD);
         }
         add_curated(&mut slots);
         assert!(bytes(&slots) == LEXICON_SLOTS.0);

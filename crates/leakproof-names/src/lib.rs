@@ -960,6 +960,38 @@ mod tests {
     }
 
     #[test]
+    fn lower_case_after_a_cue_past_the_cheap_gates() {
+        // English words and stop words after a cue are passed over at once,
+        // except where they open a known place of several words, follow a
+        // title or lead word, or precede a capitalised surname.
+        assert!(found("asked the customer to clear the cache and retry with a reboot").is_empty());
+        for (text, kind, value) in [
+            (
+                "she moved to salt lake city last year",
+                NameKind::Location,
+                "salt lake city",
+            ),
+            (
+                "the branch in long beach is closed",
+                NameKind::Location,
+                "long beach",
+            ),
+            (
+                "hi im oluwaseun adebayo",
+                NameKind::Person,
+                "oluwaseun adebayo",
+            ),
+            (
+                "spoke with mr farouk al-rashid today",
+                NameKind::Person,
+                "farouk al-rashid",
+            ),
+        ] {
+            assert_eq!(found(text), [(kind, value.into())], "{text}");
+        }
+    }
+
+    #[test]
     fn extra_suffixes_are_checked() {
         let finder = NameFinder::new(NamesConfig {
             internal_suffixes: vec![".ad.example.com".into()],

@@ -4,7 +4,7 @@
 use crate::lexicon::one_of;
 use crate::lexicon::{
     COMMON, ENGLISH, GIVEN, GREETING, LEAD, NAME_LABEL, PARTICLE, PERSON_CUE, PLACE, PLACE_CUE,
-    PLACE_LABEL, REGION, SITE_NOUN, STOP, SURNAME, TITLE,
+    PLACE_HEAD, PLACE_LABEL, REGION, SITE_NOUN, STOP, SURNAME, TITLE,
 };
 use crate::tokens::{Case, Kind, Tok};
 use crate::{NameKind, NameSpan, lexicon};
@@ -1586,6 +1586,26 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 // words are none, and one look-up (cached) tells.
                 if pc & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE | LEAD) == 0 {
                     return false;
+                }
+                // A stop word after a cue (`to the`, `of a`) starts no place
+                // but `new york` and no name but after a title (`Dr de
+                // Vries`) or before a capitalised surname (`will Thornton`);
+                // its classes are looked up anyway, as the next word's cue.
+                if pc & TITLE == 0
+                    && t.cur(text) & STOP != 0
+                    && t.bytes(text) != b"new"
+                    && !next.is_some_and(|n| n.kind == Kind::Word && n.case == Case::Title)
+                {
+                    return false;
+                }
+                // Nor does an English word that opens no known place (`to
+                // clear`, `and retry`): lower-case names hold no English
+                // word, but after a title or lead word (`Dr`, `im`).
+                if pc & (TITLE | LEAD) == 0 && t.bytes(text) != b"county" {
+                    let c = t.classes(text);
+                    if c & ENGLISH != 0 && c & (PLACE | REGION | PLACE_HEAD) == 0 {
+                        return false;
+                    }
                 }
                 (lexicon::maybe_cue(w) && pc & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
                     // `mr farouk`, `im oluwaseun`
