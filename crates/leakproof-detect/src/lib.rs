@@ -27,6 +27,8 @@ use regex::Regex;
 
 mod email;
 mod names;
+
+pub use leakproof_names::FieldCue;
 mod network;
 mod normalise;
 mod numeric;
@@ -542,6 +544,48 @@ impl Detector {
             }
         }
         CANDIDATES.set(candidates);
+    }
+
+    /// Like [`Detector::detect_into`] for the value of a field whose name
+    /// says it holds a person's name, a place, an address or a host
+    /// ([`FieldCue::of`]): a value of that shape is found whole, as the
+    /// field's name outranks what its words alone suggest (`Calauan` in a
+    /// `city` field, `LICSRV` in `hostname`); a more confident finding in
+    /// it (an e-mail, a secret) stands instead.
+    #[inline(never)]
+    pub fn detect_field_into(&self, text: &str, cue: FieldCue, out: &mut Vec<Detection>) {
+        self.detect_into(text, out);
+        if self.names.is_none() {
+            return;
+        }
+        // Already found whole, as most names in name fields are.
+        let start = text.len() - text.trim_start().len();
+        let end = start + text.trim().len();
+        let entity = names::entity_of(cue.kind());
+        if let [d] = out.as_slice() {
+            if (d.start, d.end) == (start, end) && d.entity == entity {
+                return;
+            }
+        }
+        let view = Normalised::new(text);
+        let Some(candidate) = names::field_value(view.text(), cue) else {
+            return;
+        };
+        if candidate.confidence < self.config.names_min_confidence
+            || !self.keeps(&candidate)
+            || out.iter().any(|d| d.confidence > candidate.confidence)
+        {
+            return;
+        }
+        let (start, end) = view.original_range(candidate.start, candidate.end);
+        out.clear();
+        out.push(Detection {
+            entity: candidate.entity,
+            start,
+            end,
+            confidence: candidate.confidence,
+            canonical: candidate.canonical,
+        });
     }
 
     fn keeps(&self, c: &Candidate) -> bool {

@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 
-use leakproof_names::{NameFinder, NameKind, NameSpan, NamesConfig};
+use leakproof_names::{FieldCue, NameFinder, NameKind, NameSpan, NamesConfig};
 
 use crate::{BUILTIN_COUNT, Candidate, DetectError, DetectorConfig, EntityType};
 
@@ -46,15 +46,9 @@ pub(crate) fn find(finder: &NameFinder, text: &str, min_confidence: f32, out: &m
     spans.clear();
     finder.find(text, &mut spans);
     for s in spans.iter().filter(|s| s.confidence >= min_confidence) {
-        let entity = match s.kind {
-            NameKind::Person => EntityType::Person,
-            NameKind::Location => EntityType::Location,
-            NameKind::StreetAddress => EntityType::StreetAddress,
-            NameKind::InternalHostname => EntityType::InternalHostname,
-        };
         let canonical = canonical(&text[s.start..s.end]);
         out.push(Candidate::new(
-            entity,
+            entity_of(s.kind),
             s.start,
             s.end,
             s.confidence,
@@ -62,6 +56,30 @@ pub(crate) fn find(finder: &NameFinder, text: &str, min_confidence: f32, out: &m
         ));
     }
     SPANS.set(spans);
+}
+
+/// The whole of `text` as the value of a field with `cue`, if it has
+/// that shape.
+pub(crate) fn field_value(text: &str, cue: FieldCue) -> Option<Candidate> {
+    let span = cue.span(text)?;
+    Some(Candidate::new(
+        entity_of(span.kind),
+        span.start,
+        span.end,
+        span.confidence,
+        canonical(&text[span.start..span.end]),
+    ))
+}
+
+/// The entity type of a kind of name.
+#[inline]
+pub(crate) fn entity_of(kind: NameKind) -> EntityType {
+    match kind {
+        NameKind::Person => EntityType::Person,
+        NameKind::Location => EntityType::Location,
+        NameKind::StreetAddress => EntityType::StreetAddress,
+        NameKind::InternalHostname => EntityType::InternalHostname,
+    }
 }
 
 /// `span` in lower case with runs of blanks and line breaks as one space

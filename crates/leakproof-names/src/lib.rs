@@ -31,12 +31,15 @@ mod address;
 // includes these files) and by the test that rebuilds the tables.
 #[cfg_attr(not(test), allow(dead_code))]
 mod curated;
+mod fields;
 mod hosts;
 mod lexicon;
 #[cfg_attr(not(test), allow(dead_code))]
 mod table;
 mod tokens;
 mod words;
+
+pub use fields::FieldCue;
 
 /// What a [`NameSpan`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -5,6 +5,7 @@
 
 use crate::policy::FieldAction;
 use crate::{Redactor, Tally};
+use leakproof_detect::FieldCue;
 
 /// One field as written: its raw bytes and whether it was quoted.
 struct RawField<'a> {
@@ -130,7 +131,8 @@ pub(crate) fn redact_record(
                 encode(&replacement, field.quoted, delimiter, &mut out);
             }
             _ => {
-                let detections = redactor.detect(&value);
+                let mut detections = Vec::new();
+                redactor.detect_into(&value, FieldCue::of(&column, None), &mut detections);
                 if detections.is_empty() {
                     out.push_str(field.raw);
                     continue;
@@ -182,6 +184,15 @@ mod tests {
             redact_record(&r, untouched, &cols, b',', &mut t).expect("valid"),
             untouched
         );
+    }
+
+    #[test]
+    fn column_names_cue_names_and_places() {
+        let r = Redactor::new(Policy::default(), None).expect("builds");
+        let cols = header("id,First Name,city,status", b',').expect("header");
+        let mut t = Tally::default();
+        let out = redact_record(&r, "7,Tadeusz,Calauan,open", &cols, b',', &mut t).expect("valid");
+        assert_eq!(out, "7,[PERSON],[LOCATION],open");
     }
 
     #[test]

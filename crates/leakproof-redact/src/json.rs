@@ -4,7 +4,7 @@
 
 use crate::policy::{FieldAction, FieldRule};
 use crate::{Redactor, Tally};
-use leakproof_detect::Detection;
+use leakproof_detect::{Detection, FieldCue};
 
 /// Nesting deeper than this is refused (and the record fails closed).
 pub(crate) const MAX_DEPTH: usize = 256;
@@ -28,6 +28,11 @@ struct Walker<'a> {
     tally: &'a mut Tally,
     /// Reused across the strings of a record.
     detections: Vec<Detection>,
+    /// The raw keys of the objects around the current value, outermost
+    /// first: what a field's name says its value is (`city`, `first_name`).
+    keys: Vec<&'a str>,
+    /// The thread's cue cache, lent for the walk.
+    cues: Box<CueCache>,
 }
 
 /// Redacts one JSON value (a whole NDJSON line or document, or one element
@@ -47,10 +52,13 @@ pub(crate) fn redact_json(
         track_paths: redactor.needs_paths(),
         tally,
         detections: DETECTIONS.take(),
+        keys: Vec::new(),
+        cues: CUES.take().unwrap_or_else(CueCache::new),
     };
     let walked = walker.walk();
     walker.detections.clear();
     DETECTIONS.set(std::mem::take(&mut walker.detections));
+    CUES.set(Some(walker.cues));
     walked?;
     Ok(walker.out)
 }
@@ -59,6 +67,113 @@ thread_local! {
     /// One detection buffer per thread, reused across records: a fresh one
     /// per record cost an allocation as soon as the record held a value.
     static DETECTIONS: std::cell::Cell<Vec<Detection>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Slots of the cache of field-name cues.
+const CUE_SLOTS: usize = 128;
+
+/// One cached cue: the hash of the raw key (and the parent's, where the
+/// cue depends on it: a bare `name`), the keys, and the cue.
+struct CachedCue {
+    hash: u64,
+    key: Box<str>,
+    parent: Option<Box<str>>,
+    cue: Option<FieldCue>,
+}
+
+/// Field-name cues by raw key, two-way set-associative: the same few keys
+/// come back in every record, and working a cue out costs more than
+/// looking it up.
+struct CueCache([Option<CachedCue>; CUE_SLOTS]);
+
+impl CueCache {
+    fn new() -> Box<CueCache> {
+        Box::new(CueCache([const { None }; CUE_SLOTS]))
+    }
+
+    /// [`FieldCue::of`], looked up. Only a bare `name` depends on its
+    /// parent (`customer.name`, `product.name`).
+    fn cue(&mut self, key: &str, parent: Option<&str>) -> Option<FieldCue> {
+        let parent = parent.filter(|_| key.eq_ignore_ascii_case("name"));
+        let hash =
+            key_hash(key.as_bytes()) ^ parent.map_or(0, |p| key_hash(p.as_bytes()).rotate_left(31));
+        let set = (hash >> 58) as usize * 2;
+        for way in 0..2 {
+            if let Some(c) = &self.0[set + way] {
+                if c.hash == hash && same(&c.key, key) && c.parent.as_deref() == parent {
+                    let cue = c.cue;
+                    // The latest first, so that two keys of one record that
+                    // share a set do not evict each other.
+                    if way == 1 {
+                        self.0.swap(set, set + 1);
+                    }
+                    return cue;
+                }
+            }
+        }
+        let cue = FieldCue::of(key, parent);
+        self.0.swap(set, set + 1);
+        self.0[set] = Some(CachedCue {
+            hash,
+            key: key.into(),
+            parent: parent.map(Into::into),
+            cue,
+        });
+        cue
+    }
+}
+
+/// Whether two short strings are equal, eight bytes at a time and inline
+/// (a library `memcmp` call costs more than the few bytes of a key).
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i + 8 <= a.len() {
+        if word_at(a, i) != word_at(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The eight bytes of `bytes` at `i` as one word (`i + 8 <= bytes.len()`).
+fn word_at(bytes: &[u8], i: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[i..i + 8]);
+    u64::from_le_bytes(word)
+}
+
+thread_local! {
+    /// One cue cache per thread, lent to each record's walk.
+    static CUES: std::cell::Cell<Option<Box<CueCache>>> = const { std::cell::Cell::new(None) };
+}
+
+/// A hash of a key: eight bytes at a time (FxHash's step), then the tail
+/// byte by byte. No copy and no library call: keys are short, and one is
+/// hashed for every string of every record.
+fn key_hash(key: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = key.len() as u64;
+    let mut i = 0;
+    while i + 8 <= key.len() {
+        h = (h.rotate_left(5) ^ word_at(key, i)).wrapping_mul(K);
+        i += 8;
+    }
+    while i < key.len() {
+        h = (h.rotate_left(5) ^ u64::from(key[i])).wrapping_mul(K);
+        i += 1;
+    }
+    h
 }
 
 /// The byte ranges of the elements of a top-level JSON array, for records
@@ -314,7 +429,7 @@ pub(crate) fn escape_into(s: &str, out: &mut String) {
     }
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
     /// Walks the whole input: one value between optional whitespace.
     fn walk(&mut self) -> Result<(), JsonError> {
         self.ws();
@@ -481,6 +596,8 @@ impl Walker<'_> {
                 }
                 let end = string_end(self.bytes, self.pos)?;
                 let raw_key = &self.input[self.pos..end];
+                let input: &'a str = self.input;
+                self.keys.push(&input[self.pos + 1..end - 1]);
                 if self.track_paths {
                     let key = serde_json::from_str::<String>(raw_key)
                         .unwrap_or_else(|_| raw_key.trim_matches('"').to_string());
@@ -503,6 +620,9 @@ impl Walker<'_> {
                 self.track_paths
             };
             let kept = self.value(depth + 1)?;
+            if is_object {
+                self.keys.pop();
+            }
             if key_pushed {
                 self.path.pop();
             }
@@ -536,12 +656,28 @@ impl Walker<'_> {
         }
     }
 
+    /// What the current field's name says its value is. A value of more
+    /// than 200 bytes is no name, place, address or host by its field's
+    /// name (see `FieldCue::span`), so the caller asks only for shorter
+    /// ones. Out of line: the walk's own loop stays as tight as it was.
+    #[inline(never)]
+    fn field_cue(&mut self) -> Option<FieldCue> {
+        let key = self.keys.last()?;
+        let parent = self.keys.len().checked_sub(2).map(|p| self.keys[p]);
+        self.cues.cue(key, parent)
+    }
+
     fn string(&mut self, rule: Option<&FieldRule>) -> Result<(), JsonError> {
         let end = string_end(self.bytes, self.pos)?;
         let raw = &self.input[self.pos + 1..end - 1];
         self.pos = end;
         let mut detections = std::mem::take(&mut self.detections);
-        self.redactor.detect_into(raw, &mut detections);
+        let cue = if raw.len() <= 200 {
+            self.field_cue()
+        } else {
+            None
+        };
+        self.redactor.detect_into(raw, cue, &mut detections);
         self.out.push('"');
         if detections.is_empty() {
             self.out.push_str(raw);
@@ -628,9 +764,36 @@ mod tests {
         .expect("policy");
         let input = r#"{"notes":"x","customer":{"email":"not even an email","name":"Ann"},"keep":"a@b.com","last":1}"#;
         let out = redact(policy, input).expect("valid");
+        // `customer.name` is a person's name by its field's name.
         assert_eq!(
             out,
-            r#"{"customer":{"email":"[EMAIL]","name":"Ann"},"keep":"a@b.com","last":1}"#
+            r#"{"customer":{"email":"[EMAIL]","name":"[PERSON]"},"keep":"a@b.com","last":1}"#
+        );
+    }
+
+    #[test]
+    fn field_names_cue_names_places_addresses_and_hosts() {
+        let input = r#"{"contact_name":"Nguyen Van An","city":"Calauan","country":"PH","location":"Building 4","address":"4 Rue de la Paix, 75002 Paris","agent":"priya","hostname":"LICSRV","server":"fs-fin-02","first_name":"Tadeusz","surname":"Okonkwo","region":"Bavaria","product":{"name":"Mobile App"},"status":"open","assignee":"Billing Team","owner":{"name":"n/a"}}"#;
+        let out = redact(Policy::default(), input).expect("valid");
+        assert_eq!(
+            out,
+            r#"{"contact_name":"[PERSON]","city":"[LOCATION]","country":"PH","location":"Building 4","address":"[STREET_ADDRESS]","agent":"[PERSON]","hostname":"[INTERNAL_HOSTNAME]","server":"[INTERNAL_HOSTNAME]","first_name":"[PERSON]","surname":"[PERSON]","region":"[LOCATION]","product":{"name":"Mobile App"},"status":"open","assignee":"Billing Team","owner":{"name":"n/a"}}"#
+        );
+        // Types turned off stay off, and a policy's keep rule wins.
+        let policy = Policy::from_toml(
+            "[entities]\ndisable = [\"LOCATION\"]\n[[fields]]\npath = \"agent\"\naction = \"keep\"\n",
+            "p",
+            None,
+        )
+        .expect("policy");
+        let out = redact(
+            policy,
+            r#"{"city":"Calauan","agent":"priya","first_name":"Tadeusz"}"#,
+        )
+        .expect("valid");
+        assert_eq!(
+            out,
+            r#"{"city":"Calauan","agent":"priya","first_name":"[PERSON]"}"#
         );
     }
 

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use leakproof_detect::{Detection, Detector, EntityType, canonicalize};
+use leakproof_detect::{Detection, Detector, EntityType, FieldCue, canonicalize};
 
 pub mod corpus;
 mod csv;
@@ -206,9 +206,13 @@ impl Redactor {
         self.detector.detect(raw)
     }
 
-    /// Like [`Redactor::detect`], into a buffer the caller reuses.
-    pub(crate) fn detect_into(&self, raw: &str, out: &mut Vec<Detection>) {
-        self.detector.detect_into(raw, out);
+    /// Like [`Redactor::detect`], into a buffer the caller reuses; `cue`
+    /// is what the field's name says its value is, if anything.
+    pub(crate) fn detect_into(&self, raw: &str, cue: Option<FieldCue>, out: &mut Vec<Detection>) {
+        match cue {
+            Some(cue) => self.detector.detect_field_into(raw, cue, out),
+            None => self.detector.detect_into(raw, out),
+        }
     }
 
     /// The replacement for a whole field forced to `entity`, or `None` when
