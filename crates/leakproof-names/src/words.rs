@@ -1715,6 +1715,12 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             i += 1;
             continue;
         }
+        // `LICSRV`: a server's name with no digit for the host pass.
+        if t.case == Case::Upper && crate::hosts::srv_named(t.bytes(text)) {
+            out.push(span_of(toks, i, i + 1, NameKind::InternalHostname, 0.8));
+            i += 1;
+            continue;
+        }
         // A sign-off line, before the gate: it needs no cue on its line.
         if line_start(text, toks, i) {
             if let Some(end) = signature_at(text, toks, i) {
