@@ -171,6 +171,10 @@ fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usi
             _ => return None,
         }
     }
+    // Singapore `S520045`
+    if w.len() == 7 && w[0] | 0x20 == b's' && all_digits(&w[1..]) {
+        return Some(i + 1);
+    }
     // `00-514`, `1100-053`, `01310-200`, `163-8001`
     if let Some(dash) = w.iter().position(|&b| b == b'-') {
         let (a, b) = (&w[..dash], &w[dash + 1..]);
@@ -335,11 +339,13 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         }) {
             j += 1;
         }
-        // `12, rue de la République`
+        // `12, rue de la République`; `House No. 7, Osu Badu Street`
         if toks.get(j).is_some_and(|n| is_punct(n, b','))
-            && toks
-                .get(j + 1)
-                .is_some_and(|n| n.kind == Kind::Word && n.cur(text) & STREET_FIRST != 0)
+            && toks.get(j + 1).is_some_and(|n| {
+                n.kind == Kind::Word
+                    && (n.cur(text) & STREET_FIRST != 0
+                        || (n.case == Case::Title && number_word_before(text, toks, i) < i))
+            })
         {
             j += 1;
         }
@@ -356,7 +362,15 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
                 last -= 1;
             }
             if last > j + 1 {
-                return Some((i, last, false));
+                // `8, Jalan SS 2/24, 47300`: the street's section number.
+                let numbered = last == end
+                    && toks.get(last).is_some_and(|n| {
+                        house_number(text, n) && !n.newline() && n.bytes(text).contains(&b'/')
+                    })
+                    && toks
+                        .get(last + 1)
+                        .is_none_or(|n| n.newline() || is_punct(n, b','));
+                return Some((i, last + usize::from(numbered), false));
             }
         }
         // English order: `221B Baker Street`, `500 W 2nd St NW`.
@@ -374,6 +388,9 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
                 .get(e)
                 .is_some_and(|n| direction(text, n) && !n.newline())
             {
+                e += 1;
+            } else if street_number_at(text, toks, e) {
+                // `456 Ang Mo Kio Ave 10, #08-1234`: a numbered avenue.
                 e += 1;
             }
             return Some((i, e, false));
@@ -408,7 +425,9 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         return None;
     }
     // `Calle de Alcalá 45`, `Via Roma 10`, `ul. Długa 12`, `Av. Paulista, 1578`, `C/ Mayor 8`
-    if t.cur(text) & STREET_FIRST != 0 && t.case != Case::Lower || t.bytes(text) == b"ul" {
+    if t.cur(text) & STREET_FIRST != 0 && t.case != Case::Lower
+        || matches!(t.bytes(text), b"ul" | b"jl")
+    {
         let weak = weak_first(text, t);
         let mut j = i + 1;
         if toks
@@ -431,7 +450,25 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
                 return Some((i, k + 1, weak));
             }
         }
-        let end = name_run(text, toks, j, false);
+        // `jl. malioboro no. 60`: a lower-case prefix, a lower-case name.
+        let mut end = name_run(text, toks, j, t.case == Case::Lower);
+        // `Jl. Jend. Sudirman Kav. 52-53`: abbreviated words in the name,
+        // and `Kav.` (lot) before the number.
+        while toks
+            .get(end)
+            .is_some_and(|n| is_punct(n, b'.') && !n.space())
+            && end > j
+        {
+            if toks[end - 1].bytes(text) == b"Kav" {
+                end -= 1;
+                break;
+            }
+            let after = name_run(text, toks, end + 1, false);
+            if after == end + 1 || toks[end + 1].newline() {
+                break;
+            }
+            end = after;
+        }
         let mut last = end;
         while last > j
             && toks[last - 1].cur(text) & PARTICLE != 0
@@ -467,8 +504,14 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     {
         let end = name_run(text, toks, i, false);
         let typed = end > i + 1 && toks[end - 1].cur(text) & STREET_LAST != 0;
+        // `Bağdat Cad. No:215`: an abbreviated street type.
+        let dot = typed
+            && toks
+                .get(end)
+                .is_some_and(|n| is_punct(n, b'.') && !n.space());
+        let end_dot = end + usize::from(dot);
         let number = if typed {
-            number_sign_end(text, toks, end).unwrap_or(end)
+            number_sign_end(text, toks, end_dot).unwrap_or(end_dot)
         } else {
             end
         };
@@ -482,6 +525,17 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         }
     }
     None
+}
+
+/// Whether token `k` numbers the street before it (`Ave 10,`, `st 42
+/// #05-112`): one to three digits, then a comma, a `#` or the end.
+#[inline]
+fn street_number_at(text: &str, toks: &[Tok], k: usize) -> bool {
+    toks.get(k).is_some_and(|n| {
+        n.kind == Kind::Num && !n.newline() && n.end - n.start <= 3 && all_digits(n.bytes(text))
+    }) && toks
+        .get(k + 1)
+        .is_none_or(|n| n.newline() || is_punct(n, b',') || is_punct(n, b'#'))
 }
 
 /// The end of a street led by a unit at `i` (see [`core_at`]).
@@ -532,11 +586,49 @@ fn rural_route_before(text: &str, toks: &[Tok], s: usize) -> usize {
 
 /// The start of `No. ` or `No ` before token `s`, else `s`.
 fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
-    match s.checked_sub(1).map(|p| &toks[p]) {
-        Some(p) if number_word(text, p) => s - 1,
-        Some(p) if is_punct(p, b'.') && s >= 2 && number_word(text, &toks[s - 2]) => s - 2,
-        _ => s,
+    let Some(p) = s
+        .checked_sub(1)
+        .map(|p| &toks[p])
+        .filter(|p| !toks[s].newline() && p.kind != Kind::Num)
+    else {
+        return s;
+    };
+    let w = if number_word(text, p) {
+        s - 1
+    } else if is_punct(p, b'.') && s >= 2 && number_word(text, &toks[s - 2]) {
+        s - 2
+    } else if p.kind == Kind::Word
+        // `Unit 5/17 Smith St`: a unit and its slashed number.
+        && ((p.case == Case::Title
+            && p.cur(text) & UNIT != 0
+            && toks[s].bytes(text).contains(&b'/'))
+            // `Số 12 Phố Huế`, `Blk 456 Ang Mo Kio`: the number's own word.
+            || one_of(p.bytes(text), &["số", "blk", "blok"]))
+    {
+        return s - 1;
+    } else if s >= 2 && vietnamese_lane(text, p) && toks[s - 2].kind == Kind::Num {
+        // `12 Ngõ 34 Phố Huế`: a house in a lane off the street.
+        return number_word_before(text, toks, s - 2);
+    } else {
+        return s;
+    };
+    // `House No. 7`, `Flat No. 302`, `H.No. 8-2-293`
+    match w.checked_sub(1).map(|q| &toks[q]) {
+        Some(q)
+            if q.kind == Kind::Word
+                && one_of(q.bytes(text), &["house", "flat", "plot", "door"]) =>
+        {
+            w - 1
+        }
+        _ => w,
     }
+}
+
+/// `Ngõ`, `Ngách`, `Hẻm`, `Kiệt`: Vietnamese lanes between a house number
+/// and the street's.
+#[inline]
+fn vietnamese_lane(text: &str, t: &Tok) -> bool {
+    t.kind == Kind::Word && !t.plain() && one_of(t.bytes(text), &["ngõ", "ngách", "hẻm", "kiệt"])
 }
 
 /// Words before a product's name and number (`Model XPS 13 9310`), which
@@ -553,7 +645,11 @@ fn product_word(word: &str) -> bool {
 
 /// `No`, `Nr`, `Nº`: a word for "number" before one.
 fn number_word(text: &str, t: &Tok) -> bool {
-    t.kind == Kind::Word && matches!(text_of(text, t), "No" | "no" | "Nr" | "nr" | "Nº" | "N°")
+    t.kind == Kind::Word
+        && matches!(
+            text_of(text, t),
+            "No" | "no" | "Nr" | "nr" | "Nº" | "N°" | "Kav"
+        )
 }
 
 /// After a number sign at `k` (`#`, `No.`, `Nr`, `Nº`): the index past it.
@@ -686,7 +782,9 @@ fn city_run(text: &str, toks: &[Tok], i: usize, case: Case) -> usize {
 fn unit_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     let t = toks.get(i)?;
     // Turkish `D: 5` (daire, the flat) as well as unit words.
-    let flat = t.bytes(text) == b"D" && toks.get(i + 1).is_some_and(|n| is_punct(n, b':'));
+    // `D:8` (Turkish flat), `Of. 502` (Chilean office)
+    let flat = (t.bytes(text) == b"D" && toks.get(i + 1).is_some_and(|n| is_punct(n, b':')))
+        || (t.bytes(text) == b"Of" && toks.get(i + 1).is_some_and(|n| is_punct(n, b'.')));
     if t.kind == Kind::Word && (t.cur(text) & UNIT != 0 || flat) {
         let mut j = i + 1;
         // `Apt. 3`, `Kat: 3`
@@ -1023,7 +1121,7 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
         }
         let unit_word = toks[u].kind == Kind::Word
             && (toks[u].cur(text) & UNIT != 0
-                || ["house", "plot", "block", "blk", "bldg"]
+                || ["house", "plot", "block", "blk", "bldg", "tower"]
                     .iter()
                     .any(|w| w.eq_ignore_ascii_case(text_of(text, &toks[u]))));
         if unit_word {
@@ -1274,7 +1372,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         let gate = match t.kind {
             Kind::Num => true,
             // Lower-case street types (`rue`, `via`) follow a house number.
-            Kind::Word => t.case != Case::Lower || t.bytes(text) == b"ul",
+            Kind::Word => t.case != Case::Lower || matches!(t.bytes(text), b"ul" | b"jl"),
             Kind::Punct => false,
         };
         if !gate {
@@ -1296,16 +1394,17 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         }
         // `Flat 3, 27 Victoria Road`
         // `Suite 3, Level 9, 120 Collins Street`: units one before another.
-        let mut s = start;
+        // `No. 88 Century Avenue` after `Room 1802,`: the number word first,
+        // then the units before it.
+        let mut s = if toks[start].kind == Kind::Num {
+            number_word_before(text, toks, start)
+        } else {
+            start
+        };
         while let Some(u) = Some(unit_prefix(text, toks, s)).filter(|&u| u < s) {
             s = u;
         }
         let s = care_of_prefix(text, toks, s);
-        let s = if s == start && toks[s].kind == Kind::Num {
-            number_word_before(text, toks, s)
-        } else {
-            s
-        };
         let s = rural_route_before(text, toks, s);
         let region_end = toks[end - 1].classes(text) & REGION != 0;
         out.push(NameSpan {
@@ -1335,5 +1434,94 @@ fn address_case(text: &str, toks: &[Tok]) -> Case {
     } else {
         let _ = text;
         Case::Title
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{NameFinder, NameKind, NamesConfig};
+
+    /// The street addresses found in `text`.
+    fn addresses(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        NameFinder::new(NamesConfig::default())
+            .expect("default config")
+            .find(text, &mut out);
+        out.iter()
+            .filter(|s| s.kind == NameKind::StreetAddress)
+            .map(|s| text[s.start..s.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn numbered_avenues_blocks_and_lanes() {
+        assert_eq!(
+            addresses("Blk 456 Ang Mo Kio Ave 10, #08-1234, Singapore 560456"),
+            ["Blk 456 Ang Mo Kio Ave 10, #08-1234, Singapore 560456"]
+        );
+        assert_eq!(
+            addresses("Địa chỉ: Số 12 Phố Tràng Tiền, Hoàn Kiếm, Hà Nội"),
+            ["Số 12 Phố Tràng Tiền, Hoàn Kiếm, Hà Nội"]
+        );
+        assert_eq!(
+            addresses("Giao tới 12 Ngõ 34 Phố Huế, Hai Bà Trưng, Hà Nội giúp em."),
+            ["12 Ngõ 34 Phố Huế, Hai Bà Trưng, Hà Nội"]
+        );
+        assert_eq!(
+            addresses("New address is Unit 5/17 Smith St, Fitzroy VIC 3065 now"),
+            ["Unit 5/17 Smith St, Fitzroy VIC 3065"]
+        );
+        // A number after the street type only before a comma or a unit.
+        assert_eq!(
+            addresses("We meet at 12 Main St 3 days a week"),
+            ["12 Main St"]
+        );
+        assert!(addresses("Blk 12 items and Unit 5/17 tests passed").is_empty());
+    }
+
+    #[test]
+    fn indonesian_malaysian_turkish_and_chilean_streets() {
+        assert_eq!(
+            addresses("Alamat: Jl. Jend. Sudirman Kav. 52-53, Senayan, Jakarta Selatan 12190"),
+            ["Jl. Jend. Sudirman Kav. 52-53, Senayan, Jakarta Selatan 12190"]
+        );
+        assert_eq!(
+            addresses("alamat kirim: jl. malioboro no. 60, yogyakarta 55271"),
+            ["jl. malioboro no. 60, yogyakarta 55271"]
+        );
+        assert_eq!(
+            addresses("Alamat: No. 8, Jalan SS 2/24, 47300 Petaling Jaya, Selangor"),
+            ["No. 8, Jalan SS 2/24, 47300 Petaling Jaya, Selangor"]
+        );
+        assert_eq!(
+            addresses("Teslimat adresi: Bağdat Cad. No:215 D:8, Kadıköy/İstanbul"),
+            ["Bağdat Cad. No:215 D:8, Kadıköy/İstanbul"]
+        );
+        assert_eq!(
+            addresses("Oficina: Av. Providencia 1760, Of. 502, Providencia, Santiago"),
+            ["Av. Providencia 1760, Of. 502, Providencia, Santiago"]
+        );
+        assert!(addresses("Of. 502 tickets, 10 failed").is_empty());
+        assert!(addresses("ticket s520045 closed, jl. 5 ok").is_empty());
+    }
+
+    #[test]
+    fn houses_rooms_and_towers_before_the_street() {
+        assert_eq!(
+            addresses("Drop-off: House No. 7, Osu Badu Street, Airport West, Accra"),
+            ["House No. 7, Osu Badu Street, Airport West, Accra"]
+        );
+        assert_eq!(
+            addresses(
+                "Invoice to Room 1802, No. 88 Century Avenue, Pudong New Area, Shanghai 200120."
+            ),
+            ["Room 1802, No. 88 Century Avenue, Pudong New Area, Shanghai 200120"]
+        );
+        assert_eq!(
+            addresses("Site: Unit 12B, Tower 2, One Serendra, 11th Avenue, BGC, Taguig City 1634"),
+            ["Unit 12B, Tower 2, One Serendra, 11th Avenue, BGC, Taguig City 1634"]
+        );
+        // A number and a comma alone do not make a street of the words after.
+        assert!(addresses("Ticket No. 7, Osu Badu called back").is_empty());
     }
 }

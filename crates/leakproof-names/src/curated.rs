@@ -276,6 +276,7 @@ pub(crate) const STREET_LAST_WORDS: &[&str] = &[
     "caddesi",
     "sokak",
     "sokagi",
+    "cad",
     "mnt",
     "maantee",
     "bulvari",
