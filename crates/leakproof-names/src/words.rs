@@ -142,9 +142,15 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     {
         return Cue::Weak;
     }
-    // `identified as`, `listed as`: `as` alone precedes too much else.
+    // `identified as`, `listed as`: `as` alone precedes too much else;
+    // `identified herself as`.
     if t.bytes(text).eq_ignore_ascii_case(b"as")
         && j.checked_sub(1).is_some_and(|k| {
+            let k = if k > 0 && one_of(toks[k].bytes(text), &["herself", "himself", "themselves"]) {
+                k - 1
+            } else {
+                k
+            };
             let p = toks[k].bytes(text);
             one_of(
                 p,
@@ -202,6 +208,27 @@ fn article_prefixed(word: &[u8]) -> bool {
             .all(|b| b.is_ascii_lowercase() || *b >= 0x80)
 }
 
+/// `al-farsi`, `el-amrani`: [`article_prefixed`] in lower case, a name
+/// of three letters or more after the dash.
+#[inline]
+fn lower_article_prefixed(word: &[u8]) -> bool {
+    let Some(dash) = word.iter().position(|&b| b == b'-') else {
+        return false;
+    };
+    let rest = &word[dash + 1..];
+    one_of(
+        &word[..dash],
+        &["al", "el", "ul", "bin", "ibn", "abu", "abd"],
+    ) && rest.len() >= 3
+        && rest.iter().all(u8::is_ascii_lowercase)
+}
+
+/// `v2`, `V10`: a version number.
+#[inline]
+fn version(word: &[u8]) -> bool {
+    word.len() >= 2 && word[0] | 0x20 == b'v' && word[1..].iter().all(u8::is_ascii_digit)
+}
+
 /// Name classes of a word; lower-case words are looked up on demand.
 fn name_classes(text: &str, t: &Tok) -> u32 {
     t.classes(text)
@@ -234,6 +261,8 @@ fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "thx", "cheers", "hi", "hey", "hello", "dear", "name", "is", "regards", "daughter",
                 "son", "wife", "husband", "mum", "mom", "dad", "brother", "sister", "called", "named",
                 "driver", "courier", "guest", "visitor", "tenant", "subscriber", "policyholder",
+                // `opened by chris`
+                "by",
             ]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(w))
@@ -290,6 +319,34 @@ fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
             ],
         )
     }
+}
+
+/// `is Rashid there`: a caller asking for someone.
+#[inline]
+fn asked_for(text: &str, toks: &[Tok], i: usize) -> bool {
+    toks[i - 1].bytes(text) == b"is"
+        && toks
+            .get(i + 1)
+            .is_some_and(|n| n.bytes(text) == b"there" && !n.newline())
+}
+
+/// Whether `speaking with`, `talked to` (perhaps with `only` or `directly`
+/// between) stands before token `i`: only a person is spoken to.
+#[inline]
+fn spoken_with_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    if i < 2 || !one_of(toks[i - 1].bytes(text), &["with", "to"]) {
+        return false;
+    }
+    let mut v = i - 2;
+    if v > 0 && one_of(toks[v].bytes(text), &["only", "directly"]) {
+        v -= 1;
+    }
+    one_of(
+        toks[v].bytes(text),
+        &[
+            "speaking", "speak", "spoke", "spoken", "talking", "talk", "talked", "chatted",
+        ],
+    )
 }
 
 /// Whether `w/` (`with`) stands before token `i`.
@@ -421,7 +478,15 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
                 && n.classes(text) & (COMMON | ENGLISH | STOP) == 0
         });
     if c0 & STOP != 0 && cue != Cue::Title && !initial && !before_surname {
-        return None;
+        // `Hi Will,`: a given name that is a stop word, right after a
+        // greeting and before a comma.
+        let greeted = cue == Cue::Strong
+            && case == Case::Title
+            && c0 & GIVEN != 0
+            && toks.get(i + 1).is_some_and(|n| is_punct(n, b','))
+            && toks[i - 1].kind == Kind::Word
+            && toks[i - 1].cur(text) & GREETING != 0;
+        return greeted.then_some((i + 1, 0.65));
     }
     // The run: name words of one case, particles, no punctuation between.
     let mut run = [0u32; 6];
@@ -451,8 +516,28 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     } else {
         case
     };
+    // A known given name that is no word or place (`Priya`, `Gunnar`): an
+    // unknown name-like word after it is its surname, cue or not.
+    let given_clean = run_case == Case::Title
+        && c0 & GIVEN != 0
+        && c0 & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0;
+    let mut middle_initial = false;
     while n < 6 && j < toks.len() {
         let t = &toks[j];
+        // `Rajesh K. Subramaniam`: one middle initial after a given name.
+        if !middle_initial
+            && run_case == Case::Title
+            && c0 & GIVEN != 0
+            && is_initial(j)
+            && !t.newline()
+            && toks
+                .get(j + 2)
+                .is_some_and(|n| !n.newline() && n.kind == Kind::Word && n.case == Case::Title)
+        {
+            middle_initial = true;
+            j += 2;
+            continue;
+        }
         if t.newline() || !fits(text, t, run_case) {
             break;
         }
@@ -464,6 +549,10 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             break;
         }
         // `Tariq bin Hamdan Al-Mansoori`: an article-prefixed name is one.
+        // `w/ mohammed al-farsi`: a surname by its article.
+        let lower_article =
+            run_case == Case::Lower && t.dash() && lower_article_prefixed(t.bytes(text));
+        let c = if lower_article { c | SURNAME } else { c };
         let known = c & (GIVEN | SURNAME | PARTICLE) != 0 || article_prefixed(t.bytes(text));
         // An unknown capitalised word continues a name after a cue or a
         // known given name (`with Nkechi Uzoma`, `Agnieszka Wróblewska`):
@@ -471,7 +560,7 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         let after_particle = run[n - 1] & PARTICLE != 0 && run[n - 1] & (GIVEN | SURNAME) == 0;
         let loose = !known
             && run_case == Case::Title
-            && (cue >= Cue::Weak || after_particle)
+            && (cue >= Cue::Weak || after_particle || (n == 1 && given_clean))
             && name_like(text, t, c);
         // In lower case a strong cue admits known names only (`shukriya,
         // aapki request` holds none).
@@ -514,6 +603,17 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     {
         end += 1;
     }
+    // `The Washington Post`, `Philips Hue Bridge v2`: without a cue, a
+    // run after `the` or before a version is a title or a product.
+    if cue == Cue::None
+        && n >= 2
+        && (i
+            .checked_sub(1)
+            .is_some_and(|p| toks[p].bytes(text).eq_ignore_ascii_case(b"the"))
+            || toks.get(end).is_some_and(|t| version(t.bytes(text))))
+    {
+        return None;
+    }
     // `Contoso Ltd`, `Fabrikam GmbH`: a company.
     if toks.get(end).is_some_and(|t| {
         // `as per the form`: two lower-case letters are a word.
@@ -547,7 +647,9 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     if n >= 2 {
         let named = (given_first && last & (SURNAME | GIVEN) != 0)
             || (c0 & SURNAME != 0 && run[1..n].iter().any(|c| c & GIVEN != 0))
-            || (given_first && unknown[n - 1] && run_case == Case::Title && cue >= Cue::Weak);
+            || (given_first && unknown[n - 1] && run_case == Case::Title && cue >= Cue::Weak)
+            // `Gunnar Sigurðsson`, `Priya Raghunathan`
+            || (n == 2 && given_clean && unknown[1] && name_like(text, &toks[idx[1]], run[1]));
         // Two or three capitalised words after a cue, none of them a
         // common word or a place: a name, even if no list knows it.
         let cued_unknown = run_case == Case::Title
@@ -626,6 +728,16 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             if case == Case::Title
                 && c0 & GIVEN != 0
                 && c0 & (COMMON | PLACE | REGION | SURNAME) == 0 =>
+        {
+            Some((end, 0.6))
+        }
+        // `is Rashid there?`, `speaking only with Carmen`: a given name that
+        // is also a town, where only a person is asked for or spoken to.
+        Cue::Weak
+            if case == Case::Title
+                && c0 & GIVEN != 0
+                && c0 & (COMMON | ENGLISH | STOP | REGION) == 0
+                && (asked_for(text, toks, i) || spoken_with_before(text, toks, i)) =>
         {
             Some((end, 0.6))
         }
@@ -1018,7 +1130,12 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
                 && gc & GIVEN != 0));
     // `Kowalski, Agnieszka — requested an export`: opening a line, both
     // known as such and neither a place (`Lyon, France`).
-    let opening = s.case == Case::Title
+    // `MARTINEZ-LOPEZ, JAVIER — DOB`: in capitals too, before a dash or
+    // the line's end.
+    let opening = (s.case == Case::Title
+        || toks.get(i + 3).is_none_or(|t| {
+            t.newline() || (t.kind == Kind::Punct && t.punct != b',') || t.case == Case::Other
+        }))
         && (i == 0 || s.newline() || is_punct(&toks[i - 1], b'"'))
         && sc & SURNAME != 0
         && gc & GIVEN != 0
@@ -1768,5 +1885,87 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
         }
         i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{NameFinder, NameKind, NamesConfig};
+
+    /// The spans of `kind` found in `text`.
+    fn found(text: &str, kind: NameKind) -> Vec<String> {
+        let mut out = Vec::new();
+        NameFinder::new(NamesConfig::default())
+            .expect("default config")
+            .find(text, &mut out);
+        out.iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| text[s.start..s.end].to_string())
+            .collect()
+    }
+
+    fn persons(text: &str) -> Vec<String> {
+        found(text, NameKind::Person)
+    }
+
+    #[test]
+    fn middle_initials_and_unknown_surnames() {
+        assert_eq!(
+            persons("Rajesh K. Subramaniam (Procurement) signed off."),
+            ["Rajesh K. Subramaniam"]
+        );
+        assert_eq!(
+            persons("Escalated by Irina V. Kuznetsova (L2) at 14:05."),
+            ["Irina V. Kuznetsova"]
+        );
+        assert_eq!(
+            persons("Please remove Gunnar Sigurðsson from the list."),
+            ["Gunnar Sigurðsson"]
+        );
+        // Not after a word that is no given name, nor before an English word.
+        assert!(persons("See Appendix K. Results for details.").is_empty());
+        assert!(persons("Please remove Priya Dashboard widgets.").is_empty());
+    }
+
+    #[test]
+    fn names_that_are_words_or_towns_in_context() {
+        assert_eq!(persons("Hi Will, can you check it?"), ["Will"]);
+        assert_eq!(persons("Hi, is Rashid there? He called."), ["Rashid"]);
+        assert_eq!(
+            persons("Customer insists on speaking only with Carmen."),
+            ["Carmen"]
+        );
+        assert_eq!(
+            persons("Caller identified herself as Sun-hee Park, account holder."),
+            ["Sun-hee Park"]
+        );
+        assert!(persons("Hi, will you check it?").is_empty());
+        assert!(persons("The office in Carmen is closed.").is_empty());
+    }
+
+    #[test]
+    fn lower_case_names_after_by_and_with() {
+        assert_eq!(
+            persons("per conversation w/ mohammed al-farsi, we'll waive it"),
+            ["mohammed al-farsi"]
+        );
+        assert_eq!(persons("ticket opened by chris on behalf of"), ["chris"]);
+        assert!(persons("ticket opened by email on behalf of").is_empty());
+    }
+
+    #[test]
+    fn inverted_names_in_capitals() {
+        assert_eq!(
+            persons("MARTINEZ-LOPEZ, JAVIER — DOB on file does not match."),
+            ["MARTINEZ-LOPEZ, JAVIER"]
+        );
+        assert!(persons("LYON, FRANCE — shipment held").is_empty());
+    }
+
+    #[test]
+    fn titles_and_products_are_no_names() {
+        assert!(persons("The Washington Post subscription renewed twice.").is_empty());
+        assert!(persons("Philips Hue Bridge v2 won't pair after the reset.").is_empty());
+        assert_eq!(persons("Contact Maria Lopez today."), ["Maria Lopez"]);
     }
 }
