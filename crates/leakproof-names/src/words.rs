@@ -1731,6 +1731,10 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     if t.case == Case::Other {
         return false;
     }
+    // `LICSRV`: a server's name (see [`find`]).
+    if t.case == Case::Upper && crate::hosts::srv_named(t.bytes(text)) {
+        return true;
+    }
     // `..., Yusuf.`: a vocative.
     if prev.is_some_and(|p| is_punct(p, b','))
         && next.is_none_or(|n| {
@@ -1832,12 +1836,6 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             i += 1;
             continue;
         }
-        // `LICSRV`: a server's name with no digit for the host pass.
-        if t.case == Case::Upper && crate::hosts::srv_named(t.bytes(text)) {
-            out.push(span_of(toks, i, i + 1, NameKind::InternalHostname, 0.8));
-            i += 1;
-            continue;
-        }
         // A sign-off line, before the gate: it needs no cue on its line.
         if line_start(text, toks, i) {
             if let Some(end) = signature_at(text, toks, i) {
@@ -1847,6 +1845,12 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             }
         }
         if !worth_a_look(text, toks, i) {
+            i += 1;
+            continue;
+        }
+        // `LICSRV`: a server's name with no digit for the host pass.
+        if t.case == Case::Upper && crate::hosts::srv_named(t.bytes(text)) {
+            out.push(span_of(toks, i, i + 1, NameKind::InternalHostname, 0.8));
             i += 1;
             continue;
         }
