@@ -713,6 +713,7 @@ pub(crate) const PLACE_LABELS: &[&str] = &[
     "destination",
     "area",
     "warehouse",
+    "origin",
 ];
 
 pub(crate) const SITE_NOUNS: &[&str] = &[
@@ -722,6 +723,10 @@ pub(crate) const SITE_NOUNS: &[&str] = &[
     "partner",
     "partners",
     "reseller",
+    "vendor",
+    "vendors",
+    "supplier",
+    "suppliers",
     "contractors",
     "entity",
     "hub",

@@ -1288,6 +1288,7 @@ fn place_value_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
             "place",
             "birthplace",
             "destination",
+            "origin",
             "area",
         ],
     ) {
@@ -1547,7 +1548,10 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
             .iter()
             .any(|c| c.eq_ignore_ascii_case(w))
     });
-    if cue && !(everyday && weak_cue) {
+    // `the trip to Morocco`: a country that is also a word, where one
+    // travels.
+    let travelled = everyday && classes & REGION != 0 && travel_before(text, toks, i);
+    if cue && (!(everyday && weak_cue) || travelled) {
         return Some((end, 0.75));
     }
     // `our Hamburg office`, `the Lagos branch`, `Pune site`: a place that
@@ -1576,6 +1580,34 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         return Some((end, 0.65));
     }
     None
+}
+
+/// Whether a journey stands before `to`, `from` or `in` before token `i`
+/// (`the trip to`, `flew from`, `roaming in`).
+#[inline]
+fn travel_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 2
+        && one_of(toks[i - 1].bytes(text), &["to", "from", "in"])
+        && one_of(
+            toks[i - 2].bytes(text),
+            &[
+                "trip",
+                "travel",
+                "travelling",
+                "traveling",
+                "flight",
+                "flew",
+                "flying",
+                "moved",
+                "moving",
+                "relocated",
+                "roaming",
+                "holiday",
+                "vacation",
+                "shipped",
+                "back",
+            ],
+        )
 }
 
 /// `the` or `our`, which may stand before a site (`the kampala office`).
@@ -1964,6 +1996,23 @@ mod tests {
             ["MARTINEZ-LOPEZ, JAVIER"]
         );
         assert!(persons("LYON, FRANCE — shipment held").is_empty());
+    }
+
+    #[test]
+    fn places_after_journeys_sites_and_origins() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("Roaming charges from the trip to Morocco were applied."),
+            ["Morocco"]
+        );
+        assert_eq!(
+            places("Our Hyderabad vendor handles the repairs."),
+            ["Hyderabad"]
+        );
+        assert_eq!(places("Origin: Santiago de Chile"), ["Santiago de Chile"]);
+        // A country that is a word needs the journey.
+        assert!(places("The status went from Amber to Turkey red.").is_empty());
+        assert!(places("Origin: Unknown").is_empty());
     }
 
     #[test]
