@@ -344,7 +344,7 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
             && toks.get(j + 1).is_some_and(|n| {
                 n.kind == Kind::Word
                     && (n.cur(text) & STREET_FIRST != 0
-                        || (n.case == Case::Title && number_word_before(text, toks, i) < i))
+                        || (n.case == Case::Title && number_word_led(text, toks, i)))
             })
         {
             j += 1;
@@ -384,10 +384,14 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
             }
         }
         if let Some(mut e) = last {
-            if toks
-                .get(e)
-                .is_some_and(|n| direction(text, n) && !n.newline())
-            {
+            if toks.get(e).is_some_and(|n| {
+                !n.newline()
+                    && (direction(text, n)
+                        // `Ring Road East, near Danquah Circle`
+                        || (n.case == Case::Title
+                            && one_of(n.bytes(text), &["north", "south", "east", "west"])
+                            && toks.get(e + 1).is_none_or(|c| is_punct(c, b','))))
+            }) {
                 e += 1;
             } else if street_number_at(text, toks, e) {
                 // `456 Ang Mo Kio Ave 10, #08-1234`: a numbered avenue.
@@ -527,6 +531,88 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     None
 }
 
+/// The start of a unit line above the street at token `s` (`Suite
+/// 500\n2100 Ross Avenue`, `Hinterhaus, 2. OG\nKastanienallee 7`,
+/// `Bâtiment C, 3e étage\n27 avenue`): a short line with a number and a
+/// unit or floor word; else `s`.
+fn unit_line_before(text: &str, toks: &[Tok], s: usize) -> usize {
+    if s == 0 || !toks[s].newline() {
+        return s;
+    }
+    let mut b = s - 1;
+    while b > 0 && !toks[b].newline() && s - b < 7 {
+        b -= 1;
+    }
+    if !(b == 0 || toks[b].newline()) {
+        return s;
+    }
+    let line = &toks[b..s];
+    let number = line.iter().any(|t| t.kind == Kind::Num);
+    let unit = line.iter().any(|t| {
+        t.kind == Kind::Word
+            && t.case != Case::Lower
+            && (t.cur(text) & UNIT != 0 || t.bytes(text) == b"OG")
+    }) || line
+        .iter()
+        .any(|t| t.kind == Kind::Word && one_of(t.bytes(text), &["étage", "etage", "floor"]));
+    let plain = line
+        .iter()
+        .all(|t| t.kind != Kind::Punct || matches!(t.punct, b',' | b'.' | b'#' | b'-'));
+    if number && unit && plain && line[0].kind != Kind::Punct {
+        b
+    } else {
+        s
+    }
+}
+
+/// The end of a landmark between commas at token `k` (`near Danquah
+/// Circle,`, `opp. Clock Tower,`): a landmark word, then one to four
+/// capitalised words, then a comma, so more of the address follows.
+fn landmark_segment(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
+    let t = &toks[k];
+    if t.kind != Kind::Word
+        || !one_of(
+            t.bytes(text),
+            &["near", "opp", "opposite", "behind", "beside"],
+        )
+    {
+        return None;
+    }
+    let mut m = k + 1;
+    if toks.get(m).is_some_and(|n| is_punct(n, b'.') && !n.space()) {
+        m += 1;
+    }
+    let first = m;
+    while m < toks.len()
+        && m < first + 4
+        && toks[m].kind == Kind::Word
+        && toks[m].case != Case::Lower
+        && !toks[m].newline()
+    {
+        m += 1;
+    }
+    (m > first && toks.get(m).is_some_and(|n| is_punct(n, b','))).then_some(m)
+}
+
+/// The start of a building's name before `Bldg` or `Building` at token
+/// `s` (`Shin-Marunouchi Bldg 10F`); else `s`.
+fn building_before(text: &str, toks: &[Tok], s: usize) -> usize {
+    if !one_of(toks[s].bytes(text), &["bldg", "building"]) || toks[s].newline() {
+        return s;
+    }
+    let mut b = s;
+    while b > 0
+        && s - b < 3
+        && toks[b - 1].kind == Kind::Word
+        && toks[b - 1].case == Case::Title
+        && toks[b - 1].cur(text) & STOP == 0
+        && !toks[b].newline()
+    {
+        b -= 1;
+    }
+    b
+}
+
 /// Whether token `k` numbers the street before it (`Ave 10,`, `st 42
 /// #05-112`): one to three digits, then a comma, a `#` or the end.
 #[inline]
@@ -585,6 +671,15 @@ fn rural_route_before(text: &str, toks: &[Tok], s: usize) -> usize {
 }
 
 /// The start of `No. ` or `No ` before token `s`, else `s`.
+/// Whether `No.` or `No` stands right before the house number at `i`.
+#[inline]
+fn number_word_led(text: &str, toks: &[Tok], i: usize) -> bool {
+    i.checked_sub(1).is_some_and(|p| {
+        number_word(text, &toks[p])
+            || (is_punct(&toks[p], b'.') && p > 0 && number_word(text, &toks[p - 1]))
+    })
+}
+
 fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
     let Some(p) = s
         .checked_sub(1)
@@ -603,7 +698,11 @@ fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
             && p.cur(text) & UNIT != 0
             && toks[s].bytes(text).contains(&b'/'))
             // `Số 12 Phố Huế`, `Blk 456 Ang Mo Kio`: the number's own word.
-            || one_of(p.bytes(text), &["số", "blk", "blok"]))
+            || one_of(p.bytes(text), &["số", "blk", "blok"])
+            // `Office 1904, Al Habtoor Business Tower`: a unit before.
+            || (p.case == Case::Title
+                && (p.cur(text) & UNIT != 0 || p.bytes(text) == b"Office")
+                && toks.get(s + 1).is_some_and(|n| is_punct(n, b','))))
     {
         return s - 1;
     } else if s >= 2 && vietnamese_lane(text, p) && toks[s - 2].kind == Kind::Num {
@@ -763,6 +862,8 @@ fn city_run(text: &str, toks: &[Tok], i: usize, case: Case) -> usize {
         let ok = t.kind == Kind::Word
             && (t.cur(text) & (UNIT | STOP) == 0
                 || city_prefix(text, t, case)
+                // `Dar es Salaam`: a particle that is a stop word too.
+                || (j > i && city_particle(text, t))
                 // `Pudong New District`
                 || (j > i && text_of(text, t).eq_ignore_ascii_case("district")))
             && (t.case == case
@@ -992,6 +1093,10 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
                 e = m;
                 continue;
             }
+            if let Some(m) = landmark_segment(text, toks, k) {
+                e = m;
+                continue;
+            }
         }
         // Without a separator (a line break the view turned into a blank),
         // a city must be followed by a state code or a postcode.
@@ -1121,7 +1226,7 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
         }
         let unit_word = toks[u].kind == Kind::Word
             && (toks[u].cur(text) & UNIT != 0
-                || ["house", "plot", "block", "blk", "bldg", "tower"]
+                || ["house", "plot", "block", "blk", "bldg", "tower", "office"]
                     .iter()
                     .any(|w| w.eq_ignore_ascii_case(text_of(text, &toks[u]))));
         if unit_word {
@@ -1387,7 +1492,11 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         let (end, postcode) = tail(text, toks, core_end, case);
         // A known town after the street vouches for it as a postcode would
         // (`Plot 112, Ali Hassan Mwinyi Road, Dar es Salaam`).
-        let town_end = end > core_end && toks[end - 1].classes(text) & (PLACE | REGION) != 0;
+        let town = |k: usize| toks[k].classes(text) & (PLACE | REGION) != 0;
+        let town_end = end > core_end
+            && (town(end - 1)
+                // `Dar es Salaam`: a town's first word before a particle.
+                || (end >= core_end + 3 && city_particle(text, &toks[end - 2]) && town(end - 3)));
         if needs_postcode && !postcode && !town_end {
             i += 1;
             continue;
@@ -1398,6 +1507,13 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         // then the units before it.
         let mut s = if toks[start].kind == Kind::Num {
             number_word_before(text, toks, start)
+        } else if start > 0
+            && toks[start].bytes(text) == b"Moo"
+            && !toks[start].newline()
+            && house_number(text, &toks[start - 1])
+        {
+            // `99/45 Moo 4`: a house number before its Thai village number.
+            start - 1
         } else {
             start
         };
@@ -1406,6 +1522,8 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         }
         let s = care_of_prefix(text, toks, s);
         let s = rural_route_before(text, toks, s);
+        let s = building_before(text, toks, s);
+        let s = unit_line_before(text, toks, s);
         let region_end = toks[end - 1].classes(text) & REGION != 0;
         out.push(NameSpan {
             kind: NameKind::StreetAddress,
@@ -1523,5 +1641,49 @@ mod tests {
         );
         // A number and a comma alone do not make a street of the words after.
         assert!(addresses("Ticket No. 7, Osu Badu called back").is_empty());
+        assert_eq!(
+            addresses(
+                "Courier left a card at Office 1904, Al Habtoor Business Tower, Dubai Marina, Dubai but"
+            ),
+            ["Office 1904, Al Habtoor Business Tower, Dubai Marina, Dubai"]
+        );
+        assert_eq!(
+            addresses("Install at 99/45 Moo 4, Sukhumvit Rd, Bang Na, Bangkok 10260 please"),
+            ["99/45 Moo 4, Sukhumvit Rd, Bang Na, Bangkok 10260"]
+        );
+        assert_eq!(
+            addresses(
+                "Office moved to Shin-Marunouchi Bldg 10F, 1-5-1 Marunouchi, Chiyoda-ku, Tokyo 100-6510"
+            ),
+            ["Shin-Marunouchi Bldg 10F, 1-5-1 Marunouchi, Chiyoda-ku, Tokyo 100-6510"]
+        );
+        assert_eq!(
+            addresses("Site address: Plot 112, Ali Hassan Mwinyi Road, Dar es Salaam"),
+            ["Plot 112, Ali Hassan Mwinyi Road, Dar es Salaam"]
+        );
+    }
+
+    #[test]
+    fn unit_lines_above_and_landmarks_between() {
+        assert_eq!(
+            addresses("Bill to:\nAcme Widgets Inc.\nSuite 500\n2100 Ross Avenue\nDallas, TX 75201"),
+            ["Suite 500\n2100 Ross Avenue\nDallas, TX 75201"]
+        );
+        assert_eq!(
+            addresses("Lieferadresse:\nHinterhaus, 2. OG\nKastanienallee 7\n10435 Berlin"),
+            ["Hinterhaus, 2. OG\nKastanienallee 7\n10435 Berlin"]
+        );
+        assert_eq!(
+            addresses(
+                "Customer location: House No. 7, Ring Road East, near Danquah Circle, Osu, Accra"
+            ),
+            ["House No. 7, Ring Road East, near Danquah Circle, Osu, Accra"]
+        );
+        // A line without a unit word is no unit line; a landmark alone no address.
+        assert_eq!(
+            addresses("Ticket 42\n12 Main Street\nSpringfield IL 62701"),
+            ["12 Main Street\nSpringfield IL 62701"]
+        );
+        assert!(addresses("We live near Clock Tower, Ludhiana.").is_empty());
     }
 }
