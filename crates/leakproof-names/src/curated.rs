@@ -642,6 +642,7 @@ pub(crate) const PLACE_CUES: &[&str] = &[
     "via",
     "ke",
     "nasa",
+    "fi",
 ];
 
 pub(crate) const NAME_LABELS: &[&str] = &[

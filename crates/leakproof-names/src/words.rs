@@ -321,6 +321,19 @@ fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
     }
 }
 
+/// `Reply from Hamid:`, `email from Ines`: a message comes from a person.
+#[inline]
+fn message_from_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 2
+        && toks[i - 1].bytes(text) == b"from"
+        && one_of(
+            toks[i - 2].bytes(text),
+            &[
+                "reply", "message", "email", "e-mail", "note", "response", "update", "text", "dm",
+            ],
+        )
+}
+
 /// `is Rashid there`: a caller asking for someone.
 #[inline]
 fn asked_for(text: &str, toks: &[Tok], i: usize) -> bool {
@@ -719,7 +732,8 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             if case == Case::Lower
                 && c0 & GIVEN != 0
                 && c0 & (COMMON | REGION | STOP | ENGLISH) == 0
-                && (c0 & PLACE == 0 || self_named_before(text, toks, i))
+                // `@fatima`: a mention names a person, whatever else the word is.
+                && (c0 & PLACE == 0 || self_named_before(text, toks, i) || is_punct(&toks[i - 1], b'@'))
                 && chat_cue_before(text, toks, i) =>
         {
             Some((end, 0.65))
@@ -737,7 +751,9 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             if case == Case::Title
                 && c0 & GIVEN != 0
                 && c0 & (COMMON | ENGLISH | STOP | REGION) == 0
-                && (asked_for(text, toks, i) || spoken_with_before(text, toks, i)) =>
+                && (asked_for(text, toks, i)
+                    || spoken_with_before(text, toks, i)
+                    || message_from_before(text, toks, i)) =>
         {
             Some((end, 0.6))
         }
@@ -1101,11 +1117,25 @@ fn lower_pair_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     (!s.newline() && plain_name(g, GIVEN) && plain_name(s, SURNAME)).then_some((i + 2, 0.6))
 }
 
-/// `Surname, Given` after a label (`Contact on file: O'Brien, Sean`).
-fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
-    let (s, comma, g) = (toks.get(i)?, toks.get(i + 1)?, toks.get(i + 2)?);
+/// `Surname, Given` after a label (`Contact on file: O'Brien, Sean`): the
+/// first token and the end. The surname may hold particles or two names
+/// (`DE LA CRUZ, MARIA ELENA`, `GARCIA LOPEZ, MARIA`, `van der Berg,
+/// Pieter`), and then the given names may be two.
+fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize)> {
+    // The comma: after one word, or (cheaply ruled out first) two or three.
+    let c = if toks.get(i + 1).is_some_and(|t| is_punct(t, b',')) {
+        i + 1
+    } else {
+        (i + 2..i + 4).find(|&k| {
+            toks.get(k).is_some_and(|t| is_punct(t, b','))
+                && toks[i + 1..k]
+                    .iter()
+                    .all(|t| t.kind == Kind::Word && !t.newline())
+        })?
+    };
+    let (s, g) = (&toks[c - 1], toks.get(c + 1)?);
     // `HASHIMOTO, KENJI` only after a label (below).
-    if !matches!(s.case, Case::Title | Case::Upper) || g.case != s.case || !is_punct(comma, b',') {
+    if !matches!(s.case, Case::Title | Case::Upper) || g.case != s.case {
         return None;
     }
     // Both name-like, and the surname or the given name known
@@ -1116,39 +1146,72 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     if !known || !name_ish(s, sc) || !name_ish(g, gc) || s.cur(text) & STOP != 0 {
         return None;
     }
+    // Before the last surname word: particles, or a known surname.
+    let multi = c > i + 1;
+    if multi
+        && (sc & SURNAME == 0
+            || gc & GIVEN == 0
+            || !toks[i..c - 1].iter().all(|t| {
+                t.cur(text) & PARTICLE != 0
+                    || (t.case == s.case
+                        && t.classes(text) & SURNAME != 0
+                        && t.classes(text) & STOP == 0)
+            }))
+    {
+        return None;
+    }
+    // `MARIA ELENA`: a second given name after a surname of several words.
+    let mut end = c + 2;
+    if multi
+        && toks.get(end).is_some_and(|t| {
+            !t.newline() && t.kind == Kind::Word && t.case == s.case && t.classes(text) & GIVEN != 0
+        })
+    {
+        end += 1;
+    }
     if toks
-        .get(i + 3)
+        .get(end)
         .is_some_and(|t| !t.newline() && fits(text, t, s.case))
     {
         return None;
     }
+    // `Note: van der Berg, Pieter`: particles in lower case before.
+    let mut b = i;
+    while b > 0
+        && b + 3 > i
+        && toks[b - 1].kind == Kind::Word
+        && toks[b - 1].case == Case::Lower
+        && toks[b - 1].cur(text) & PARTICLE != 0
+        && !toks[b].newline()
+    {
+        b -= 1;
+    }
     // `Contact on file: O'Brien, Sean`, `Customer Papadopoulos, Georgios`
-    let labelled = i >= 1
-        && (is_punct(&toks[i - 1], b':')
-            || (toks[i - 1].cur(text) & (NAME_LABEL | PERSON_CUE) != 0
+    let labelled = b >= 1
+        && (is_punct(&toks[b - 1], b':')
+            || (toks[b - 1].cur(text) & (NAME_LABEL | PERSON_CUE) != 0
                 && sc & SURNAME != 0
                 && gc & GIVEN != 0));
     // `Kowalski, Agnieszka — requested an export`: opening a line, both
     // known as such and neither a place (`Lyon, France`).
     // `MARTINEZ-LOPEZ, JAVIER — DOB`: in capitals too, before a dash or
     // the line's end.
+    let after = toks.get(end);
     let opening = (s.case == Case::Title
-        || toks.get(i + 3).is_none_or(|t| {
+        || after.is_none_or(|t| {
             t.newline() || (t.kind == Kind::Punct && t.punct != b',') || t.case == Case::Other
         }))
-        && (i == 0 || s.newline() || is_punct(&toks[i - 1], b'"'))
+        && (b == 0 || toks[b].newline() || is_punct(&toks[b - 1], b'"'))
         && sc & SURNAME != 0
         && gc & GIVEN != 0
         && gc & (PLACE | REGION) == 0
         && sc & REGION == 0
-        && toks
-            .get(i + 3)
-            .is_none_or(|t| t.newline() || t.kind == Kind::Punct || t.case == Case::Other);
+        && after.is_none_or(|t| t.newline() || t.kind == Kind::Punct || t.case == Case::Other);
     // `Dlamini, Thabo M.`: a middle initial.
-    let initial = toks.get(i + 3).is_some_and(|t| {
+    let initial = after.is_some_and(|t| {
         !t.newline() && t.kind == Kind::Word && t.case == Case::Upper && t.end - t.start == 1
-    }) && toks.get(i + 4).is_some_and(|t| is_punct(t, b'.'));
-    (labelled || opening).then_some(if initial { i + 4 } else { i + 3 })
+    }) && toks.get(end + 1).is_some_and(|t| is_punct(t, b'.'));
+    (labelled || opening).then_some((b, if initial { end + 1 } else { end }))
 }
 
 /// Whether tokens `i..end` spell a known place or region.
@@ -1331,8 +1394,11 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         if let Some(end) = place_value_at(text, toks, i) {
             return Some((end, 0.75));
         }
-        // `Reassigning to Ngozi`: after a handover a given name is a person.
-        if t.classes(text) & GIVEN != 0 && handover_before(text, toks, i) {
+        // `Reassigning to Ngozi`: after a handover a given name is a person;
+        // so after `reply from`.
+        if t.classes(text) & GIVEN != 0
+            && (handover_before(text, toks, i) || message_from_before(text, toks, i))
+        {
             return None;
         }
     }
@@ -1499,10 +1565,11 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     {
         return None;
     }
-    if toks
-        .get(end)
-        .is_some_and(|n| n.kind == Kind::Num && !n.newline())
-    {
+    // `Windows 10`, `Galaxy S10`: a product's number (not `Dubai
+    // dilwa2ti`, a word with a digit).
+    if toks.get(end).is_some_and(|n| {
+        n.kind == Kind::Num && !n.newline() && !n.bytes(text)[0].is_ascii_lowercase()
+    }) {
         return None;
     }
     // `Bank of America`, `University of Lagos`: an organisation.
@@ -1515,6 +1582,8 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         return None;
     }
     let cue = place_cue(text, toks, i, after_place)
+        // `abhi Pune mein hoon`
+        || (classes & (PLACE | REGION) != 0 && postposition_after(text, toks, end))
         // `in the Algarve`: a region after `the`.
         || (classes & REGION != 0
             && i >= 2
@@ -1610,6 +1679,14 @@ fn travel_before(text: &str, toks: &[Tok], i: usize) -> bool {
         )
 }
 
+/// Whether the Hindi and Urdu postposition `mein` (in) is token `k`
+/// (`Lahore mein`): a place stands before it.
+#[inline]
+fn postposition_after(text: &str, toks: &[Tok], k: usize) -> bool {
+    toks.get(k)
+        .is_some_and(|t| t.bytes(text) == b"mein" && !t.newline())
+}
+
 /// `the` or `our`, which may stand before a site (`the kampala office`).
 fn the_or_our(word: &[u8]) -> bool {
     word.eq_ignore_ascii_case(b"the") || word.eq_ignore_ascii_case(b"our")
@@ -1674,7 +1751,22 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     if matches!(p.bytes(text), b"de" | b"da") && j > 0 && toks[j - 1].case == Case::Lower {
         return true;
     }
-    if p.bytes(text) == b"of" && j > 0 && matches!(toks[j - 1].bytes(text), b"out" | b"outside") {
+    // `half of Accra`, `most of Soweto`: part of a place.
+    if p.bytes(text) == b"of"
+        && j > 0
+        && one_of(
+            toks[j - 1].bytes(text),
+            &[
+                "out",
+                "outside",
+                "half",
+                "most",
+                "parts",
+                "outskirts",
+                "rest",
+            ],
+        )
+    {
         return true;
     }
     // `city "Gdańsk"`, `in 'Lyon'`
@@ -1748,6 +1840,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
             }
             // `spoke w/ fatima`, `dr. kenji`
             Kind::Punct if with_slash_before(text, toks, i) => true,
+            // `@fatima can you`
+            Kind::Punct if p.punct == b'@' => i == 1 || p.space(),
             Kind::Punct if p.punct == b'.' => {
                 i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & TITLE != 0
             }
@@ -1802,6 +1896,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         // `the Mumbai support desk`, `Bill says` at a sentence start,
         // `Chidi's laptop`, `Manila-based agents`.
         if site_noun_after(text, toks, i + 1)
+            || postposition_after(text, toks, i + 1)
             || possessive(t.bytes(text))
             || (t.dash() && t.bytes(text).ends_with(b"-based"))
             || (next.is_some_and(|n| n.case == Case::Lower && maybe_report_verb(n.bytes(text)))
@@ -1814,6 +1909,11 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     match p.kind {
         Kind::Word => {
             p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE) != 0
+                // `in the Algarve`, `to the Isle of Skye`
+                || (t.case == Case::Title
+                    && the_or_our(p.bytes(text))
+                    && i >= 2
+                    && toks[i - 2].cur(text) & PLACE_CUE != 0)
                 || (p.bytes(text) == b"back"
                     && i >= 2
                     && toks[i - 2].bytes(text).eq_ignore_ascii_case(b"call"))
@@ -1892,8 +1992,8 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             i = end;
             continue;
         }
-        if let Some(end) = inverted_person_at(text, toks, i) {
-            out.push(span_of(toks, i, end, NameKind::Person, 0.8));
+        if let Some((start, end)) = inverted_person_at(text, toks, i) {
+            out.push(span_of(toks, start, end, NameKind::Person, 0.8));
             i = end;
             continue;
         }
@@ -2013,6 +2113,54 @@ mod tests {
         // A country that is a word needs the journey.
         assert!(places("The status went from Amber to Turkey red.").is_empty());
         assert!(places("Origin: Unknown").is_empty());
+    }
+
+    #[test]
+    fn inverted_names_of_several_words() {
+        assert_eq!(
+            persons("DE LA CRUZ, MARIA ELENA -- DOB 1984-03-12"),
+            ["DE LA CRUZ, MARIA ELENA"]
+        );
+        assert_eq!(
+            persons("Caller: GARCIA LOPEZ, MARIA\nIssue: SIM"),
+            ["GARCIA LOPEZ, MARIA"]
+        );
+        assert_eq!(
+            persons("Note: van der Berg, Pieter prefers email."),
+            ["van der Berg, Pieter"]
+        );
+        assert!(persons("Location: Santa Clara, California").is_empty());
+    }
+
+    #[test]
+    fn mentions_and_messages_name_people() {
+        assert_eq!(
+            persons("@fatima can you take over chat #88213?"),
+            ["fatima"]
+        );
+        assert_eq!(persons("Reply from Hamid: still seeing it"), ["Hamid"]);
+        assert!(persons("email me@fatima.example now").is_empty());
+        assert_eq!(
+            found("Shipment from Hamid arrived", NameKind::Person),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn places_by_postpositions_parts_and_articles() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(places("main abhi Pune mein hoon, delivery kal"), ["Pune"]);
+        assert_eq!(places("ana fi Dubai dilwa2ti w el card"), ["Dubai"]);
+        assert_eq!(
+            places("Power surge hit half of Accra yesterday."),
+            ["Accra"]
+        );
+        assert_eq!(
+            places("Does delivery to the Isle of Skye take extra days?"),
+            ["Isle of Skye"]
+        );
+        assert!(places("Half of Marketing mein nahi hai").is_empty());
+        assert!(places("Upgrade to Windows 10 today").is_empty());
     }
 
     #[test]
