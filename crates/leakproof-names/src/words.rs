@@ -378,15 +378,19 @@ fn self_named_before(text: &str, toks: &[Tok], i: usize) -> bool {
     }
     j.checked_sub(1).is_some_and(|j| {
         let w = toks[j].bytes(text);
-        one_of(
-            w,
-            &[
-                "its", "it's", "im", "i'm", "husband", "wife", "daughter", "son", "mum", "mom",
-                "dad", "brother", "sister",
-            ],
-        )
+        // Most words have no listed word's length and first letter: the
+        // gate asks this of every lower-case word after a word.
+        lexicon::has_shape(&SELF_NAMING_SHAPES, w) && one_of(w, SELF_NAMING)
     }) && !site_noun_after(text, toks, i + 1)
 }
+
+/// Words after which only a person's name follows (see
+/// [`self_named_before`]).
+const SELF_NAMING: &[&str] = &[
+    "its", "it's", "im", "i'm", "husband", "wife", "daughter", "son", "mum", "mom", "dad",
+    "brother", "sister",
+];
+static SELF_NAMING_SHAPES: [u32; 16] = lexicon::shapes(SELF_NAMING);
 
 /// Legal-form words that end a company name.
 fn is_org_suffix(word: &str) -> bool {
@@ -1840,16 +1844,16 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
             }
             // `spoke w/ fatima`, `dr. kenji`
             Kind::Punct if with_slash_before(text, toks, i) => true,
-            // `@fatima can you`
-            Kind::Punct if p.punct == b'@' => i == 1 || p.space(),
             Kind::Punct if p.punct == b'.' => {
                 i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & TITLE != 0
             }
             Kind::Punct => {
-                matches!(p.punct, b',' | b':')
+                (matches!(p.punct, b',' | b':')
                     && i >= 2
                     && toks[i - 2].kind == Kind::Word
-                    && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL | GREETING) != 0
+                    && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL | GREETING) != 0)
+                    // `@fatima can you`
+                    || (p.punct == b'@' && (i == 1 || p.space()))
             }
             Kind::Num => false,
         };
