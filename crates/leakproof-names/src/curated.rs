@@ -563,6 +563,9 @@ pub(crate) const PERSON_CUES: &[&str] = &[
     "named",
     "called",
     "per",
+    // `me atendió Lupita` (Spanish), `me atendeu` (Portuguese)
+    "atendio",
+    "atendeu",
     "cc",
     "and",
     "boss",
@@ -779,6 +782,7 @@ pub(crate) const HOST_CUES: &[&str] = &[
     "workstation",
     "node",
     "vm",
+    "relay",
     "pc",
     "laptop",
     "device",

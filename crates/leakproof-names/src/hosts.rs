@@ -368,8 +368,11 @@ pub(crate) fn find_netbios(
             && !group_noun_after(text, toks, i);
         // `nslookup wsus01`: after a command, a server's shape in lower case.
         let commanded = command_before(text, toks, i) && server_shaped(word);
+        // `relay mailrelay01`: after a host cue word, a server's shape in
+        // lower case too.
+        let cue_shaped = !upper && server_shaped(word) && host_cue_before(text, toks, i);
         // A lower-case name needs a dash and a digit, and a cue.
-        if !(upper || (tok.dash() && digit) || role || commanded) {
+        if !(upper || (tok.dash() && digit) || role || commanded || cue_shaped) {
             continue;
         }
         let machine = upper
@@ -430,7 +433,7 @@ pub(crate) fn find_netbios(
         // `node:20-alpine` is an image tag: a name starts with a letter.
         let cued_ok = cued
             && word[0].is_ascii_alphabetic()
-            && (upper || (word.contains(&b'-') && digit) || role || commanded)
+            && (upper || (word.contains(&b'-') && digit) || role || commanded || cue_shaped)
             && !word.iter().all(|b| b.is_ascii_digit() || *b == b'-');
         if cued_ok
             || machine
@@ -677,6 +680,13 @@ mod tests {
         assert!(find("Error: ORA-12154: TNS:could not resolve").is_empty());
         assert!(find("failed with SQL-1045 again").is_empty());
         assert_eq!(find("server ORA-01 is down"), ["ORA-01"]);
+        // After a host cue word, a server's shape in lower case.
+        assert_eq!(
+            find("smtp relay mailrelay01 refused connection"),
+            ["mailrelay01"]
+        );
+        assert!(find("the relay mailrelay refused").is_empty());
+        assert!(find("the price of version10 went up").is_empty());
     }
 
     #[test]

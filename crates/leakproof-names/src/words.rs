@@ -85,6 +85,13 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     if colon && c & NAME_LABEL != 0 {
         return Cue::Strong;
     }
+    // `goes by Bongi`: the name someone uses.
+    if t.bytes(text) == b"by"
+        && j.checked_sub(1)
+            .is_some_and(|k| one_of(toks[k].bytes(text), &["goes", "go", "going", "went"]))
+    {
+        return Cue::Strong;
+    }
     // `the account owner (Marcus)`, `Escalation owner - Ravi`: a name in
     // brackets or after a dash, as a field's value.
     if (is_punct(&toks[i - 1], b'(') || is_punct(&toks[i - 1], b'-'))
@@ -1570,10 +1577,14 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         return None;
     }
     // `Windows 10`, `Galaxy S10`: a product's number (not `Dubai
-    // dilwa2ti`, a word with a digit).
+    // dilwa2ti`, a word with a digit, nor `in Montevideo 10 min`, a town
+    // no word or name shadows after a place cue).
     if toks.get(end).is_some_and(|n| {
         n.kind == Kind::Num && !n.newline() && !n.bytes(text)[0].is_ascii_lowercase()
-    }) {
+    }) && !(end == i + 1
+        && t.classes(text) & (COMMON | ENGLISH | GIVEN | SURNAME | STOP) == 0
+        && place_cue(text, toks, i, after_place))
+    {
         return None;
     }
     // `Bank of America`, `University of Lagos`: an organisation.
@@ -2165,6 +2176,26 @@ mod tests {
         );
         assert!(places("Half of Marketing mein nahi hai").is_empty());
         assert!(places("Upgrade to Windows 10 today").is_empty());
+    }
+
+    #[test]
+    fn names_used_and_attended_by() {
+        assert_eq!(
+            persons("Customer goes by Bongi, the legal name is longer."),
+            ["Bongi"]
+        );
+        assert_eq!(persons("Buenas, me atendió Lupita y me dijo"), ["Lupita"]);
+        assert!(persons("Prices went by Monday, the shop said.").is_empty());
+    }
+
+    #[test]
+    fn a_town_before_a_duration() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("Fraud flag: card used in Montevideo 10 min after."),
+            ["Montevideo"]
+        );
+        assert!(places("Works in Android 14 and Windows 10 only").is_empty());
     }
 
     #[test]
