@@ -370,7 +370,12 @@ pub(crate) fn find_netbios(
         let commanded = command_before(text, toks, i) && server_shaped(word);
         // `relay mailrelay01`: after a host cue word, a server's shape in
         // lower case too.
-        let cue_shaped = !upper && server_shaped(word) && host_cue_before(text, toks, i);
+        // (Two trailing digits first: most lower-case candidates lack them.)
+        let cue_shaped = !upper
+            && word.len() >= 6
+            && word[word.len() - 2..].iter().all(u8::is_ascii_digit)
+            && server_shaped(word)
+            && host_cue_before(text, toks, i);
         // A lower-case name needs a dash and a digit, and a cue.
         if !(upper || (tok.dash() && digit) || role || commanded || cue_shaped) {
             continue;

@@ -1845,9 +1845,10 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 let w = p.bytes(text);
                 (lexicon::maybe_cue(w)
                     && p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
-                    // `mr farouk`, `im oluwaseun`
+                    // `mr farouk`, `im oluwaseun` (the shape first: the
+                    // call is not worth it for most words)
                     || p.cur(text) & TITLE != 0
-                    || self_named_before(text, toks, i)
+                    || (lexicon::has_shape(&SELF_NAMING_SHAPES, w) && self_named_before(text, toks, i))
                     || w.eq_ignore_ascii_case(b"name's")
                     // `the kampala office`, `the new york office`
                     || (t.end - t.start >= 4 && the_or_our(w) && site_noun_after(text, toks, i + 1))
