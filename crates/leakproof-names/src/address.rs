@@ -594,6 +594,20 @@ fn landmark_segment(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
     (m > first && toks.get(m).is_some_and(|n| is_punct(n, b','))).then_some(m)
 }
 
+/// The start of a floor before the street at token `s` (`12F, 152
+/// Teheran-ro`): one to three digits and `F`, then a comma; else `s`.
+fn floor_before(text: &str, toks: &[Tok], s: usize) -> usize {
+    if s < 2 || !is_punct(&toks[s - 1], b',') || toks[s].newline() {
+        return s;
+    }
+    let w = toks[s - 2].bytes(text);
+    let floor = toks[s - 2].kind == Kind::Num
+        && (2..=4).contains(&w.len())
+        && w.ends_with(b"F")
+        && all_digits(&w[..w.len() - 1]);
+    if floor { s - 2 } else { s }
+}
+
 /// The start of a building's name before `Bldg` or `Building` at token
 /// `s` (`Shin-Marunouchi Bldg 10F`); else `s`.
 fn building_before(text: &str, toks: &[Tok], s: usize) -> usize {
@@ -1523,6 +1537,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         let s = care_of_prefix(text, toks, s);
         let s = rural_route_before(text, toks, s);
         let s = building_before(text, toks, s);
+        let s = floor_before(text, toks, s);
         let s = unit_line_before(text, toks, s);
         let region_end = toks[end - 1].classes(text) & REGION != 0;
         out.push(NameSpan {
@@ -1685,5 +1700,13 @@ mod tests {
             ["12 Main Street\nSpringfield IL 62701"]
         );
         assert!(addresses("We live near Clock Tower, Ludhiana.").is_empty());
+        assert_eq!(
+            addresses("Office: 12F, 152 Teheran-ro, Gangnam-gu, Seoul 06236"),
+            ["12F, 152 Teheran-ro, Gangnam-gu, Seoul 06236"]
+        );
+        assert_eq!(
+            addresses("Seats 12A, 152 Teheran-ro, Gangnam-gu, Seoul 06236"),
+            ["152 Teheran-ro, Gangnam-gu, Seoul 06236"]
+        );
     }
 }

@@ -369,13 +369,15 @@ pub(crate) fn find_netbios(
         // `nslookup wsus01`: after a command, a server's shape in lower case.
         let commanded = command_before(text, toks, i) && server_shaped(word);
         // `relay mailrelay01`: after a host cue word, a server's shape in
-        // lower case too.
+        // lower case too; after `to` or `on`, with a role code (`points to
+        // sapapp02`).
         // (Two trailing digits first: most lower-case candidates lack them.)
         let cue_shaped = !upper
             && word.len() >= 6
             && word[word.len() - 2..].iter().all(u8::is_ascii_digit)
             && server_shaped(word)
-            && host_cue_before(text, toks, i);
+            && (host_cue_before(text, toks, i)
+                || (preposition_before(text, toks, i) && role_part(word)));
         // A lower-case name needs a dash and a digit, and a cue.
         if !(upper || (tok.dash() && digit) || role || commanded || cue_shaped) {
             continue;
@@ -422,7 +424,7 @@ pub(crate) fn find_netbios(
                 && (server_shaped(word)
                     || (word.len() >= 7 && role_part(word))
                     || short_coded(word)));
-        let cued = cued || commanded;
+        let cued = cued || commanded || cue_shaped;
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
             continue;
@@ -691,6 +693,11 @@ mod tests {
             ["mailrelay01"]
         );
         assert!(find("the relay mailrelay refused").is_empty());
+        assert_eq!(
+            find("the client points to sapapp02 on port 3200"),
+            ["sapapp02"]
+        );
+        assert!(find("the client points to version10 on port 3200").is_empty());
         assert!(find("the price of version10 went up").is_empty());
     }
 

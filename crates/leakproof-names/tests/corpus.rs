@@ -372,7 +372,7 @@ fn development_set_4() {
         [
             ("PERSON", 96.0),
             ("LOCATION", 95.0),
-            ("STREET_ADDRESS", 91.0),
+            ("STREET_ADDRESS", 93.0),
             ("INTERNAL_HOSTNAME", 100.0),
         ],
         60,
@@ -415,7 +415,7 @@ fn holdout_final() {
             ("PERSON", 98.0),
             ("LOCATION", 100.0),
             ("STREET_ADDRESS", 100.0),
-            ("INTERNAL_HOSTNAME", 97.0),
+            ("INTERNAL_HOSTNAME", 100.0),
         ],
         60,
         0,
