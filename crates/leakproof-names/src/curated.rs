@@ -476,6 +476,7 @@ pub(crate) const GREETINGS: &[&str] = &[
     "dear",
     "thanks",
     "thank",
+    "thx",
     "regards",
     "cheers",
     "welcome",

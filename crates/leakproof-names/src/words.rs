@@ -756,6 +756,18 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         {
             Some((end, 0.6))
         }
+        // `thx mark, that fixed it`: a lower-case given name that is also a
+        // word, right between a greeting and a comma.
+        Cue::Strong
+            if case == Case::Lower
+                && c0 & GIVEN != 0
+                && c0 & (STOP | PLACE | REGION) == 0
+                && toks[i - 1].kind == Kind::Word
+                && toks[i - 1].cur(text) & GREETING != 0
+                && toks.get(i + 1).is_some_and(|n| is_punct(n, b',')) =>
+        {
+            Some((end, 0.6))
+        }
         // `is Rashid there?`, `speaking only with Carmen`: a given name that
         // is also a town, where only a person is asked for or spoken to.
         Cue::Weak
@@ -769,13 +781,16 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             Some((end, 0.6))
         }
         // `Ask Bill`, `cc Mark`, `handed over to Rose`: a given name that
-        // is also a word, after a cue that only a person follows.
+        // is also a word, after a cue that only a person follows; between
+        // commas after one, a town's name too (`The driver, Santiago, left`).
         Cue::Weak
             if case == Case::Title
                 && c0 & GIVEN != 0
                 && (c0 & (PLACE | REGION) == 0
                     || self_named_before(text, toks, i)
-                    || handover_before(text, toks, i))
+                    || handover_before(text, toks, i)
+                    || (is_punct(&toks[i - 1], b',')
+                        && toks.get(i + 1).is_some_and(|n| is_punct(n, b','))))
                 && (chat_cue_before(text, toks, i)
                     || (c0 & (ENGLISH | STOP) == 0 && handover_before(text, toks, i))) =>
         {
@@ -2177,6 +2192,18 @@ mod tests {
         );
         assert!(places("Half of Marketing mein nahi hai").is_empty());
         assert!(places("Upgrade to Windows 10 today").is_empty());
+    }
+
+    #[test]
+    fn greeted_and_appositive_names() {
+        assert_eq!(persons("thx mark, that fixed it"), ["mark"]);
+        assert_eq!(
+            persons("The driver, Santiago, left the parcel."),
+            ["Santiago"]
+        );
+        assert!(persons("thx will, that fixed it").is_empty());
+        assert!(persons("thanks again, it works").is_empty());
+        assert!(persons("We flew to Lisbon, Santiago, and Lima.").is_empty());
     }
 
     #[test]
