@@ -958,6 +958,19 @@ fn sentence_start(text: &str, toks: &[Tok], i: usize) -> bool {
         )
 }
 
+/// Whether token `i` opens a clause after a verb of thinking or saying
+/// (`I think Summer from your team`, `she said Bill called`).
+#[inline]
+fn clause_start(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 1
+        && one_of(
+            toks[i - 1].bytes(text),
+            &[
+                "think", "thought", "guess", "believe", "said", "says", "that",
+            ],
+        )
+}
+
 /// A name that opens a sentence and does something a person does
 /// (`Olena Shevchenko reports that`, `Gurpreet Kaur Sandhu requested`,
 /// `Bill says`, `Grace from the finance team`): one to three capitalised
@@ -972,7 +985,9 @@ fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         && toks
             .get(i + 1)
             .is_some_and(|n| n.case == Case::Lower && !n.newline());
-    if !(first.case == Case::Title || upper_one) || !sentence_start(text, toks, i) {
+    if !(first.case == Case::Title || upper_one)
+        || !(sentence_start(text, toks, i) || clause_start(text, toks, i))
+    {
         return None;
     }
     let mut end = if upper_one { i + 1 } else { i };
@@ -1931,7 +1946,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
             || possessive(t.bytes(text))
             || (t.dash() && t.bytes(text).ends_with(b"-based"))
             || (next.is_some_and(|n| n.case == Case::Lower && maybe_report_verb(n.bytes(text)))
-                && sentence_start(text, toks, i))
+                && (sentence_start(text, toks, i) || clause_start(text, toks, i)))
         {
             return true;
         }
@@ -2204,6 +2219,17 @@ mod tests {
         assert!(persons("thx will, that fixed it").is_empty());
         assert!(persons("thanks again, it works").is_empty());
         assert!(persons("We flew to Lisbon, Santiago, and Lima.").is_empty());
+    }
+
+    #[test]
+    fn names_opening_a_clause_after_think_or_said() {
+        assert_eq!(
+            persons("I think Summer from your team fixed it."),
+            ["Summer"]
+        );
+        assert_eq!(persons("She said Bill called twice."), ["Bill"]);
+        assert!(persons("I think Spring from the garden is lovely.").is_empty());
+        assert!(persons("I think Paris from the air looks great.").is_empty());
     }
 
     #[test]

@@ -480,7 +480,7 @@ fn holdout6_final() {
         include_str!("data/holdout6.tsv"),
         unescape_both,
         [
-            ("PERSON", 93.0),
+            ("PERSON", 95.0),
             ("LOCATION", 100.0),
             ("STREET_ADDRESS", 100.0),
             ("INTERNAL_HOSTNAME", 100.0),
