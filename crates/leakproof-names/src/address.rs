@@ -685,13 +685,23 @@ fn rural_route_before(text: &str, toks: &[Tok], s: usize) -> usize {
 }
 
 /// The start of `No. ` or `No ` before token `s`, else `s`.
-/// Whether `No.` or `No` stands right before the house number at `i`.
+/// Whether `No.` or `No` stands right before the house number at `i`, or
+/// a Philippine block (`Blk 5 Lot 12`).
 #[inline]
 fn number_word_led(text: &str, toks: &[Tok], i: usize) -> bool {
     i.checked_sub(1).is_some_and(|p| {
         number_word(text, &toks[p])
             || (is_punct(&toks[p], b'.') && p > 0 && number_word(text, &toks[p - 1]))
-    })
+    }) || block_lot(text, toks, i)
+}
+
+/// `Blk 5 Lot 12`: a Philippine block and lot before the lot's number at `i`.
+#[inline]
+fn block_lot(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 3
+        && toks[i - 1].bytes(text) == b"Lot"
+        && toks[i - 2].kind == Kind::Num
+        && one_of(toks[i - 3].bytes(text), &["blk", "block"])
 }
 
 fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
@@ -704,6 +714,9 @@ fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
     };
     let w = if number_word(text, p) {
         s - 1
+    } else if block_lot(text, toks, s) {
+        // `Blk 5 Lot 12, Mabini St.`
+        return s - 3;
     } else if is_punct(p, b'.') && s >= 2 && number_word(text, &toks[s - 2]) {
         s - 2
     } else if p.kind == Kind::Word
@@ -1656,6 +1669,11 @@ mod tests {
         );
         // A number and a comma alone do not make a street of the words after.
         assert!(addresses("Ticket No. 7, Osu Badu called back").is_empty());
+        assert_eq!(
+            addresses("Blk 5 Lot 12, Mabini St., Brgy. San Roque, Marikina City po"),
+            ["Blk 5 Lot 12, Mabini St., Brgy. San Roque, Marikina City"]
+        );
+        assert!(addresses("Blk 5 Lot 12, sold out by noon").is_empty());
         assert_eq!(
             addresses(
                 "Courier left a card at Office 1904, Al Habtoor Business Tower, Dubai Marina, Dubai but"

@@ -330,7 +330,7 @@ fn development_set_2() {
         [
             ("PERSON", 94.0),
             ("LOCATION", 92.0),
-            ("STREET_ADDRESS", 87.0),
+            ("STREET_ADDRESS", 88.0),
             ("INTERNAL_HOSTNAME", 97.0),
         ],
         100,
