@@ -730,6 +730,7 @@ pub(crate) const SITE_NOUNS: &[&str] = &[
     "reseller",
     "vendor",
     "vendors",
+    "area",
     "supplier",
     "suppliers",
     "contractors",

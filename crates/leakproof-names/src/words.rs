@@ -1890,10 +1890,12 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & TITLE != 0
             }
             Kind::Punct => {
+                // `city: chiang mai` too
                 (matches!(p.punct, b',' | b':')
                     && i >= 2
                     && toks[i - 2].kind == Kind::Word
-                    && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL | GREETING) != 0)
+                    && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_LABEL)
+                        != 0)
                     // `@fatima can you`
                     || (p.punct == b'@' && (i == 1 || p.space()))
             }
@@ -2240,6 +2242,21 @@ mod tests {
         );
         assert_eq!(persons("Buenas, me atendió Lupita y me dijo"), ["Lupita"]);
         assert!(persons("Prices went by Monday, the shop said.").is_empty());
+    }
+
+    #[test]
+    fn places_in_fields_and_areas() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("name: [redacted]\ncity: chiang mai\nissue: no signal"),
+            ["chiang mai"]
+        );
+        assert_eq!(
+            places("Network congestion in the greater Jakarta area tonight."),
+            ["Jakarta"]
+        );
+        assert!(places("The Admin area is locked.").is_empty());
+        assert!(places("status: open\nissue: no signal").is_empty());
     }
 
     #[test]

@@ -350,7 +350,7 @@ fn development_set_3() {
         unescape_both,
         [
             ("PERSON", 94.0),
-            ("LOCATION", 87.0),
+            ("LOCATION", 88.0),
             ("STREET_ADDRESS", 91.0),
             ("INTERNAL_HOSTNAME", 100.0),
         ],
@@ -392,7 +392,7 @@ fn development_set_5() {
         unescape_both,
         [
             ("PERSON", 96.0),
-            ("LOCATION", 95.0),
+            ("LOCATION", 96.0),
             ("STREET_ADDRESS", 85.0),
             ("INTERNAL_HOSTNAME", 97.0),
         ],
