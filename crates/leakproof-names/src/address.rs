@@ -171,6 +171,10 @@ fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usi
             _ => return None,
         }
     }
+    // Singapore `S520045`
+    if w.len() == 7 && w[0] | 0x20 == b's' && all_digits(&w[1..]) {
+        return Some(i + 1);
+    }
     // `00-514`, `1100-053`, `01310-200`, `163-8001`
     if let Some(dash) = w.iter().position(|&b| b == b'-') {
         let (a, b) = (&w[..dash], &w[dash + 1..]);
@@ -335,11 +339,13 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         }) {
             j += 1;
         }
-        // `12, rue de la République`
+        // `12, rue de la République`; `House No. 7, Osu Badu Street`
         if toks.get(j).is_some_and(|n| is_punct(n, b','))
-            && toks
-                .get(j + 1)
-                .is_some_and(|n| n.kind == Kind::Word && n.cur(text) & STREET_FIRST != 0)
+            && toks.get(j + 1).is_some_and(|n| {
+                n.kind == Kind::Word
+                    && (n.cur(text) & STREET_FIRST != 0
+                        || (n.case == Case::Title && number_word_led(text, toks, i)))
+            })
         {
             j += 1;
         }
@@ -356,7 +362,15 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
                 last -= 1;
             }
             if last > j + 1 {
-                return Some((i, last, false));
+                // `8, Jalan SS 2/24, 47300`: the street's section number.
+                let numbered = last == end
+                    && toks.get(last).is_some_and(|n| {
+                        house_number(text, n) && !n.newline() && n.bytes(text).contains(&b'/')
+                    })
+                    && toks
+                        .get(last + 1)
+                        .is_none_or(|n| n.newline() || is_punct(n, b','));
+                return Some((i, last + usize::from(numbered), false));
             }
         }
         // English order: `221B Baker Street`, `500 W 2nd St NW`.
@@ -370,10 +384,17 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
             }
         }
         if let Some(mut e) = last {
-            if toks
-                .get(e)
-                .is_some_and(|n| direction(text, n) && !n.newline())
-            {
+            if toks.get(e).is_some_and(|n| {
+                !n.newline()
+                    && (direction(text, n)
+                        // `Ring Road East, near Danquah Circle`
+                        || (n.case == Case::Title
+                            && one_of(n.bytes(text), &["north", "south", "east", "west"])
+                            && toks.get(e + 1).is_none_or(|c| is_punct(c, b','))))
+            }) {
+                e += 1;
+            } else if street_number_at(text, toks, e) {
+                // `456 Ang Mo Kio Ave 10, #08-1234`: a numbered avenue.
                 e += 1;
             }
             return Some((i, e, false));
@@ -408,7 +429,9 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         return None;
     }
     // `Calle de Alcalá 45`, `Via Roma 10`, `ul. Długa 12`, `Av. Paulista, 1578`, `C/ Mayor 8`
-    if t.cur(text) & STREET_FIRST != 0 && t.case != Case::Lower || t.bytes(text) == b"ul" {
+    if t.cur(text) & STREET_FIRST != 0 && t.case != Case::Lower
+        || matches!(t.bytes(text), b"ul" | b"jl")
+    {
         let weak = weak_first(text, t);
         let mut j = i + 1;
         if toks
@@ -431,7 +454,25 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
                 return Some((i, k + 1, weak));
             }
         }
-        let end = name_run(text, toks, j, false);
+        // `jl. malioboro no. 60`: a lower-case prefix, a lower-case name.
+        let mut end = name_run(text, toks, j, t.case == Case::Lower);
+        // `Jl. Jend. Sudirman Kav. 52-53`: abbreviated words in the name,
+        // and `Kav.` (lot) before the number.
+        while toks
+            .get(end)
+            .is_some_and(|n| is_punct(n, b'.') && !n.space())
+            && end > j
+        {
+            if toks[end - 1].bytes(text) == b"Kav" {
+                end -= 1;
+                break;
+            }
+            let after = name_run(text, toks, end + 1, false);
+            if after == end + 1 || toks[end + 1].newline() {
+                break;
+            }
+            end = after;
+        }
         let mut last = end;
         while last > j
             && toks[last - 1].cur(text) & PARTICLE != 0
@@ -467,8 +508,14 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     {
         let end = name_run(text, toks, i, false);
         let typed = end > i + 1 && toks[end - 1].cur(text) & STREET_LAST != 0;
+        // `Bağdat Cad. No:215`: an abbreviated street type.
+        let dot = typed
+            && toks
+                .get(end)
+                .is_some_and(|n| is_punct(n, b'.') && !n.space());
+        let end_dot = end + usize::from(dot);
         let number = if typed {
-            number_sign_end(text, toks, end).unwrap_or(end)
+            number_sign_end(text, toks, end_dot).unwrap_or(end_dot)
         } else {
             end
         };
@@ -482,6 +529,113 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         }
     }
     None
+}
+
+/// The start of a unit line above the street at token `s` (`Suite
+/// 500\n2100 Ross Avenue`, `Hinterhaus, 2. OG\nKastanienallee 7`,
+/// `Bâtiment C, 3e étage\n27 avenue`): a short line with a number and a
+/// unit or floor word; else `s`.
+fn unit_line_before(text: &str, toks: &[Tok], s: usize) -> usize {
+    if s == 0 || !toks[s].newline() {
+        return s;
+    }
+    let mut b = s - 1;
+    while b > 0 && !toks[b].newline() && s - b < 7 {
+        b -= 1;
+    }
+    if !(b == 0 || toks[b].newline()) {
+        return s;
+    }
+    let line = &toks[b..s];
+    let number = line.iter().any(|t| t.kind == Kind::Num);
+    let unit = line.iter().any(|t| {
+        t.kind == Kind::Word
+            && t.case != Case::Lower
+            && (t.cur(text) & UNIT != 0 || t.bytes(text) == b"OG")
+    }) || line
+        .iter()
+        .any(|t| t.kind == Kind::Word && one_of(t.bytes(text), &["étage", "etage", "floor"]));
+    let plain = line
+        .iter()
+        .all(|t| t.kind != Kind::Punct || matches!(t.punct, b',' | b'.' | b'#' | b'-'));
+    if number && unit && plain && line[0].kind != Kind::Punct {
+        b
+    } else {
+        s
+    }
+}
+
+/// The end of a landmark between commas at token `k` (`near Danquah
+/// Circle,`, `opp. Clock Tower,`): a landmark word, then one to four
+/// capitalised words, then a comma, so more of the address follows.
+fn landmark_segment(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
+    let t = &toks[k];
+    if t.kind != Kind::Word
+        || !one_of(
+            t.bytes(text),
+            &["near", "opp", "opposite", "behind", "beside"],
+        )
+    {
+        return None;
+    }
+    let mut m = k + 1;
+    if toks.get(m).is_some_and(|n| is_punct(n, b'.') && !n.space()) {
+        m += 1;
+    }
+    let first = m;
+    while m < toks.len()
+        && m < first + 4
+        && toks[m].kind == Kind::Word
+        && toks[m].case != Case::Lower
+        && !toks[m].newline()
+    {
+        m += 1;
+    }
+    (m > first && toks.get(m).is_some_and(|n| is_punct(n, b','))).then_some(m)
+}
+
+/// The start of a floor before the street at token `s` (`12F, 152
+/// Teheran-ro`): one to three digits and `F`, then a comma; else `s`.
+fn floor_before(text: &str, toks: &[Tok], s: usize) -> usize {
+    if s < 2 || !is_punct(&toks[s - 1], b',') || toks[s].newline() {
+        return s;
+    }
+    let w = toks[s - 2].bytes(text);
+    let floor = toks[s - 2].kind == Kind::Num
+        && (2..=4).contains(&w.len())
+        && w.ends_with(b"F")
+        && all_digits(&w[..w.len() - 1]);
+    if floor { s - 2 } else { s }
+}
+
+/// The start of a building's name before `Bldg` or `Building` at token
+/// `s` (`Shin-Marunouchi Bldg 10F`); else `s`.
+fn building_before(text: &str, toks: &[Tok], s: usize) -> usize {
+    if !one_of(toks[s].bytes(text), &["bldg", "building"]) || toks[s].newline() {
+        return s;
+    }
+    let mut b = s;
+    while b > 0
+        && s - b < 3
+        && toks[b - 1].kind == Kind::Word
+        && toks[b - 1].case == Case::Title
+        && toks[b - 1].cur(text) & STOP == 0
+        && !toks[b].newline()
+    {
+        b -= 1;
+    }
+    b
+}
+
+/// Whether token `k` numbers the street before it (`Ave 10,`, `st 42
+/// #05-112`): one to three digits, then a comma, a `#` or the end.
+#[inline]
+fn street_number_at(text: &str, toks: &[Tok], k: usize) -> bool {
+    toks.get(k).is_some_and(|n| {
+        n.kind == Kind::Num && !n.newline() && n.end - n.start <= 3 && all_digits(n.bytes(text))
+    }) && toks
+        .get(k + 1)
+        .is_none_or(|n| n.newline() || is_punct(n, b',') || is_punct(n, b'#'))
 }
 
 /// The end of a street led by a unit at `i` (see [`core_at`]).
@@ -531,12 +685,76 @@ fn rural_route_before(text: &str, toks: &[Tok], s: usize) -> usize {
 }
 
 /// The start of `No. ` or `No ` before token `s`, else `s`.
+/// Whether `No.` or `No` stands right before the house number at `i`, or
+/// a Philippine block (`Blk 5 Lot 12`).
+#[inline]
+fn number_word_led(text: &str, toks: &[Tok], i: usize) -> bool {
+    i.checked_sub(1).is_some_and(|p| {
+        number_word(text, &toks[p])
+            || (is_punct(&toks[p], b'.') && p > 0 && number_word(text, &toks[p - 1]))
+    }) || block_lot(text, toks, i)
+}
+
+/// `Blk 5 Lot 12`: a Philippine block and lot before the lot's number at `i`.
+#[inline]
+fn block_lot(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 3
+        && toks[i - 1].bytes(text) == b"Lot"
+        && toks[i - 2].kind == Kind::Num
+        && one_of(toks[i - 3].bytes(text), &["blk", "block"])
+}
+
 fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
-    match s.checked_sub(1).map(|p| &toks[p]) {
-        Some(p) if number_word(text, p) => s - 1,
-        Some(p) if is_punct(p, b'.') && s >= 2 && number_word(text, &toks[s - 2]) => s - 2,
-        _ => s,
+    let Some(p) = s
+        .checked_sub(1)
+        .map(|p| &toks[p])
+        .filter(|p| !toks[s].newline() && p.kind != Kind::Num)
+    else {
+        return s;
+    };
+    let w = if number_word(text, p) {
+        s - 1
+    } else if block_lot(text, toks, s) {
+        // `Blk 5 Lot 12, Mabini St.`
+        return s - 3;
+    } else if is_punct(p, b'.') && s >= 2 && number_word(text, &toks[s - 2]) {
+        s - 2
+    } else if p.kind == Kind::Word
+        // `Unit 5/17 Smith St`: a unit and its slashed number.
+        && ((p.case == Case::Title
+            && p.cur(text) & UNIT != 0
+            && toks[s].bytes(text).contains(&b'/'))
+            // `Số 12 Phố Huế`, `Blk 456 Ang Mo Kio`: the number's own word.
+            || one_of(p.bytes(text), &["số", "blk", "blok"])
+            // `Office 1904, Al Habtoor Business Tower`: a unit before.
+            || (p.case == Case::Title
+                && (p.cur(text) & UNIT != 0 || p.bytes(text) == b"Office")
+                && toks.get(s + 1).is_some_and(|n| is_punct(n, b','))))
+    {
+        return s - 1;
+    } else if s >= 2 && vietnamese_lane(text, p) && toks[s - 2].kind == Kind::Num {
+        // `12 Ngõ 34 Phố Huế`: a house in a lane off the street.
+        return number_word_before(text, toks, s - 2);
+    } else {
+        return s;
+    };
+    // `House No. 7`, `Flat No. 302`, `H.No. 8-2-293`
+    match w.checked_sub(1).map(|q| &toks[q]) {
+        Some(q)
+            if q.kind == Kind::Word
+                && one_of(q.bytes(text), &["house", "flat", "plot", "door"]) =>
+        {
+            w - 1
+        }
+        _ => w,
     }
+}
+
+/// `Ngõ`, `Ngách`, `Hẻm`, `Kiệt`: Vietnamese lanes between a house number
+/// and the street's.
+#[inline]
+fn vietnamese_lane(text: &str, t: &Tok) -> bool {
+    t.kind == Kind::Word && !t.plain() && one_of(t.bytes(text), &["ngõ", "ngách", "hẻm", "kiệt"])
 }
 
 /// Words before a product's name and number (`Model XPS 13 9310`), which
@@ -553,7 +771,11 @@ fn product_word(word: &str) -> bool {
 
 /// `No`, `Nr`, `Nº`: a word for "number" before one.
 fn number_word(text: &str, t: &Tok) -> bool {
-    t.kind == Kind::Word && matches!(text_of(text, t), "No" | "no" | "Nr" | "nr" | "Nº" | "N°")
+    t.kind == Kind::Word
+        && matches!(
+            text_of(text, t),
+            "No" | "no" | "Nr" | "nr" | "Nº" | "N°" | "Kav"
+        )
 }
 
 /// After a number sign at `k` (`#`, `No.`, `Nr`, `Nº`): the index past it.
@@ -667,6 +889,8 @@ fn city_run(text: &str, toks: &[Tok], i: usize, case: Case) -> usize {
         let ok = t.kind == Kind::Word
             && (t.cur(text) & (UNIT | STOP) == 0
                 || city_prefix(text, t, case)
+                // `Dar es Salaam`: a particle that is a stop word too.
+                || (j > i && city_particle(text, t))
                 // `Pudong New District`
                 || (j > i && text_of(text, t).eq_ignore_ascii_case("district")))
             && (t.case == case
@@ -686,7 +910,9 @@ fn city_run(text: &str, toks: &[Tok], i: usize, case: Case) -> usize {
 fn unit_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     let t = toks.get(i)?;
     // Turkish `D: 5` (daire, the flat) as well as unit words.
-    let flat = t.bytes(text) == b"D" && toks.get(i + 1).is_some_and(|n| is_punct(n, b':'));
+    // `D:8` (Turkish flat), `Of. 502` (Chilean office)
+    let flat = (t.bytes(text) == b"D" && toks.get(i + 1).is_some_and(|n| is_punct(n, b':')))
+        || (t.bytes(text) == b"Of" && toks.get(i + 1).is_some_and(|n| is_punct(n, b'.')));
     if t.kind == Kind::Word && (t.cur(text) & UNIT != 0 || flat) {
         let mut j = i + 1;
         // `Apt. 3`, `Kat: 3`
@@ -894,6 +1120,10 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
                 e = m;
                 continue;
             }
+            if let Some(m) = landmark_segment(text, toks, k) {
+                e = m;
+                continue;
+            }
         }
         // Without a separator (a line break the view turned into a blank),
         // a city must be followed by a state code or a postcode.
@@ -1023,7 +1253,7 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
         }
         let unit_word = toks[u].kind == Kind::Word
             && (toks[u].cur(text) & UNIT != 0
-                || ["house", "plot", "block", "blk", "bldg"]
+                || ["house", "plot", "block", "blk", "bldg", "tower", "office"]
                     .iter()
                     .any(|w| w.eq_ignore_ascii_case(text_of(text, &toks[u]))));
         if unit_word {
@@ -1274,7 +1504,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         let gate = match t.kind {
             Kind::Num => true,
             // Lower-case street types (`rue`, `via`) follow a house number.
-            Kind::Word => t.case != Case::Lower || t.bytes(text) == b"ul",
+            Kind::Word => t.case != Case::Lower || matches!(t.bytes(text), b"ul" | b"jl"),
             Kind::Punct => false,
         };
         if !gate {
@@ -1289,24 +1519,39 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         let (end, postcode) = tail(text, toks, core_end, case);
         // A known town after the street vouches for it as a postcode would
         // (`Plot 112, Ali Hassan Mwinyi Road, Dar es Salaam`).
-        let town_end = end > core_end && toks[end - 1].classes(text) & (PLACE | REGION) != 0;
+        let town = |k: usize| toks[k].classes(text) & (PLACE | REGION) != 0;
+        let town_end = end > core_end
+            && (town(end - 1)
+                // `Dar es Salaam`: a town's first word before a particle.
+                || (end >= core_end + 3 && city_particle(text, &toks[end - 2]) && town(end - 3)));
         if needs_postcode && !postcode && !town_end {
             i += 1;
             continue;
         }
         // `Flat 3, 27 Victoria Road`
         // `Suite 3, Level 9, 120 Collins Street`: units one before another.
-        let mut s = start;
+        // `No. 88 Century Avenue` after `Room 1802,`: the number word first,
+        // then the units before it.
+        let mut s = if toks[start].kind == Kind::Num {
+            number_word_before(text, toks, start)
+        } else if start > 0
+            && toks[start].bytes(text) == b"Moo"
+            && !toks[start].newline()
+            && house_number(text, &toks[start - 1])
+        {
+            // `99/45 Moo 4`: a house number before its Thai village number.
+            start - 1
+        } else {
+            start
+        };
         while let Some(u) = Some(unit_prefix(text, toks, s)).filter(|&u| u < s) {
             s = u;
         }
         let s = care_of_prefix(text, toks, s);
-        let s = if s == start && toks[s].kind == Kind::Num {
-            number_word_before(text, toks, s)
-        } else {
-            s
-        };
         let s = rural_route_before(text, toks, s);
+        let s = building_before(text, toks, s);
+        let s = floor_before(text, toks, s);
+        let s = unit_line_before(text, toks, s);
         let region_end = toks[end - 1].classes(text) & REGION != 0;
         out.push(NameSpan {
             kind: NameKind::StreetAddress,
@@ -1335,5 +1580,151 @@ fn address_case(text: &str, toks: &[Tok]) -> Case {
     } else {
         let _ = text;
         Case::Title
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{NameFinder, NameKind, NamesConfig};
+
+    /// The street addresses found in `text`.
+    fn addresses(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        NameFinder::new(NamesConfig::default())
+            .expect("default config")
+            .find(text, &mut out);
+        out.iter()
+            .filter(|s| s.kind == NameKind::StreetAddress)
+            .map(|s| text[s.start..s.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn numbered_avenues_blocks_and_lanes() {
+        assert_eq!(
+            addresses("Blk 456 Ang Mo Kio Ave 10, #08-1234, Singapore 560456"),
+            ["Blk 456 Ang Mo Kio Ave 10, #08-1234, Singapore 560456"]
+        );
+        assert_eq!(
+            addresses("Địa chỉ: Số 12 Phố Tràng Tiền, Hoàn Kiếm, Hà Nội"),
+            ["Số 12 Phố Tràng Tiền, Hoàn Kiếm, Hà Nội"]
+        );
+        assert_eq!(
+            addresses("Giao tới 12 Ngõ 34 Phố Huế, Hai Bà Trưng, Hà Nội giúp em."),
+            ["12 Ngõ 34 Phố Huế, Hai Bà Trưng, Hà Nội"]
+        );
+        assert_eq!(
+            addresses("New address is Unit 5/17 Smith St, Fitzroy VIC 3065 now"),
+            ["Unit 5/17 Smith St, Fitzroy VIC 3065"]
+        );
+        // A number after the street type only before a comma or a unit.
+        assert_eq!(
+            addresses("We meet at 12 Main St 3 days a week"),
+            ["12 Main St"]
+        );
+        assert!(addresses("Blk 12 items and Unit 5/17 tests passed").is_empty());
+    }
+
+    #[test]
+    fn indonesian_malaysian_turkish_and_chilean_streets() {
+        assert_eq!(
+            addresses("Alamat: Jl. Jend. Sudirman Kav. 52-53, Senayan, Jakarta Selatan 12190"),
+            ["Jl. Jend. Sudirman Kav. 52-53, Senayan, Jakarta Selatan 12190"]
+        );
+        assert_eq!(
+            addresses("alamat kirim: jl. malioboro no. 60, yogyakarta 55271"),
+            ["jl. malioboro no. 60, yogyakarta 55271"]
+        );
+        assert_eq!(
+            addresses("Alamat: No. 8, Jalan SS 2/24, 47300 Petaling Jaya, Selangor"),
+            ["No. 8, Jalan SS 2/24, 47300 Petaling Jaya, Selangor"]
+        );
+        assert_eq!(
+            addresses("Teslimat adresi: Bağdat Cad. No:215 D:8, Kadıköy/İstanbul"),
+            ["Bağdat Cad. No:215 D:8, Kadıköy/İstanbul"]
+        );
+        assert_eq!(
+            addresses("Oficina: Av. Providencia 1760, Of. 502, Providencia, Santiago"),
+            ["Av. Providencia 1760, Of. 502, Providencia, Santiago"]
+        );
+        assert!(addresses("Of. 502 tickets, 10 failed").is_empty());
+        assert!(addresses("ticket s520045 closed, jl. 5 ok").is_empty());
+    }
+
+    #[test]
+    fn houses_rooms_and_towers_before_the_street() {
+        assert_eq!(
+            addresses("Drop-off: House No. 7, Osu Badu Street, Airport West, Accra"),
+            ["House No. 7, Osu Badu Street, Airport West, Accra"]
+        );
+        assert_eq!(
+            addresses(
+                "Invoice to Room 1802, No. 88 Century Avenue, Pudong New Area, Shanghai 200120."
+            ),
+            ["Room 1802, No. 88 Century Avenue, Pudong New Area, Shanghai 200120"]
+        );
+        assert_eq!(
+            addresses("Site: Unit 12B, Tower 2, One Serendra, 11th Avenue, BGC, Taguig City 1634"),
+            ["Unit 12B, Tower 2, One Serendra, 11th Avenue, BGC, Taguig City 1634"]
+        );
+        // A number and a comma alone do not make a street of the words after.
+        assert!(addresses("Ticket No. 7, Osu Badu called back").is_empty());
+        assert_eq!(
+            addresses("Blk 5 Lot 12, Mabini St., Brgy. San Roque, Marikina City po"),
+            ["Blk 5 Lot 12, Mabini St., Brgy. San Roque, Marikina City"]
+        );
+        assert!(addresses("Blk 5 Lot 12, sold out by noon").is_empty());
+        assert_eq!(
+            addresses(
+                "Courier left a card at Office 1904, Al Habtoor Business Tower, Dubai Marina, Dubai but"
+            ),
+            ["Office 1904, Al Habtoor Business Tower, Dubai Marina, Dubai"]
+        );
+        assert_eq!(
+            addresses("Install at 99/45 Moo 4, Sukhumvit Rd, Bang Na, Bangkok 10260 please"),
+            ["99/45 Moo 4, Sukhumvit Rd, Bang Na, Bangkok 10260"]
+        );
+        assert_eq!(
+            addresses(
+                "Office moved to Shin-Marunouchi Bldg 10F, 1-5-1 Marunouchi, Chiyoda-ku, Tokyo 100-6510"
+            ),
+            ["Shin-Marunouchi Bldg 10F, 1-5-1 Marunouchi, Chiyoda-ku, Tokyo 100-6510"]
+        );
+        assert_eq!(
+            addresses("Site address: Plot 112, Ali Hassan Mwinyi Road, Dar es Salaam"),
+            ["Plot 112, Ali Hassan Mwinyi Road, Dar es Salaam"]
+        );
+    }
+
+    #[test]
+    fn unit_lines_above_and_landmarks_between() {
+        assert_eq!(
+            addresses("Bill to:\nAcme Widgets Inc.\nSuite 500\n2100 Ross Avenue\nDallas, TX 75201"),
+            ["Suite 500\n2100 Ross Avenue\nDallas, TX 75201"]
+        );
+        assert_eq!(
+            addresses("Lieferadresse:\nHinterhaus, 2. OG\nKastanienallee 7\n10435 Berlin"),
+            ["Hinterhaus, 2. OG\nKastanienallee 7\n10435 Berlin"]
+        );
+        assert_eq!(
+            addresses(
+                "Customer location: House No. 7, Ring Road East, near Danquah Circle, Osu, Accra"
+            ),
+            ["House No. 7, Ring Road East, near Danquah Circle, Osu, Accra"]
+        );
+        // A line without a unit word is no unit line; a landmark alone no address.
+        assert_eq!(
+            addresses("Ticket 42\n12 Main Street\nSpringfield IL 62701"),
+            ["12 Main Street\nSpringfield IL 62701"]
+        );
+        assert!(addresses("We live near Clock Tower, Ludhiana.").is_empty());
+        assert_eq!(
+            addresses("Office: 12F, 152 Teheran-ro, Gangnam-gu, Seoul 06236"),
+            ["12F, 152 Teheran-ro, Gangnam-gu, Seoul 06236"]
+        );
+        assert_eq!(
+            addresses("Seats 12A, 152 Teheran-ro, Gangnam-gu, Seoul 06236"),
+            ["152 Teheran-ro, Gangnam-gu, Seoul 06236"]
+        );
     }
 }

@@ -283,6 +283,7 @@ pub(crate) const STREET_LAST_WORDS: &[&str] = &[
     "caddesi",
     "sokak",
     "sokagi",
+    "cad",
     "mnt",
     "maantee",
     "bulvari",
@@ -482,6 +483,7 @@ pub(crate) const GREETINGS: &[&str] = &[
     "dear",
     "thanks",
     "thank",
+    "thx",
     "regards",
     "cheers",
     "welcome",
@@ -569,6 +571,9 @@ pub(crate) const PERSON_CUES: &[&str] = &[
     "named",
     "called",
     "per",
+    // `me atendió Lupita` (Spanish), `me atendeu` (Portuguese)
+    "atendio",
+    "atendeu",
     "cc",
     "and",
     "boss",
@@ -648,6 +653,7 @@ pub(crate) const PLACE_CUES: &[&str] = &[
     "via",
     "ke",
     "nasa",
+    "fi",
 ];
 
 pub(crate) const NAME_LABELS: &[&str] = &[
@@ -719,6 +725,7 @@ pub(crate) const PLACE_LABELS: &[&str] = &[
     "destination",
     "area",
     "warehouse",
+    "origin",
 ];
 
 pub(crate) const SITE_NOUNS: &[&str] = &[
@@ -728,6 +735,11 @@ pub(crate) const SITE_NOUNS: &[&str] = &[
     "partner",
     "partners",
     "reseller",
+    "vendor",
+    "vendors",
+    "area",
+    "supplier",
+    "suppliers",
     "contractors",
     "entity",
     "hub",
@@ -779,6 +791,7 @@ pub(crate) const HOST_CUES: &[&str] = &[
     "workstation",
     "node",
     "vm",
+    "relay",
     "pc",
     "laptop",
     "device",

@@ -257,10 +257,11 @@ fn role_part(word: &[u8]) -> bool {
         let (Some(&first), Some(&last)) = (part.first(), letters.last()) else {
             return false;
         };
-        (part.len() == 2
+        // `nyc-dc01`: a short code may stand before its number too.
+        ((part.len() == 2 || (letters.len() == 2 && part.len() > 2))
             && ROLE_CODES_SHORT
                 .iter()
-                .any(|c| part.eq_ignore_ascii_case(c.as_bytes())))
+                .any(|c| letters.eq_ignore_ascii_case(c.as_bytes())))
             || (ROLE_FIRSTS & letter_bit(first) != 0
                 && ROLE_CODES.iter().any(|c| {
                     let c = c.as_bytes();
@@ -351,6 +352,11 @@ pub(crate) fn find_netbios(
         {
             continue;
         }
+        // `ORA-12154`, `SQL-1045`: an error code, not a host, unless a
+        // host cue says otherwise.
+        if tok.dash() && error_code(word) && !host_cue_before(text, toks, i) {
+            continue;
+        }
         let upper = word.iter().all(|b| !b.is_ascii_lowercase());
         let digit = word.iter().any(u8::is_ascii_digit);
         // A dashed name with a role code after `on`, `to` or a host cue
@@ -362,8 +368,18 @@ pub(crate) fn find_netbios(
             && !group_noun_after(text, toks, i);
         // `nslookup wsus01`: after a command, a server's shape in lower case.
         let commanded = command_before(text, toks, i) && server_shaped(word);
+        // `relay mailrelay01`: after a host cue word, a server's shape in
+        // lower case too; after `to` or `on`, with a role code (`points to
+        // sapapp02`).
+        // (Two trailing digits first: most lower-case candidates lack them.)
+        let cue_shaped = !upper
+            && word.len() >= 6
+            && word[word.len() - 2..].iter().all(u8::is_ascii_digit)
+            && server_shaped(word)
+            && (host_cue_before(text, toks, i)
+                || (preposition_before(text, toks, i) && role_part(word)));
         // A lower-case name needs a dash and a digit, and a cue.
-        if !(upper || (tok.dash() && digit) || role || commanded) {
+        if !(upper || (tok.dash() && digit) || role || commanded || cue_shaped) {
             continue;
         }
         let machine = upper
@@ -380,10 +396,15 @@ pub(crate) fn find_netbios(
                 .filter(|p| p.iter().any(u8::is_ascii_alphabetic))
                 .count()
                 >= 2
-            && word
+            && (word
                 .rsplit(|&b| b == b'-')
                 .next()
-                .is_some_and(|last| last.iter().any(u8::is_ascii_digit));
+                .is_some_and(|last| last.iter().any(u8::is_ascii_digit))
+                // `PRN-2F-COLOR`: a role code first names the machine.
+                || word
+                    .split(|&b| b == b'-')
+                    .next()
+                    .is_some_and(|first| lexicon::one_of(first, ROLE_CODES)));
         // `WSUS01 not handing out updates`, `nyc-dc01 is not replicating`:
         // a server's shape with its role needs no cue; nor does the host
         // field of a syslog line.
@@ -403,7 +424,7 @@ pub(crate) fn find_netbios(
                 && (server_shaped(word)
                     || (word.len() >= 7 && role_part(word))
                     || short_coded(word)));
-        let cued = cued || commanded;
+        let cued = cued || commanded || cue_shaped;
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
             continue;
@@ -419,7 +440,7 @@ pub(crate) fn find_netbios(
         // `node:20-alpine` is an image tag: a name starts with a letter.
         let cued_ok = cued
             && word[0].is_ascii_alphabetic()
-            && (upper || (word.contains(&b'-') && digit) || role || commanded)
+            && (upper || (word.contains(&b'-') && digit) || role || commanded || cue_shaped)
             && !word.iter().all(|b| b.is_ascii_digit() || *b == b'-');
         if cued_ok
             || machine
@@ -433,6 +454,35 @@ pub(crate) fn find_netbios(
             });
         }
     }
+}
+
+/// `ORA-12154`, `SQL-1045`, `ERR-404`: an error code's prefix, a dash
+/// and digits only.
+#[inline]
+fn error_code(word: &[u8]) -> bool {
+    word.iter().position(|&b| b == b'-').is_some_and(|dash| {
+        all_digits(&word[dash + 1..])
+            && lexicon::one_of(
+                &word[..dash],
+                &["ora", "sql", "err", "error", "pls", "tns", "sqlstate", "e"],
+            )
+    })
+}
+
+#[inline]
+fn all_digits(w: &[u8]) -> bool {
+    !w.is_empty() && w.iter().all(u8::is_ascii_digit)
+}
+
+/// `LICSRV`, `BUILDSRV`: an upper-case word ending in a server role code,
+/// with no digit or dash (so not a [`Tok::host_word`]); the name shape
+/// alone is rare enough in prose to need no cue.
+#[inline]
+pub(crate) fn srv_named(word: &[u8]) -> bool {
+    word.len() >= 6
+        && word.len() <= 15
+        && (word.ends_with(b"SRV") || word.ends_with(b"SVR"))
+        && word.iter().all(u8::is_ascii_uppercase)
 }
 
 /// Whether a label of a product or part number stands before token `i`
@@ -626,6 +676,38 @@ mod tests {
             ["backup-srv-01"]
         );
         assert!(find("Docker image node:20-alpine fails to build").is_empty());
+        // A short code before its number, a role code first.
+        assert_eq!(find("nyc-dc01 is not replicating"), ["nyc-dc01"]);
+        assert_eq!(
+            find("shows up as PRN-2F-COLOR in the list"),
+            ["PRN-2F-COLOR"]
+        );
+        assert!(find("shows up as ABC-2F-COLOR in the list").is_empty());
+        // Error codes need a host cue.
+        assert!(find("Error: ORA-12154: TNS:could not resolve").is_empty());
+        assert!(find("failed with SQL-1045 again").is_empty());
+        assert_eq!(find("server ORA-01 is down"), ["ORA-01"]);
+        // After a host cue word, a server's shape in lower case.
+        assert_eq!(
+            find("smtp relay mailrelay01 refused connection"),
+            ["mailrelay01"]
+        );
+        assert!(find("the relay mailrelay refused").is_empty());
+        assert_eq!(
+            find("the client points to sapapp02 on port 3200"),
+            ["sapapp02"]
+        );
+        assert!(find("the client points to version10 on port 3200").is_empty());
+        assert!(find("the price of version10 went up").is_empty());
+    }
+
+    #[test]
+    fn server_words_without_digits() {
+        assert!(srv_named(b"LICSRV"));
+        assert!(srv_named(b"BUILDSRV"));
+        assert!(!srv_named(b"SRV"));
+        assert!(!srv_named(b"LicSrv"));
+        assert!(!srv_named(b"OBSERVER"));
     }
 
     #[test]

@@ -85,6 +85,13 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     if colon && c & NAME_LABEL != 0 {
         return Cue::Strong;
     }
+    // `goes by Bongi`: the name someone uses.
+    if t.bytes(text) == b"by"
+        && j.checked_sub(1)
+            .is_some_and(|k| one_of(toks[k].bytes(text), &["goes", "go", "going", "went"]))
+    {
+        return Cue::Strong;
+    }
     // `the account owner (Marcus)`, `Escalation owner - Ravi`: a name in
     // brackets or after a dash, as a field's value.
     if (is_punct(&toks[i - 1], b'(') || is_punct(&toks[i - 1], b'-'))
@@ -142,9 +149,15 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     {
         return Cue::Weak;
     }
-    // `identified as`, `listed as`: `as` alone precedes too much else.
+    // `identified as`, `listed as`: `as` alone precedes too much else;
+    // `identified herself as`.
     if t.bytes(text).eq_ignore_ascii_case(b"as")
         && j.checked_sub(1).is_some_and(|k| {
+            let k = if k > 0 && one_of(toks[k].bytes(text), &["herself", "himself", "themselves"]) {
+                k - 1
+            } else {
+                k
+            };
             let p = toks[k].bytes(text);
             one_of(
                 p,
@@ -202,6 +215,27 @@ fn article_prefixed(word: &[u8]) -> bool {
             .all(|b| b.is_ascii_lowercase() || *b >= 0x80)
 }
 
+/// `al-farsi`, `el-amrani`: [`article_prefixed`] in lower case, a name
+/// of three letters or more after the dash.
+#[inline]
+fn lower_article_prefixed(word: &[u8]) -> bool {
+    let Some(dash) = word.iter().position(|&b| b == b'-') else {
+        return false;
+    };
+    let rest = &word[dash + 1..];
+    one_of(
+        &word[..dash],
+        &["al", "el", "ul", "bin", "ibn", "abu", "abd"],
+    ) && rest.len() >= 3
+        && rest.iter().all(u8::is_ascii_lowercase)
+}
+
+/// `v2`, `V10`: a version number.
+#[inline]
+fn version(word: &[u8]) -> bool {
+    word.len() >= 2 && word[0] | 0x20 == b'v' && word[1..].iter().all(u8::is_ascii_digit)
+}
+
 /// Name classes of a word; lower-case words are looked up on demand.
 fn name_classes(text: &str, t: &Tok) -> u32 {
     t.classes(text)
@@ -234,6 +268,8 @@ fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "thx", "cheers", "hi", "hey", "hello", "dear", "name", "is", "regards", "daughter",
                 "son", "wife", "husband", "mum", "mom", "dad", "brother", "sister", "called", "named",
                 "driver", "courier", "guest", "visitor", "tenant", "subscriber", "policyholder",
+                // `opened by chris`
+                "by",
             ]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(w))
@@ -292,6 +328,47 @@ fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
     }
 }
 
+/// `Reply from Hamid:`, `email from Ines`: a message comes from a person.
+#[inline]
+fn message_from_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 2
+        && toks[i - 1].bytes(text) == b"from"
+        && one_of(
+            toks[i - 2].bytes(text),
+            &[
+                "reply", "message", "email", "e-mail", "note", "response", "update", "text", "dm",
+            ],
+        )
+}
+
+/// `is Rashid there`: a caller asking for someone.
+#[inline]
+fn asked_for(text: &str, toks: &[Tok], i: usize) -> bool {
+    toks[i - 1].bytes(text) == b"is"
+        && toks
+            .get(i + 1)
+            .is_some_and(|n| n.bytes(text) == b"there" && !n.newline())
+}
+
+/// Whether `speaking with`, `talked to` (perhaps with `only` or `directly`
+/// between) stands before token `i`: only a person is spoken to.
+#[inline]
+fn spoken_with_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    if i < 2 || !one_of(toks[i - 1].bytes(text), &["with", "to"]) {
+        return false;
+    }
+    let mut v = i - 2;
+    if v > 0 && one_of(toks[v].bytes(text), &["only", "directly"]) {
+        v -= 1;
+    }
+    one_of(
+        toks[v].bytes(text),
+        &[
+            "speaking", "speak", "spoke", "spoken", "talking", "talk", "talked", "chatted",
+        ],
+    )
+}
+
 /// Whether `w/` (`with`) stands before token `i`.
 fn with_slash_before(text: &str, toks: &[Tok], i: usize) -> bool {
     i >= 2 && is_punct(&toks[i - 1], b'/') && toks[i - 2].bytes(text).eq_ignore_ascii_case(b"w")
@@ -308,9 +385,14 @@ fn self_named_before(text: &str, toks: &[Tok], i: usize) -> bool {
     }
     j.checked_sub(1).is_some_and(|j| {
         let w = toks[j].bytes(text);
-        one_of(w, lexicon::SELF_NAMING_WORDS)
+        // Most words have no listed word's length and first letter: the
+        // gate asks this of every lower-case word after a lead word.
+        lexicon::has_shape(&SELF_NAMING_SHAPES, w) && one_of(w, lexicon::SELF_NAMING_WORDS)
     }) && !site_noun_after(text, toks, i + 1)
 }
+
+/// The shapes of [`lexicon::SELF_NAMING_WORDS`].
+static SELF_NAMING_SHAPES: [u32; 16] = lexicon::shapes(lexicon::SELF_NAMING_WORDS);
 
 /// Legal-form words that end a company name.
 fn is_org_suffix(word: &str) -> bool {
@@ -415,7 +497,15 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
                 && n.classes(text) & (COMMON | ENGLISH | STOP) == 0
         });
     if c0 & STOP != 0 && cue != Cue::Title && !initial && !before_surname {
-        return None;
+        // `Hi Will,`: a given name that is a stop word, right after a
+        // greeting and before a comma.
+        let greeted = cue == Cue::Strong
+            && case == Case::Title
+            && c0 & GIVEN != 0
+            && toks.get(i + 1).is_some_and(|n| is_punct(n, b','))
+            && toks[i - 1].kind == Kind::Word
+            && toks[i - 1].cur(text) & GREETING != 0;
+        return greeted.then_some((i + 1, 0.65));
     }
     // The run: name words of one case, particles, no punctuation between.
     let mut run = [0u32; 6];
@@ -445,8 +535,28 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     } else {
         case
     };
+    // A known given name that is no word or place (`Priya`, `Gunnar`): an
+    // unknown name-like word after it is its surname, cue or not.
+    let given_clean = run_case == Case::Title
+        && c0 & GIVEN != 0
+        && c0 & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0;
+    let mut middle_initial = false;
     while n < 6 && j < toks.len() {
         let t = &toks[j];
+        // `Rajesh K. Subramaniam`: one middle initial after a given name.
+        if !middle_initial
+            && run_case == Case::Title
+            && c0 & GIVEN != 0
+            && is_initial(j)
+            && !t.newline()
+            && toks
+                .get(j + 2)
+                .is_some_and(|n| !n.newline() && n.kind == Kind::Word && n.case == Case::Title)
+        {
+            middle_initial = true;
+            j += 2;
+            continue;
+        }
         if t.newline() || !fits(text, t, run_case) {
             break;
         }
@@ -458,6 +568,10 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             break;
         }
         // `Tariq bin Hamdan Al-Mansoori`: an article-prefixed name is one.
+        // `w/ mohammed al-farsi`: a surname by its article.
+        let lower_article =
+            run_case == Case::Lower && t.dash() && lower_article_prefixed(t.bytes(text));
+        let c = if lower_article { c | SURNAME } else { c };
         let known = c & (GIVEN | SURNAME | PARTICLE) != 0 || article_prefixed(t.bytes(text));
         // An unknown capitalised word continues a name after a cue or a
         // known given name (`with Nkechi Uzoma`, `Agnieszka Wróblewska`):
@@ -465,7 +579,7 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         let after_particle = run[n - 1] & PARTICLE != 0 && run[n - 1] & (GIVEN | SURNAME) == 0;
         let loose = !known
             && run_case == Case::Title
-            && (cue >= Cue::Weak || after_particle)
+            && (cue >= Cue::Weak || after_particle || (n == 1 && given_clean))
             && name_like(text, t, c);
         // In lower case a strong cue admits known names only (`shukriya,
         // aapki request` holds none).
@@ -508,6 +622,17 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     {
         end += 1;
     }
+    // `The Washington Post`, `Philips Hue Bridge v2`: without a cue, a
+    // run after `the` or before a version is a title or a product.
+    if cue == Cue::None
+        && n >= 2
+        && (i
+            .checked_sub(1)
+            .is_some_and(|p| toks[p].bytes(text).eq_ignore_ascii_case(b"the"))
+            || toks.get(end).is_some_and(|t| version(t.bytes(text))))
+    {
+        return None;
+    }
     // `Contoso Ltd`, `Fabrikam GmbH`: a company.
     if toks.get(end).is_some_and(|t| {
         // `as per the form`: two lower-case letters are a word.
@@ -541,7 +666,9 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     if n >= 2 {
         let named = (given_first && last & (SURNAME | GIVEN) != 0)
             || (c0 & SURNAME != 0 && run[1..n].iter().any(|c| c & GIVEN != 0))
-            || (given_first && unknown[n - 1] && run_case == Case::Title && cue >= Cue::Weak);
+            || (given_first && unknown[n - 1] && run_case == Case::Title && cue >= Cue::Weak)
+            // `Gunnar Sigurðsson`, `Priya Raghunathan`
+            || (n == 2 && given_clean && unknown[1] && name_like(text, &toks[idx[1]], run[1]));
         // Two or three capitalised words after a cue, none of them a
         // common word or a place: a name, even if no list knows it.
         let cued_unknown = run_case == Case::Title
@@ -611,7 +738,8 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             if case == Case::Lower
                 && c0 & GIVEN != 0
                 && c0 & (COMMON | REGION | STOP | ENGLISH) == 0
-                && (c0 & PLACE == 0 || self_named_before(text, toks, i))
+                // `@fatima`: a mention names a person, whatever else the word is.
+                && (c0 & PLACE == 0 || self_named_before(text, toks, i) || is_punct(&toks[i - 1], b'@'))
                 && chat_cue_before(text, toks, i) =>
         {
             Some((end, 0.65))
@@ -623,14 +751,41 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         {
             Some((end, 0.6))
         }
+        // `thx mark, that fixed it`: a lower-case given name that is also a
+        // word, right between a greeting and a comma.
+        Cue::Strong
+            if case == Case::Lower
+                && c0 & GIVEN != 0
+                && c0 & (STOP | PLACE | REGION) == 0
+                && toks[i - 1].kind == Kind::Word
+                && toks[i - 1].cur(text) & GREETING != 0
+                && toks.get(i + 1).is_some_and(|n| is_punct(n, b',')) =>
+        {
+            Some((end, 0.6))
+        }
+        // `is Rashid there?`, `speaking only with Carmen`: a given name that
+        // is also a town, where only a person is asked for or spoken to.
+        Cue::Weak
+            if case == Case::Title
+                && c0 & GIVEN != 0
+                && c0 & (COMMON | ENGLISH | STOP | REGION) == 0
+                && (asked_for(text, toks, i)
+                    || spoken_with_before(text, toks, i)
+                    || message_from_before(text, toks, i)) =>
+        {
+            Some((end, 0.6))
+        }
         // `Ask Bill`, `cc Mark`, `handed over to Rose`: a given name that
-        // is also a word, after a cue that only a person follows.
+        // is also a word, after a cue that only a person follows; between
+        // commas after one, a town's name too (`The driver, Santiago, left`).
         Cue::Weak
             if case == Case::Title
                 && c0 & GIVEN != 0
                 && (c0 & (PLACE | REGION) == 0
                     || self_named_before(text, toks, i)
-                    || handover_before(text, toks, i))
+                    || handover_before(text, toks, i)
+                    || (is_punct(&toks[i - 1], b',')
+                        && toks.get(i + 1).is_some_and(|n| is_punct(n, b','))))
                 && (chat_cue_before(text, toks, i)
                     || (c0 & (ENGLISH | STOP) == 0 && handover_before(text, toks, i))) =>
         {
@@ -798,6 +953,19 @@ fn sentence_start(text: &str, toks: &[Tok], i: usize) -> bool {
         )
 }
 
+/// Whether token `i` opens a clause after a verb of thinking or saying
+/// (`I think Summer from your team`, `she said Bill called`).
+#[inline]
+fn clause_start(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 1
+        && one_of(
+            toks[i - 1].bytes(text),
+            &[
+                "think", "thought", "guess", "believe", "said", "says", "that",
+            ],
+        )
+}
+
 /// A name that opens a sentence and does something a person does
 /// (`Olena Shevchenko reports that`, `Gurpreet Kaur Sandhu requested`,
 /// `Bill says`, `Grace from the finance team`): one to three capitalised
@@ -812,7 +980,9 @@ fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         && toks
             .get(i + 1)
             .is_some_and(|n| n.case == Case::Lower && !n.newline());
-    if !(first.case == Case::Title || upper_one) || !sentence_start(text, toks, i) {
+    if !(first.case == Case::Title || upper_one)
+        || !(sentence_start(text, toks, i) || clause_start(text, toks, i))
+    {
         return None;
     }
     let mut end = if upper_one { i + 1 } else { i };
@@ -983,11 +1153,25 @@ fn lower_pair_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     (!s.newline() && plain_name(g, GIVEN) && plain_name(s, SURNAME)).then_some((i + 2, 0.6))
 }
 
-/// `Surname, Given` after a label (`Contact on file: O'Brien, Sean`).
-fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
-    let (s, comma, g) = (toks.get(i)?, toks.get(i + 1)?, toks.get(i + 2)?);
+/// `Surname, Given` after a label (`Contact on file: O'Brien, Sean`): the
+/// first token and the end. The surname may hold particles or two names
+/// (`DE LA CRUZ, MARIA ELENA`, `GARCIA LOPEZ, MARIA`, `van der Berg,
+/// Pieter`), and then the given names may be two.
+fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize)> {
+    // The comma: after one word, or (cheaply ruled out first) two or three.
+    let c = if toks.get(i + 1).is_some_and(|t| is_punct(t, b',')) {
+        i + 1
+    } else {
+        (i + 2..i + 4).find(|&k| {
+            toks.get(k).is_some_and(|t| is_punct(t, b','))
+                && toks[i + 1..k]
+                    .iter()
+                    .all(|t| t.kind == Kind::Word && !t.newline())
+        })?
+    };
+    let (s, g) = (&toks[c - 1], toks.get(c + 1)?);
     // `HASHIMOTO, KENJI` only after a label (below).
-    if !matches!(s.case, Case::Title | Case::Upper) || g.case != s.case || !is_punct(comma, b',') {
+    if !matches!(s.case, Case::Title | Case::Upper) || g.case != s.case {
         return None;
     }
     // Both name-like, and the surname or the given name known
@@ -998,34 +1182,72 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
     if !known || !name_ish(s, sc) || !name_ish(g, gc) || s.cur(text) & STOP != 0 {
         return None;
     }
+    // Before the last surname word: particles, or a known surname.
+    let multi = c > i + 1;
+    if multi
+        && (sc & SURNAME == 0
+            || gc & GIVEN == 0
+            || !toks[i..c - 1].iter().all(|t| {
+                t.cur(text) & PARTICLE != 0
+                    || (t.case == s.case
+                        && t.classes(text) & SURNAME != 0
+                        && t.classes(text) & STOP == 0)
+            }))
+    {
+        return None;
+    }
+    // `MARIA ELENA`: a second given name after a surname of several words.
+    let mut end = c + 2;
+    if multi
+        && toks.get(end).is_some_and(|t| {
+            !t.newline() && t.kind == Kind::Word && t.case == s.case && t.classes(text) & GIVEN != 0
+        })
+    {
+        end += 1;
+    }
     if toks
-        .get(i + 3)
+        .get(end)
         .is_some_and(|t| !t.newline() && fits(text, t, s.case))
     {
         return None;
     }
+    // `Note: van der Berg, Pieter`: particles in lower case before.
+    let mut b = i;
+    while b > 0
+        && b + 3 > i
+        && toks[b - 1].kind == Kind::Word
+        && toks[b - 1].case == Case::Lower
+        && toks[b - 1].cur(text) & PARTICLE != 0
+        && !toks[b].newline()
+    {
+        b -= 1;
+    }
     // `Contact on file: O'Brien, Sean`, `Customer Papadopoulos, Georgios`
-    let labelled = i >= 1
-        && (is_punct(&toks[i - 1], b':')
-            || (toks[i - 1].cur(text) & (NAME_LABEL | PERSON_CUE) != 0
+    let labelled = b >= 1
+        && (is_punct(&toks[b - 1], b':')
+            || (toks[b - 1].cur(text) & (NAME_LABEL | PERSON_CUE) != 0
                 && sc & SURNAME != 0
                 && gc & GIVEN != 0));
     // `Kowalski, Agnieszka — requested an export`: opening a line, both
     // known as such and neither a place (`Lyon, France`).
-    let opening = s.case == Case::Title
-        && (i == 0 || s.newline() || is_punct(&toks[i - 1], b'"'))
+    // `MARTINEZ-LOPEZ, JAVIER — DOB`: in capitals too, before a dash or
+    // the line's end.
+    let after = toks.get(end);
+    let opening = (s.case == Case::Title
+        || after.is_none_or(|t| {
+            t.newline() || (t.kind == Kind::Punct && t.punct != b',') || t.case == Case::Other
+        }))
+        && (b == 0 || toks[b].newline() || is_punct(&toks[b - 1], b'"'))
         && sc & SURNAME != 0
         && gc & GIVEN != 0
         && gc & (PLACE | REGION) == 0
         && sc & REGION == 0
-        && toks
-            .get(i + 3)
-            .is_none_or(|t| t.newline() || t.kind == Kind::Punct || t.case == Case::Other);
+        && after.is_none_or(|t| t.newline() || t.kind == Kind::Punct || t.case == Case::Other);
     // `Dlamini, Thabo M.`: a middle initial.
-    let initial = toks.get(i + 3).is_some_and(|t| {
+    let initial = after.is_some_and(|t| {
         !t.newline() && t.kind == Kind::Word && t.case == Case::Upper && t.end - t.start == 1
-    }) && toks.get(i + 4).is_some_and(|t| is_punct(t, b'.'));
-    (labelled || opening).then_some(if initial { i + 4 } else { i + 3 })
+    }) && toks.get(end + 1).is_some_and(|t| is_punct(t, b'.'));
+    (labelled || opening).then_some((b, if initial { end + 1 } else { end }))
 }
 
 /// Whether tokens `i..end` spell a known place or region.
@@ -1165,6 +1387,7 @@ fn place_value_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
             "place",
             "birthplace",
             "destination",
+            "origin",
             "area",
         ],
     ) {
@@ -1207,8 +1430,11 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         if let Some(end) = place_value_at(text, toks, i) {
             return Some((end, 0.75));
         }
-        // `Reassigning to Ngozi`: after a handover a given name is a person.
-        if t.classes(text) & GIVEN != 0 && handover_before(text, toks, i) {
+        // `Reassigning to Ngozi`: after a handover a given name is a person;
+        // so after `reply from`.
+        if t.classes(text) & GIVEN != 0
+            && (handover_before(text, toks, i) || message_from_before(text, toks, i))
+        {
             return None;
         }
     }
@@ -1375,9 +1601,14 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     {
         return None;
     }
-    if toks
-        .get(end)
-        .is_some_and(|n| n.kind == Kind::Num && !n.newline())
+    // `Windows 10`, `Galaxy S10`: a product's number (not `Dubai
+    // dilwa2ti`, a word with a digit, nor `in Montevideo 10 min`, a town
+    // no word or name shadows after a place cue).
+    if toks.get(end).is_some_and(|n| {
+        n.kind == Kind::Num && !n.newline() && !n.bytes(text)[0].is_ascii_lowercase()
+    }) && !(end == i + 1
+        && t.classes(text) & (COMMON | ENGLISH | GIVEN | SURNAME | STOP) == 0
+        && place_cue(text, toks, i, after_place))
     {
         return None;
     }
@@ -1391,6 +1622,8 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         return None;
     }
     let cue = place_cue(text, toks, i, after_place)
+        // `abhi Pune mein hoon`
+        || (classes & (PLACE | REGION) != 0 && postposition_after(text, toks, end))
         // `in the Algarve`: a region after `the`.
         || (classes & REGION != 0
             && i >= 2
@@ -1424,7 +1657,10 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
             .iter()
             .any(|c| c.eq_ignore_ascii_case(w))
     });
-    if cue && !(everyday && weak_cue) {
+    // `the trip to Morocco`: a country that is also a word, where one
+    // travels.
+    let travelled = everyday && classes & REGION != 0 && travel_before(text, toks, i);
+    if cue && (!(everyday && weak_cue) || travelled) {
         return Some((end, 0.75));
     }
     // `our Hamburg office`, `the Lagos branch`, `Pune site`: a place that
@@ -1453,6 +1689,42 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         return Some((end, 0.65));
     }
     None
+}
+
+/// Whether a journey stands before `to`, `from` or `in` before token `i`
+/// (`the trip to`, `flew from`, `roaming in`).
+#[inline]
+fn travel_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 2
+        && one_of(toks[i - 1].bytes(text), &["to", "from", "in"])
+        && one_of(
+            toks[i - 2].bytes(text),
+            &[
+                "trip",
+                "travel",
+                "travelling",
+                "traveling",
+                "flight",
+                "flew",
+                "flying",
+                "moved",
+                "moving",
+                "relocated",
+                "roaming",
+                "holiday",
+                "vacation",
+                "shipped",
+                "back",
+            ],
+        )
+}
+
+/// Whether the Hindi and Urdu postposition `mein` (in) is token `k`
+/// (`Lahore mein`): a place stands before it.
+#[inline]
+fn postposition_after(text: &str, toks: &[Tok], k: usize) -> bool {
+    toks.get(k)
+        .is_some_and(|t| t.bytes(text) == b"mein" && !t.newline())
 }
 
 /// `the` or `our`, which may stand before a site (`the kampala office`).
@@ -1519,7 +1791,22 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     if matches!(p.bytes(text), b"de" | b"da") && j > 0 && toks[j - 1].case == Case::Lower {
         return true;
     }
-    if p.bytes(text) == b"of" && j > 0 && matches!(toks[j - 1].bytes(text), b"out" | b"outside") {
+    // `half of Accra`, `most of Soweto`: part of a place.
+    if p.bytes(text) == b"of"
+        && j > 0
+        && one_of(
+            toks[j - 1].bytes(text),
+            &[
+                "out",
+                "outside",
+                "half",
+                "most",
+                "parts",
+                "outskirts",
+                "rest",
+            ],
+        )
+    {
         return true;
     }
     // `city "Gdańsk"`, `in 'Lyon'`
@@ -1610,7 +1897,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 (lexicon::maybe_cue(w) && pc & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE) != 0)
                     // `mr farouk`, `im oluwaseun`
                     || pc & TITLE != 0
-                    || self_named_before(text, toks, i)
+                    || (lexicon::has_shape(&SELF_NAMING_SHAPES, w) && self_named_before(text, toks, i))
                     || w.eq_ignore_ascii_case(b"name's")
                     // `the kampala office`, `the new york office`
                     || (t.end - t.start >= 4 && the_or_our(w) && site_noun_after(text, toks, i + 1))
@@ -1622,16 +1909,24 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & TITLE != 0
             }
             Kind::Punct => {
-                matches!(p.punct, b',' | b':')
+                // `city: chiang mai` too
+                (matches!(p.punct, b',' | b':')
                     && i >= 2
                     && toks[i - 2].kind == Kind::Word
-                    && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL | GREETING) != 0
+                    && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_LABEL)
+                        != 0)
+                    // `@fatima can you`
+                    || (p.punct == b'@' && (i == 1 || p.space()))
             }
             Kind::Num => false,
         };
     }
     if t.case == Case::Other {
         return false;
+    }
+    // `LICSRV`: a server's name (see [`find`]).
+    if t.case == Case::Upper && crate::hosts::srv_named(t.bytes(text)) {
+        return true;
     }
     // `..., Yusuf.`: a vocative.
     if prev.is_some_and(|p| is_punct(p, b','))
@@ -1668,10 +1963,11 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         // `the Mumbai support desk`, `Bill says` at a sentence start,
         // `Chidi's laptop`, `Manila-based agents`.
         if site_noun_after(text, toks, i + 1)
+            || postposition_after(text, toks, i + 1)
             || possessive(t.bytes(text))
             || (t.dash() && t.bytes(text).ends_with(b"-based"))
             || (next.is_some_and(|n| n.case == Case::Lower && maybe_report_verb(n.bytes(text)))
-                && sentence_start(text, toks, i))
+                && (sentence_start(text, toks, i) || clause_start(text, toks, i)))
         {
             return true;
         }
@@ -1680,6 +1976,11 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     match p.kind {
         Kind::Word => {
             p.cur(text) & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE) != 0
+                // `in the Algarve`, `to the Isle of Skye`
+                || (t.case == Case::Title
+                    && the_or_our(p.bytes(text))
+                    && i >= 2
+                    && toks[i - 2].cur(text) & PLACE_CUE != 0)
                 || (p.bytes(text) == b"back"
                     && i >= 2
                     && toks[i - 2].bytes(text).eq_ignore_ascii_case(b"call"))
@@ -1746,14 +2047,20 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             i += 1;
             continue;
         }
+        // `LICSRV`: a server's name with no digit for the host pass.
+        if t.case == Case::Upper && crate::hosts::srv_named(t.bytes(text)) {
+            out.push(span_of(toks, i, i + 1, NameKind::InternalHostname, 0.8));
+            i += 1;
+            continue;
+        }
         if let Some((end, conf)) = place_at(text, toks, i, last_place_end == i.wrapping_sub(1)) {
             out.push(span_of(toks, i, end, NameKind::Location, conf));
             last_place_end = end;
             i = end;
             continue;
         }
-        if let Some(end) = inverted_person_at(text, toks, i) {
-            out.push(span_of(toks, i, end, NameKind::Person, 0.8));
+        if let Some((start, end)) = inverted_person_at(text, toks, i) {
+            out.push(span_of(toks, start, end, NameKind::Person, 0.8));
             i = end;
             continue;
         }
@@ -1781,5 +2088,210 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
         }
         i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{NameFinder, NameKind, NamesConfig};
+
+    /// The spans of `kind` found in `text`.
+    fn found(text: &str, kind: NameKind) -> Vec<String> {
+        let mut out = Vec::new();
+        NameFinder::new(NamesConfig::default())
+            .expect("default config")
+            .find(text, &mut out);
+        out.iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| text[s.start..s.end].to_string())
+            .collect()
+    }
+
+    fn persons(text: &str) -> Vec<String> {
+        found(text, NameKind::Person)
+    }
+
+    #[test]
+    fn middle_initials_and_unknown_surnames() {
+        assert_eq!(
+            persons("Rajesh K. Subramaniam (Procurement) signed off."),
+            ["Rajesh K. Subramaniam"]
+        );
+        assert_eq!(
+            persons("Escalated by Irina V. Kuznetsova (L2) at 14:05."),
+            ["Irina V. Kuznetsova"]
+        );
+        assert_eq!(
+            persons("Please remove Gunnar Sigurðsson from the list."),
+            ["Gunnar Sigurðsson"]
+        );
+        // Not after a word that is no given name, nor before an English word.
+        assert!(persons("See Appendix K. Results for details.").is_empty());
+        assert!(persons("Please remove Priya Dashboard widgets.").is_empty());
+    }
+
+    #[test]
+    fn names_that_are_words_or_towns_in_context() {
+        assert_eq!(persons("Hi Will, can you check it?"), ["Will"]);
+        assert_eq!(persons("Hi, is Rashid there? He called."), ["Rashid"]);
+        assert_eq!(
+            persons("Customer insists on speaking only with Carmen."),
+            ["Carmen"]
+        );
+        assert_eq!(
+            persons("Caller identified herself as Sun-hee Park, account holder."),
+            ["Sun-hee Park"]
+        );
+        assert!(persons("Hi, will you check it?").is_empty());
+        assert!(persons("The office in Carmen is closed.").is_empty());
+    }
+
+    #[test]
+    fn lower_case_names_after_by_and_with() {
+        assert_eq!(
+            persons("per conversation w/ mohammed al-farsi, we'll waive it"),
+            ["mohammed al-farsi"]
+        );
+        assert_eq!(persons("ticket opened by chris on behalf of"), ["chris"]);
+        assert!(persons("ticket opened by email on behalf of").is_empty());
+    }
+
+    #[test]
+    fn inverted_names_in_capitals() {
+        assert_eq!(
+            persons("MARTINEZ-LOPEZ, JAVIER — DOB on file does not match."),
+            ["MARTINEZ-LOPEZ, JAVIER"]
+        );
+        assert!(persons("LYON, FRANCE — shipment held").is_empty());
+    }
+
+    #[test]
+    fn places_after_journeys_sites_and_origins() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("Roaming charges from the trip to Morocco were applied."),
+            ["Morocco"]
+        );
+        assert_eq!(
+            places("Our Hyderabad vendor handles the repairs."),
+            ["Hyderabad"]
+        );
+        assert_eq!(places("Origin: Santiago de Chile"), ["Santiago de Chile"]);
+        // A country that is a word needs the journey.
+        assert!(places("The status went from Amber to Turkey red.").is_empty());
+        assert!(places("Origin: Unknown").is_empty());
+    }
+
+    #[test]
+    fn inverted_names_of_several_words() {
+        assert_eq!(
+            persons("DE LA CRUZ, MARIA ELENA -- DOB 1984-03-12"),
+            ["DE LA CRUZ, MARIA ELENA"]
+        );
+        assert_eq!(
+            persons("Caller: GARCIA LOPEZ, MARIA\nIssue: SIM"),
+            ["GARCIA LOPEZ, MARIA"]
+        );
+        assert_eq!(
+            persons("Note: van der Berg, Pieter prefers email."),
+            ["van der Berg, Pieter"]
+        );
+        assert!(persons("Location: Santa Clara, California").is_empty());
+    }
+
+    #[test]
+    fn mentions_and_messages_name_people() {
+        assert_eq!(
+            persons("@fatima can you take over chat #88213?"),
+            ["fatima"]
+        );
+        assert_eq!(persons("Reply from Hamid: still seeing it"), ["Hamid"]);
+        assert!(persons("email me@fatima.example now").is_empty());
+        assert_eq!(
+            found("Shipment from Hamid arrived", NameKind::Person),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn places_by_postpositions_parts_and_articles() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(places("main abhi Pune mein hoon, delivery kal"), ["Pune"]);
+        assert_eq!(places("ana fi Dubai dilwa2ti w el card"), ["Dubai"]);
+        assert_eq!(
+            places("Power surge hit half of Accra yesterday."),
+            ["Accra"]
+        );
+        assert_eq!(
+            places("Does delivery to the Isle of Skye take extra days?"),
+            ["Isle of Skye"]
+        );
+        assert!(places("Half of Marketing mein nahi hai").is_empty());
+        assert!(places("Upgrade to Windows 10 today").is_empty());
+    }
+
+    #[test]
+    fn greeted_and_appositive_names() {
+        assert_eq!(persons("thx mark, that fixed it"), ["mark"]);
+        assert_eq!(
+            persons("The driver, Santiago, left the parcel."),
+            ["Santiago"]
+        );
+        assert!(persons("thx will, that fixed it").is_empty());
+        assert!(persons("thanks again, it works").is_empty());
+        assert!(persons("We flew to Lisbon, Santiago, and Lima.").is_empty());
+    }
+
+    #[test]
+    fn names_opening_a_clause_after_think_or_said() {
+        assert_eq!(
+            persons("I think Summer from your team fixed it."),
+            ["Summer"]
+        );
+        assert_eq!(persons("She said Bill called twice."), ["Bill"]);
+        assert!(persons("I think Spring from the garden is lovely.").is_empty());
+        assert!(persons("I think Paris from the air looks great.").is_empty());
+    }
+
+    #[test]
+    fn names_used_and_attended_by() {
+        assert_eq!(
+            persons("Customer goes by Bongi, the legal name is longer."),
+            ["Bongi"]
+        );
+        assert_eq!(persons("Buenas, me atendió Lupita y me dijo"), ["Lupita"]);
+        assert!(persons("Prices went by Monday, the shop said.").is_empty());
+    }
+
+    #[test]
+    fn places_in_fields_and_areas() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("name: [redacted]\ncity: chiang mai\nissue: no signal"),
+            ["chiang mai"]
+        );
+        assert_eq!(
+            places("Network congestion in the greater Jakarta area tonight."),
+            ["Jakarta"]
+        );
+        assert!(places("The Admin area is locked.").is_empty());
+        assert!(places("status: open\nissue: no signal").is_empty());
+    }
+
+    #[test]
+    fn a_town_before_a_duration() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("Fraud flag: card used in Montevideo 10 min after."),
+            ["Montevideo"]
+        );
+        assert!(places("Works in Android 14 and Windows 10 only").is_empty());
+    }
+
+    #[test]
+    fn titles_and_products_are_no_names() {
+        assert!(persons("The Washington Post subscription renewed twice.").is_empty());
+        assert!(persons("Philips Hue Bridge v2 won't pair after the reset.").is_empty());
+        assert_eq!(persons("Contact Maria Lopez today."), ["Maria Lopez"]);
     }
 }
