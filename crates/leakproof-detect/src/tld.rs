@@ -14,9 +14,9 @@ pub(crate) fn is_known_tld(tld: &str) -> bool {
 }
 
 /// Sorted, lowercase. Besides the public ones, the private suffixes that
-/// internal mail uses (`.local`, `.internal`, `.corp`, `.lan`, `.intranet`,
-/// `.localdomain`, `home.arpa`): an address on an internal domain is still
-/// someone's address.
+/// internal mail uses (`.local`, `.internal`, `.corp`, `.lan`,
+/// `.intranet`, `.localdomain`, `.private`, `home.arpa`): an address on an
+/// internal domain is still someone's address.
 const TLDS: &[&str] = &[
     "ac",
     "academy",
@@ -262,6 +262,7 @@ const TLDS: &[&str] = &[
     "pm",
     "pn",
     "pr",
+    "private",
     "pro",
     "ps",
     "pt",

@@ -505,6 +505,7 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         && t.cur(text) & STOP == 0
         && !is_month(text_of(text, t))
         && !product_word(text_of(text, t))
+        && !product_named_before(text, toks, i)
     {
         let end = name_run(text, toks, i, false);
         let typed = end > i + 1 && toks[end - 1].cur(text) & STREET_LAST != 0;
@@ -767,6 +768,17 @@ fn product_word(word: &str) -> bool {
             "update", "patch", "error", "code",
         ],
     )
+}
+
+/// Whether a product word stands before token `i`, perhaps over a quote
+/// (`Model 'Oak Lane 3' bookcase`): a product's name, not a street's.
+fn product_named_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    let mut j = i;
+    if j > 0 && matches!(toks[j - 1].punct, b'\'' | b'"') {
+        j -= 1;
+    }
+    j.checked_sub(1)
+        .is_some_and(|p| toks[p].kind == Kind::Word && product_word(text_of(text, &toks[p])))
 }
 
 /// `No`, `Nr`, `Nº`: a word for "number" before one.

@@ -136,6 +136,18 @@ pub(crate) const STOP_WORDS: &[&str] = &[
     "co",
     "group",
     "windows",
+    // Brands that read as names or streets (`Philips Hue`, `John Deere`,
+    // `12 Dell Latitude 5440`, `Cisco AnyConnect`).
+    "philips",
+    "dell",
+    "cisco",
+    "anyconnect",
+    "lenovo",
+    "logitech",
+    "samsung",
+    "huawei",
+    "xiaomi",
+    "deere",
     "microsoft",
     "linux",
     "azure",
@@ -652,6 +664,9 @@ pub(crate) const PLACE_CUES: &[&str] = &[
     "fra",
     "via",
     "ke",
+    // `para Recife` (Portuguese, Spanish), `dari Bandung` (Indonesian).
+    "para",
+    "dari",
     "nasa",
     "fi",
 ];

@@ -77,7 +77,7 @@ pub const MAX_CONFIDENCE: f32 = 0.9;
 pub struct NamesConfig {
     /// Extra private DNS suffixes (`corp.example`, `.ad.example.com`), on
     /// top of `local`, `localdomain`, `internal`, `intranet`, `corp`,
-    /// `lan` and `home.arpa`.
+    /// `lan`, `home.arpa` and `private`.
     pub internal_suffixes: Vec<String>,
 }
 
@@ -98,6 +98,7 @@ pub const DEFAULT_INTERNAL_SUFFIXES: &[&str] = &[
     "corp",
     "lan",
     "home.arpa",
+    "private",
 ];
 
 /// Finds names, places, addresses and internal hosts. Build once, share

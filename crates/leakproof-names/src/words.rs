@@ -875,6 +875,30 @@ fn based_place(text: &str, t: &Tok) -> Option<NameSpan> {
     })
 }
 
+/// `Ankara'dan`, `İzmir'e`: a known place with a Turkish case ending after
+/// an apostrophe; the place is the part before it.
+fn suffixed_place(text: &str, t: &Tok) -> Option<NameSpan> {
+    const ENDINGS: &[&str] = &[
+        "e", "a", "ye", "ya", "de", "da", "te", "ta", "den", "dan", "ten", "tan", "i", "ı", "u",
+        "ü", "yi", "yı", "yu", "yü", "in", "ın", "un", "ün", "nin", "nın", "nun", "nün", "le",
+        "la", "yle", "yla", "deki", "daki", "teki", "taki", "li", "lı", "lu", "lü",
+    ];
+    let word = &text[t.start as usize..t.end as usize];
+    let (stem, ending) = word
+        .rsplit_once('\'')
+        .or_else(|| word.rsplit_once('\u{2019}'))?;
+    if stem.len() < 3 || !ENDINGS.contains(&ending) {
+        return None;
+    }
+    let c = crate::tokens::lookup(stem);
+    (c & (PLACE | REGION) != 0 && c & (COMMON | ENGLISH | STOP) == 0).then_some(NameSpan {
+        kind: NameKind::Location,
+        start: t.start as usize,
+        end: t.start as usize + stem.len(),
+        confidence: 0.7,
+    })
+}
+
 /// Whether a word ends in a possessive `'s` (ASCII or typographic).
 fn possessive(word: &[u8]) -> bool {
     word.ends_with(b"'s") || word.ends_with("\u{2019}s".as_bytes())
@@ -1612,6 +1636,34 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     {
         return None;
     }
+    // `the Berlin sprint board`, `our Sydney build`: a place naming a
+    // team, a release or a system.
+    if toks.get(end).is_some_and(|n| {
+        n.kind == Kind::Word
+            && n.case == Case::Lower
+            && !n.newline()
+            && one_of(
+                n.bytes(text),
+                &[
+                    "sprint",
+                    "release",
+                    "build",
+                    "squad",
+                    "board",
+                    "queue",
+                    "pipeline",
+                    "cluster",
+                    "tenant",
+                    "instance",
+                    "environment",
+                    "channel",
+                    "stack",
+                    "backlog",
+                ],
+            )
+    }) {
+        return None;
+    }
     // `Bank of America`, `University of Lagos`: an organisation.
     if toks.get(end).is_some_and(|n| {
         n.kind == Kind::Word && !n.newline() && text_of(text, n).eq_ignore_ascii_case("of")
@@ -2043,6 +2095,14 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 continue;
             }
         }
+        // Apostrophes and letters beyond ASCII only (a cheap flag first).
+        if !t.plain() && t.case == Case::Title {
+            if let Some(span) = suffixed_place(text, t) {
+                out.push(span);
+                i += 1;
+                continue;
+            }
+        }
         if !worth_a_look(text, toks, i) {
             i += 1;
             continue;
@@ -2286,6 +2346,18 @@ mod tests {
             ["Montevideo"]
         );
         assert!(places("Works in Android 14 and Windows 10 only").is_empty());
+    }
+
+    #[test]
+    fn turkish_case_endings_after_a_place() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("Müşteri Ankara'dan arıyor, fatura hatalı."),
+            ["Ankara"]
+        );
+        assert_eq!(places("Siparişim İzmir'e hâlâ gelmedi."), ["İzmir"]);
+        assert!(places("Ahmet'in siparişi gecikti.").is_empty());
+        assert!(places("London's weather").is_empty());
     }
 
     #[test]
