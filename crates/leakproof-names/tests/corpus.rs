@@ -512,3 +512,26 @@ fn dev6() {
         0,
     );
 }
+
+/// The fifth final exam: written blind at the start of the sixth session
+/// by someone who had not seen the rules, run on the session-start rules
+/// (PERSON 63/80, LOCATION 57/60, STREET_ADDRESS 55/60, INTERNAL_HOSTNAME
+/// 38/40, 4 of 60 decoys destroyed) and once on the session's final rules
+/// (66/80, 57/60, 57/60, 38/40, 2 of 60); never tuned against. Floors at
+/// what that one run reached.
+#[test]
+fn holdout7_final() {
+    exam(
+        "holdout7",
+        include_str!("data/holdout7.tsv"),
+        unescape_both,
+        [
+            ("PERSON", 82.0),
+            ("LOCATION", 95.0),
+            ("STREET_ADDRESS", 95.0),
+            ("INTERNAL_HOSTNAME", 95.0),
+        ],
+        60,
+        2,
+    );
+}
