@@ -806,7 +806,7 @@ fn number_sign_end(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
     None
 }
 
-fn is_month(w: &str) -> bool {
+pub(crate) fn is_month(w: &str) -> bool {
     // Every month name is 3 to 9 letters and starts with one of these.
     if !(3..=9).contains(&w.len())
         || !matches!(

@@ -1636,6 +1636,10 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     {
         return None;
     }
+    // `is up in March`: a month, though `March` is a town too.
+    if end == i + 1 && crate::address::is_month(text_of(text, t)) {
+        return None;
+    }
     // `the Berlin sprint board`, `our Sydney build`: a place naming a
     // team, a release or a system.
     if toks.get(end).is_some_and(|n| {
@@ -2358,6 +2362,13 @@ mod tests {
         assert_eq!(places("Siparişim İzmir'e hâlâ gelmedi."), ["İzmir"]);
         assert!(places("Ahmet'in siparişi gecikti.").is_empty());
         assert!(places("London's weather").is_empty());
+    }
+
+    #[test]
+    fn months_are_no_places() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert!(places("The renewal is due in March, not April.").is_empty());
+        assert_eq!(places("She moved to Marchena in May."), ["Marchena"]);
     }
 
     #[test]
