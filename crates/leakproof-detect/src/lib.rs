@@ -546,6 +546,12 @@ impl Detector {
         CANDIDATES.set(candidates);
     }
 
+    /// Whether [`Detector::detect_field_into`] can find more than
+    /// [`Detector::detect_into`]: some of the four free-text types are on.
+    pub fn uses_field_cues(&self) -> bool {
+        self.names.is_some()
+    }
+
     /// Like [`Detector::detect_into`] for the value of a field whose name
     /// says it holds a person's name, a place, an address or a host
     /// ([`FieldCue::of`]): a value of that shape is found whole, as the

@@ -132,7 +132,12 @@ pub(crate) fn redact_record(
             }
             _ => {
                 let mut detections = Vec::new();
-                redactor.detect_into(&value, FieldCue::of(&column, None), &mut detections);
+                let cue = if redactor.uses_field_cues() {
+                    FieldCue::of(&column, None)
+                } else {
+                    None
+                };
+                redactor.detect_into(&value, cue, &mut detections);
                 if detections.is_empty() {
                     out.push_str(field.raw);
                     continue;

@@ -33,6 +33,8 @@ struct Walker<'a> {
     keys: Vec<&'a str>,
     /// The thread's cue cache, lent for the walk.
     cues: Box<CueCache>,
+    /// Whether field names can cue anything (some free-text type is on).
+    use_cues: bool,
 }
 
 /// Redacts one JSON value (a whole NDJSON line or document, or one element
@@ -54,6 +56,7 @@ pub(crate) fn redact_json(
         detections: DETECTIONS.take(),
         keys: Vec::new(),
         cues: CUES.take().unwrap_or_else(CueCache::new),
+        use_cues: redactor.uses_field_cues(),
     };
     let walked = walker.walk();
     walker.detections.clear();
@@ -672,7 +675,7 @@ impl<'a> Walker<'a> {
         let raw = &self.input[self.pos + 1..end - 1];
         self.pos = end;
         let mut detections = std::mem::take(&mut self.detections);
-        let cue = if raw.len() <= 200 {
+        let cue = if self.use_cues && raw.len() <= 200 {
             self.field_cue()
         } else {
             None

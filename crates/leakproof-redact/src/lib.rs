@@ -150,6 +150,12 @@ impl Redactor {
         self
     }
 
+    /// Whether field names can cue what a value is (see
+    /// [`FieldCue::of`]): not when the four free-text types are all off.
+    pub(crate) fn uses_field_cues(&self) -> bool {
+        self.detector.uses_field_cues()
+    }
+
     /// Whether field paths must be tracked while walking records.
     pub(crate) fn needs_paths(&self) -> bool {
         self.collect_fields || !self.policy.fields.is_empty()
