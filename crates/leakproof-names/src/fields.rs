@@ -355,16 +355,21 @@ fn address_shaped(value: &str) -> bool {
         && !value.contains("://")
 }
 
-/// One word of ASCII letters, digits and `-` with a letter, starting with
-/// one (`LICSRV`, `web01`, `fs-fin-02`); dotted names are the free-text
-/// finder's, which knows the internal suffixes.
+/// One word of ASCII letters, digits and `-`, starting with a letter, with
+/// a digit, a dash or only capitals, as machines are named (`LICSRV`,
+/// `web01`, `fs-fin-02`), not software or a setting (`nginx`, `prod`);
+/// dotted names are the free-text finder's, which knows the internal
+/// suffixes.
 fn host_shaped(value: &str) -> bool {
-    (2..=63).contains(&value.len())
-        && value.as_bytes()[0].is_ascii_alphabetic()
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    let bytes = value.as_bytes();
+    (2..=63).contains(&bytes.len())
+        && bytes[0].is_ascii_alphabetic()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         && !value.ends_with('-')
+        && (bytes.iter().any(|b| b.is_ascii_digit() || *b == b'-')
+            || bytes.iter().all(|b| !b.is_ascii_lowercase()))
 }
 
 #[cfg(test)]
@@ -449,6 +454,9 @@ mod tests {
             ("hostname", "LICSRV", Some("LICSRV")),
             ("server", "fs-fin-02", Some("fs-fin-02")),
             ("server", "localhost", None),
+            ("server", "nginx", None),
+            ("host", "prod", None),
+            ("hostname", "web01", Some("web01")),
             ("host", "10.1.2.3", None),
         ] {
             assert_eq!(
