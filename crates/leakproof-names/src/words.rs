@@ -1828,6 +1828,18 @@ fn site_noun_after(text: &str, toks: &[Tok], end: usize) -> bool {
             && !text_of(text, &toks[end + 1]).eq_ignore_ascii_case("branch"))
 }
 
+/// `z magazynu Wrocław`, `ze skladu Brno`: Polish and Czech `z`/`ze`
+/// (from) and one lower-case noun before token `i`.
+fn from_a_noun(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 2 && {
+        let p = &toks[i - 1];
+        p.kind == Kind::Word
+            && p.case == Case::Lower
+            && !p.newline()
+            && matches!(toks[i - 2].bytes(text), b"z" | b"ze" | b"Z" | b"Ze")
+    }
+}
+
 fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     let Some(j) = i.checked_sub(1) else {
         return false;
@@ -1845,6 +1857,25 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     // after a lower-case word (after a name it is a particle: `Maria de
     // Lourdes`); `based out of Cebu City`.
     if matches!(p.bytes(text), b"de" | b"da") && j > 0 && toks[j - 1].case == Case::Lower {
+        return true;
+    }
+    // `spedizione per Bologna`: Italian `per` (for) after a word ending
+    // in a vowel, as Italian words do (English `as per Jordan` does not),
+    // before a Title-case place no given name shadows (`the update per
+    // Jordan` is a person).
+    if p.bytes(text) == b"per"
+        && j > 0
+        && toks[i].case == Case::Title
+        && toks[j - 1].case == Case::Lower
+        && toks[j - 1]
+            .bytes(text)
+            .last()
+            .is_some_and(|b| matches!(b, b'a' | b'e' | b'i' | b'o'))
+        && toks[i].classes(text) & GIVEN == 0
+    {
+        return true;
+    }
+    if from_a_noun(text, toks, i) && p.cur(text) & STOP == 0 {
         return true;
     }
     // `half of Accra`, `most of Soweto`: part of a place.
@@ -2043,6 +2074,9 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 || (matches!(p.bytes(text), b"de" | b"da" | b"of")
                     && i >= 2
                     && toks[i - 2].case == Case::Lower)
+                // `spedizione per Verona`, `z magazynu Wrocław`
+                || (t.case == Case::Title
+                    && (p.bytes(text) == b"per" || from_a_noun(text, toks, i)))
         }
         // `wife (Thandeka)`, `owner - Ravi`
         Kind::Punct if matches!(p.punct, b'(' | b'-') => {
@@ -2281,6 +2315,15 @@ mod tests {
     fn places_by_postpositions_parts_and_articles() {
         let places = |text: &str| found(text, NameKind::Location);
         assert_eq!(places("main abhi Pune mein hoon, delivery kal"), ["Pune"]);
+        assert_eq!(
+            places("La spedizione per Bologna è stata annullata."),
+            ["Bologna"]
+        );
+        assert_eq!(
+            places("Przesyłka z magazynu Wrocław opóźniona"),
+            ["Wrocław"]
+        );
+        assert!(places("as per Jordan, the fix is out; one per Jordan").is_empty());
         assert_eq!(places("ana fi Dubai dilwa2ti w el card"), ["Dubai"]);
         assert_eq!(
             places("Power surge hit half of Accra yesterday."),
