@@ -163,13 +163,24 @@ fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usi
                 if n.kind == Kind::Num && nw.len() == 2 && all_digits(nw) {
                     return Some(i + 2);
                 }
-                return (n.kind == Kind::Word
-                    && n.case == Case::Title
-                    && n.classes(text) & PLACE != 0)
-                    .then_some(i + 1);
+                return town_next(text, n).then_some(i + 1);
             }
+            // Chilean `2340000 Valparaíso`: seven digits are a phone
+            // number's too, so a known town must follow.
+            7 => return next.is_some_and(|n| town_next(text, n)).then_some(i + 1),
             _ => return None,
         }
+    }
+    // Argentine `X5000 Córdoba`, `C1425DKA Buenos Aires`: a capital letter,
+    // four digits and maybe three capitals (a part number's shape too, so
+    // a known town must follow).
+    if (w.len() == 5 || w.len() == 8)
+        && w[0].is_ascii_uppercase()
+        && all_digits(&w[1..5])
+        && w[5..].iter().all(u8::is_ascii_uppercase)
+        && next.is_some_and(|n| town_next(text, n))
+    {
+        return Some(i + 1);
     }
     // Singapore `S520045`
     if w.len() == 7 && w[0] | 0x20 == b's' && all_digits(&w[1..]) {
@@ -215,6 +226,11 @@ fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usi
         && inw.len() == 4
         && inw.iter().all(u8::is_ascii_alphanumeric);
     ((uk_out && uk_in) || ca || ie).then_some(i + 2)
+}
+
+/// Whether `n`, after a postcode, is a known town in Title case.
+fn town_next(text: &str, n: &Tok) -> bool {
+    n.kind == Kind::Word && n.case == Case::Title && n.classes(text) & PLACE != 0
 }
 
 /// A postcode of digits only (`75002`, `1111`) needs a word beside it on
@@ -1635,6 +1651,23 @@ mod tests {
             ["12 Main St"]
         );
         assert!(addresses("Blk 12 items and Unit 5/17 tests passed").is_empty());
+    }
+
+    #[test]
+    fn chilean_and_argentine_postcodes_before_a_town() {
+        assert_eq!(
+            addresses("Despacho a Calle Prat 560, 2340000 Valparaíso"),
+            ["Calle Prat 560, 2340000 Valparaíso"]
+        );
+        assert_eq!(
+            addresses("se mudó a Calle San Martín 850, X5000 Córdoba"),
+            ["Calle San Martín 850, X5000 Córdoba"]
+        );
+        // Not before an unknown word: a phone number, a part number.
+        assert_eq!(
+            addresses("Calle Prat 560, 2340000 units and 12 Main St, X5000 Printer"),
+            ["Calle Prat 560", "12 Main St"]
+        );
     }
 
     #[test]
