@@ -954,7 +954,15 @@ fn unit_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         if n.kind == Kind::Num && !n.newline() {
             return Some(j + 1);
         }
-        return None;
+        // `Building C, Reno`: a capitalised unit word and a single capital
+        // letter before a comma (`unit A` in lower case may be prose).
+        let lettered = t.case != Case::Lower
+            && n.kind == Kind::Word
+            && n.end - n.start == 1
+            && n.case == Case::Upper
+            && !n.newline()
+            && toks.get(j + 1).is_some_and(|c| is_punct(c, b','));
+        return lettered.then_some(j + 1);
     }
     if is_punct(t, b'#') {
         let n = toks.get(i + 1)?;
@@ -1257,6 +1265,18 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
         }
         b -= 1;
         words += 1;
+    }
+    // `Unit 12 Sandton Close, 88 Rivonia Road`: a unit in a named complex
+    // (the name ends in a street type, but its number is the unit's).
+    if words >= 2
+        && b >= 2
+        && toks[b - 1].kind == Kind::Num
+        && !toks[b].newline()
+        && toks[b - 2].kind == Kind::Word
+        && toks[b - 2].case != Case::Lower
+        && toks[b - 2].cur(text) & UNIT != 0
+    {
+        return b - 2;
     }
     let candidates = [s - 1, b.saturating_sub(1)];
     for comma in candidates {
@@ -1651,6 +1671,31 @@ mod tests {
             ["12 Main St"]
         );
         assert!(addresses("Blk 12 items and Unit 5/17 tests passed").is_empty());
+    }
+
+    #[test]
+    fn a_unit_in_a_named_complex_before_the_street() {
+        assert_eq!(
+            addresses("Courier to Unit 12 Sandton Close, 88 Rivonia Road, Sandhurst, Sandton 2196"),
+            ["Unit 12 Sandton Close, 88 Rivonia Road, Sandhurst, Sandton 2196"]
+        );
+        // Two streets with no unit word stay two addresses.
+        assert_eq!(
+            addresses("from 12 Sandton Close, 88 Rivonia Road, Sandton 2196"),
+            ["12 Sandton Close", "88 Rivonia Road, Sandton 2196"]
+        );
+    }
+
+    #[test]
+    fn a_lettered_building_after_the_street() {
+        assert_eq!(
+            addresses("at 2100 Commerce Pkwy, Building C, Reno, NV 89502."),
+            ["2100 Commerce Pkwy, Building C, Reno, NV 89502"]
+        );
+        assert_eq!(
+            addresses("at 2100 Commerce Pkwy, building a, then lunch"),
+            ["2100 Commerce Pkwy"]
+        );
     }
 
     #[test]
