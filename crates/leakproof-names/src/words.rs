@@ -1194,8 +1194,10 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usiz
         })?
     };
     let (s, g) = (&toks[c - 1], toks.get(c + 1)?);
-    // `HASHIMOTO, KENJI` only after a label (below).
-    if !matches!(s.case, Case::Title | Case::Upper) || g.case != s.case {
+    // `HASHIMOTO, KENJI` only after a label (below); `SATO, Yuki`, the
+    // surname in capitals, too.
+    let mixed = s.case == Case::Upper && g.case == Case::Title;
+    if !matches!(s.case, Case::Title | Case::Upper) || (g.case != s.case && !mixed) {
         return None;
     }
     // Both name-like, and the surname or the given name known
@@ -1231,7 +1233,7 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usiz
     }
     if toks
         .get(end)
-        .is_some_and(|t| !t.newline() && fits(text, t, s.case))
+        .is_some_and(|t| !t.newline() && fits(text, t, g.case))
     {
         return None;
     }
@@ -1247,7 +1249,9 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usiz
         b -= 1;
     }
     // `Contact on file: O'Brien, Sean`, `Customer Papadopoulos, Georgios`
+    // (A surname in capitals before a given name needs both known.)
     let labelled = b >= 1
+        && (!mixed || (sc & SURNAME != 0 && gc & GIVEN != 0))
         && (is_punct(&toks[b - 1], b':')
             || (toks[b - 1].cur(text) & (NAME_LABEL | PERSON_CUE) != 0
                 && sc & SURNAME != 0
@@ -1257,10 +1261,11 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usiz
     // `MARTINEZ-LOPEZ, JAVIER — DOB`: in capitals too, before a dash or
     // the line's end.
     let after = toks.get(end);
-    let opening = (s.case == Case::Title
-        || after.is_none_or(|t| {
-            t.newline() || (t.kind == Kind::Punct && t.punct != b',') || t.case == Case::Other
-        }))
+    let opening = !mixed
+        && (s.case == Case::Title
+            || after.is_none_or(|t| {
+                t.newline() || (t.kind == Kind::Punct && t.punct != b',') || t.case == Case::Other
+            }))
         && (b == 0 || toks[b].newline() || is_punct(&toks[b - 1], b'"'))
         && sc & SURNAME != 0
         && gc & GIVEN != 0
@@ -2261,6 +2266,13 @@ mod tests {
             ["MARTINEZ-LOPEZ, JAVIER"]
         );
         assert!(persons("LYON, FRANCE — shipment held").is_empty());
+        assert_eq!(
+            persons("Name: SATO, Yuki\nPlan: Business 20"),
+            ["SATO, Yuki"]
+        );
+        // Not without a label, nor a product line in capitals.
+        assert!(persons("SATO, Yuki and the team").is_empty());
+        assert!(persons("Region: EMEA, Paris office").is_empty());
     }
 
     #[test]
