@@ -56,6 +56,9 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     if with_slash_before(text, toks, i) {
         return Cue::Weak;
     }
+    if thanked_much_before(text, toks, i) {
+        return Cue::Strong;
+    }
     // `hi im oluwaseun adebayo`: the writer names themself.
     if matches!(toks[j].bytes(text), b"im" | b"i'm" | b"Im" | b"I'm") {
         return Cue::Strong;
@@ -250,6 +253,7 @@ fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
     // `@fatima can you take over`, `w/ raj`
     if (j > 0 && is_punct(&toks[j - 1], b'@') && (j == 1 || toks[j - 1].space()))
         || with_slash_before(text, toks, j)
+        || thanked_much_before(text, toks, j)
     {
         return true;
     }
@@ -367,6 +371,15 @@ fn spoken_with_before(text: &str, toks: &[Tok], i: usize) -> bool {
             "speaking", "speak", "spoke", "spoken", "talking", "talk", "talked", "chatted",
         ],
     )
+}
+
+/// Whether `thanks so much` or `thank you so much` stands right before
+/// token `i`: thanks go to a person.
+fn thanked_much_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 3
+        && toks[i - 1].bytes(text).eq_ignore_ascii_case(b"much")
+        && toks[i - 2].bytes(text).eq_ignore_ascii_case(b"so")
+        && one_of(toks[i - 3].bytes(text), &["thanks", "thx", "you"])
 }
 
 /// Whether `w/` (`with`) stands before token `i`.
@@ -738,8 +751,12 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             if case == Case::Lower
                 && c0 & GIVEN != 0
                 && c0 & (COMMON | REGION | STOP | ENGLISH) == 0
-                // `@fatima`: a mention names a person, whatever else the word is.
-                && (c0 & PLACE == 0 || self_named_before(text, toks, i) || is_punct(&toks[i - 1], b'@'))
+                // `@fatima`: a mention names a person, whatever else the word
+                // is; so does `talked to fatima` (no one talks to a town).
+                && (c0 & PLACE == 0
+                    || self_named_before(text, toks, i)
+                    || is_punct(&toks[i - 1], b'@')
+                    || spoken_with_before(text, toks, i))
                 && chat_cue_before(text, toks, i) =>
         {
             Some((end, 0.65))
@@ -1964,7 +1981,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 // Each way below needs one of these words before: most
                 // words are none, and one look-up (cached) tells.
                 if pc & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE | LEAD) == 0 {
-                    return false;
+                    // `thanks so much vikram`
+                    return thanked_much_before(text, toks, i);
                 }
                 // A stop word after a cue (`to the`, `of a`) starts no place
                 // but `new york` and no name but after a title (`Dr de
@@ -2352,6 +2370,10 @@ mod tests {
     #[test]
     fn greeted_and_appositive_names() {
         assert_eq!(persons("thx mark, that fixed it"), ["mark"]);
+        assert_eq!(persons("ok so i talked to fatima and she said"), ["fatima"]);
+        assert_eq!(persons("thanks so much vikram!!"), ["vikram"]);
+        assert!(persons("thanks so much again!! and so much fatima").is_empty());
+        assert!(persons("we flew to fatima and then").is_empty());
         assert_eq!(
             persons("The driver, Santiago, left the parcel."),
             ["Santiago"]
