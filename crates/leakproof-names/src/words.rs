@@ -1007,6 +1007,30 @@ fn clause_start(text: &str, toks: &[Tok], i: usize) -> bool {
         )
 }
 
+/// Whether token `i` follows an opener that leads into news of a person:
+/// `FYI`, a greeting to a group and a comma (`Hi all,`), or a dash after
+/// a word (`shift handover – Ravi`).
+fn opener_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    let Some(p) = i.checked_sub(1).map(|j| &toks[j]) else {
+        return false;
+    };
+    p.bytes(text).eq_ignore_ascii_case(b"fyi")
+        || (i >= 3
+            && is_punct(p, b',')
+            && one_of(
+                toks[i - 2].bytes(text),
+                &["all", "team", "everyone", "folks", "guys"],
+            )
+            && toks[i - 3].cur(text) & GREETING != 0)
+        || (i >= 2
+            && matches!(
+                p.bytes(text),
+                b"-" | [0xE2, 0x80, 0x94] | [0xE2, 0x80, 0x93]
+            )
+            && toks[i - 2].kind == Kind::Word
+            && !toks[i - 1].newline())
+}
+
 /// A name that opens a sentence and does something a person does
 /// (`Olena Shevchenko reports that`, `Gurpreet Kaur Sandhu requested`,
 /// `Bill says`, `Grace from the finance team`): one to three capitalised
@@ -1021,8 +1045,9 @@ fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         && toks
             .get(i + 1)
             .is_some_and(|n| n.case == Case::Lower && !n.newline());
+    let opened = first.case == Case::Title && opener_before(text, toks, i);
     if !(first.case == Case::Title || upper_one)
-        || !(sentence_start(text, toks, i) || clause_start(text, toks, i))
+        || !(sentence_start(text, toks, i) || clause_start(text, toks, i) || opened)
     {
         return None;
     }
@@ -1050,7 +1075,13 @@ fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         let named = c & GIVEN != 0
             && c & (ENGLISH | REGION | STOP) == 0
             && (c & PLACE == 0 || (reports && !from_the));
-        return (named && (reports || from_the)).then_some(end);
+        // `FYI Lars is on leave`, `Hi all, Elif will cover`, `handover –
+        // Ravi to follow up`: after an opener, any verb a subject takes, for
+        // a given name that is no word or town.
+        let news = opened
+            && c & (COMMON | PLACE) == 0
+            && (v == b"to" || RUN_VERBS.iter().any(|w| v == w.as_bytes()));
+        return (named && (reports || from_the || news)).then_some(end);
     }
     if !reports && !RUN_VERBS.iter().any(|w| v == w.as_bytes()) {
         return None;
@@ -2074,6 +2105,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         // `Chidi's laptop`, `Manila-based agents`.
         if site_noun_after(text, toks, i + 1)
             || postposition_after(text, toks, i + 1)
+            || opener_before(text, toks, i)
             || possessive(t.bytes(text))
             || (t.dash() && t.bytes(text).ends_with(b"-based"))
             || (next.is_some_and(|n| n.case == Case::Lower && maybe_report_verb(n.bytes(text)))
@@ -2372,6 +2404,12 @@ mod tests {
         assert_eq!(persons("thx mark, that fixed it"), ["mark"]);
         assert_eq!(persons("ok so i talked to fatima and she said"), ["fatima"]);
         assert_eq!(persons("thanks so much vikram!!"), ["vikram"]);
+        assert_eq!(persons("FYI Lars is on parental leave"), ["Lars"]);
+        assert_eq!(persons("Hi all, Elif will cover the queue"), ["Elif"]);
+        assert_eq!(persons("shift handover – Ravi to follow up"), ["Ravi"]);
+        assert!(
+            persons("FYI Outlook is down. Hi all, Paris will host - Chrome to update").is_empty()
+        );
         assert!(persons("thanks so much again!! and so much fatima").is_empty());
         assert!(persons("we flew to fatima and then").is_empty());
         assert_eq!(
