@@ -2129,6 +2129,10 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 || (matches!(p.bytes(text), b"de" | b"da" | b"of")
                     && i >= 2
                     && toks[i - 2].case == Case::Lower)
+                // `identified as Rajesh` (person_cue tells which `as`)
+                || (t.case == Case::Title
+                    && p.bytes(text) == b"as"
+                    && !matches!(person_cue(text, toks, i), Cue::None))
                 // `spedizione per Verona`, `z magazynu Wrocław`
                 || (t.case == Case::Title
                     && (p.bytes(text) == b"per" || from_a_noun(text, toks, i)))
@@ -2405,6 +2409,11 @@ mod tests {
         assert_eq!(persons("ok so i talked to fatima and she said"), ["fatima"]);
         assert_eq!(persons("thanks so much vikram!!"), ["vikram"]);
         assert_eq!(persons("FYI Lars is on parental leave"), ["Lars"]);
+        assert_eq!(
+            persons("Caller identified as Rajesh (surname not given)"),
+            ["Rajesh"]
+        );
+        assert!(persons("It was identified as Critical and as Rajesh said").is_empty());
         assert_eq!(persons("Hi all, Elif will cover the queue"), ["Elif"]);
         assert_eq!(persons("shift handover – Ravi to follow up"), ["Ravi"]);
         assert!(
