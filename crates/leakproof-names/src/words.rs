@@ -1010,25 +1010,24 @@ fn clause_start(text: &str, toks: &[Tok], i: usize) -> bool {
 /// Whether token `i` follows an opener that leads into news of a person:
 /// `FYI`, a greeting to a group and a comma (`Hi all,`), or a dash after
 /// a word (`shift handover – Ravi`).
+#[inline]
 fn opener_before(text: &str, toks: &[Tok], i: usize) -> bool {
-    let Some(p) = i.checked_sub(1).map(|j| &toks[j]) else {
+    let Some(j) = i.checked_sub(1) else {
         return false;
     };
-    p.bytes(text).eq_ignore_ascii_case(b"fyi")
-        || (i >= 3
+    let p = &toks[j];
+    let w = p.bytes(text);
+    // `-`, `—` and `–` in UTF-8 (the last two are letters to the tokenizer).
+    let dash = matches!(w, b"-" | [0xE2, 0x80, 0x94] | [0xE2, 0x80, 0x93]);
+    w.eq_ignore_ascii_case(b"fyi")
+        || (dash && j >= 1 && toks[j - 1].kind == Kind::Word && !p.newline())
+        || (j >= 2
             && is_punct(p, b',')
             && one_of(
-                toks[i - 2].bytes(text),
+                toks[j - 1].bytes(text),
                 &["all", "team", "everyone", "folks", "guys"],
             )
-            && toks[i - 3].cur(text) & GREETING != 0)
-        || (i >= 2
-            && matches!(
-                p.bytes(text),
-                b"-" | [0xE2, 0x80, 0x94] | [0xE2, 0x80, 0x93]
-            )
-            && toks[i - 2].kind == Kind::Word
-            && !toks[i - 1].newline())
+            && toks[j - 2].cur(text) & GREETING != 0)
 }
 
 /// A name that opens a sentence and does something a person does
@@ -2012,8 +2011,9 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 // Each way below needs one of these words before: most
                 // words are none, and one look-up (cached) tells.
                 if pc & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE | LEAD) == 0 {
-                    // `thanks so much vikram`
-                    return thanked_much_before(text, toks, i);
+                    // `thanks so much vikram` (the word first: this is
+                    // asked after most words)
+                    return w == b"much" && thanked_much_before(text, toks, i);
                 }
                 // A stop word after a cue (`to the`, `of a`) starts no place
                 // but `new york` and no name but after a title (`Dr de
