@@ -163,13 +163,24 @@ fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usi
                 if n.kind == Kind::Num && nw.len() == 2 && all_digits(nw) {
                     return Some(i + 2);
                 }
-                return (n.kind == Kind::Word
-                    && n.case == Case::Title
-                    && n.classes(text) & PLACE != 0)
-                    .then_some(i + 1);
+                return town_next(text, n).then_some(i + 1);
             }
+            // Chilean `2340000 Valparaíso`: seven digits are a phone
+            // number's too, so a known town must follow.
+            7 => return next.is_some_and(|n| town_next(text, n)).then_some(i + 1),
             _ => return None,
         }
+    }
+    // Argentine `X5000 Córdoba`, `C1425DKA Buenos Aires`: a capital letter,
+    // four digits and maybe three capitals (a part number's shape too, so
+    // a known town must follow).
+    if (w.len() == 5 || w.len() == 8)
+        && w[0].is_ascii_uppercase()
+        && all_digits(&w[1..5])
+        && w[5..].iter().all(u8::is_ascii_uppercase)
+        && next.is_some_and(|n| town_next(text, n))
+    {
+        return Some(i + 1);
     }
     // Singapore `S520045`
     if w.len() == 7 && w[0] | 0x20 == b's' && all_digits(&w[1..]) {
@@ -215,6 +226,11 @@ fn postcode_at(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> Option<usi
         && inw.len() == 4
         && inw.iter().all(u8::is_ascii_alphanumeric);
     ((uk_out && uk_in) || ca || ie).then_some(i + 2)
+}
+
+/// Whether `n`, after a postcode, is a known town in Title case.
+fn town_next(text: &str, n: &Tok) -> bool {
+    n.kind == Kind::Word && n.case == Case::Title && n.classes(text) & PLACE != 0
 }
 
 /// A postcode of digits only (`75002`, `1111`) needs a word beside it on
@@ -938,7 +954,15 @@ fn unit_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         if n.kind == Kind::Num && !n.newline() {
             return Some(j + 1);
         }
-        return None;
+        // `Building C, Reno`: a capitalised unit word and a single capital
+        // letter before a comma (`unit A` in lower case may be prose).
+        let lettered = t.case != Case::Lower
+            && n.kind == Kind::Word
+            && n.end - n.start == 1
+            && n.case == Case::Upper
+            && !n.newline()
+            && toks.get(j + 1).is_some_and(|c| is_punct(c, b','));
+        return lettered.then_some(j + 1);
     }
     if is_punct(t, b'#') {
         let n = toks.get(i + 1)?;
@@ -1241,6 +1265,18 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
         }
         b -= 1;
         words += 1;
+    }
+    // `Unit 12 Sandton Close, 88 Rivonia Road`: a unit in a named complex
+    // (the name ends in a street type, but its number is the unit's).
+    if words >= 2
+        && b >= 2
+        && toks[b - 1].kind == Kind::Num
+        && !toks[b].newline()
+        && toks[b - 2].kind == Kind::Word
+        && toks[b - 2].case != Case::Lower
+        && toks[b - 2].cur(text) & UNIT != 0
+    {
+        return b - 2;
     }
     let candidates = [s - 1, b.saturating_sub(1)];
     for comma in candidates {
@@ -1635,6 +1671,48 @@ mod tests {
             ["12 Main St"]
         );
         assert!(addresses("Blk 12 items and Unit 5/17 tests passed").is_empty());
+    }
+
+    #[test]
+    fn a_unit_in_a_named_complex_before_the_street() {
+        assert_eq!(
+            addresses("Courier to Unit 12 Sandton Close, 88 Rivonia Road, Sandhurst, Sandton 2196"),
+            ["Unit 12 Sandton Close, 88 Rivonia Road, Sandhurst, Sandton 2196"]
+        );
+        // Two streets with no unit word stay two addresses.
+        assert_eq!(
+            addresses("from 12 Sandton Close, 88 Rivonia Road, Sandton 2196"),
+            ["12 Sandton Close", "88 Rivonia Road, Sandton 2196"]
+        );
+    }
+
+    #[test]
+    fn a_lettered_building_after_the_street() {
+        assert_eq!(
+            addresses("at 2100 Commerce Pkwy, Building C, Reno, NV 89502."),
+            ["2100 Commerce Pkwy, Building C, Reno, NV 89502"]
+        );
+        assert_eq!(
+            addresses("at 2100 Commerce Pkwy, building a, then lunch"),
+            ["2100 Commerce Pkwy"]
+        );
+    }
+
+    #[test]
+    fn chilean_and_argentine_postcodes_before_a_town() {
+        assert_eq!(
+            addresses("Despacho a Calle Prat 560, 2340000 Valparaíso"),
+            ["Calle Prat 560, 2340000 Valparaíso"]
+        );
+        assert_eq!(
+            addresses("se mudó a Calle San Martín 850, X5000 Córdoba"),
+            ["Calle San Martín 850, X5000 Córdoba"]
+        );
+        // Not before an unknown word: a phone number, a part number.
+        assert_eq!(
+            addresses("Calle Prat 560, 2340000 units and 12 Main St, X5000 Printer"),
+            ["Calle Prat 560", "12 Main St"]
+        );
     }
 
     #[test]

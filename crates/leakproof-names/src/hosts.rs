@@ -45,6 +45,19 @@ pub(crate) fn find_suffixed(
             Some(b) => b.to_ascii_lowercase(),
             None => continue,
         };
+        // Before the configured suffixes: `.ad` is not one of them.
+        if first == b'a' {
+            if let Some(start) = ad_domain(bytes, dot) {
+                out.push(NameSpan {
+                    kind: NameKind::InternalHostname,
+                    start,
+                    end: dot + 3,
+                    confidence: 0.85,
+                });
+                skip_to = dot + 3;
+                continue;
+            }
+        }
         if first >= 128 || firsts & (1 << first) == 0 {
             continue;
         }
@@ -98,6 +111,44 @@ pub(crate) fn find_suffixed(
             break;
         }
     }
+}
+
+/// Where a name ending in an Active Directory `.ad` suffix at `dot`
+/// starts (`DC01.contoso.ad`, `jira.eng.ad`). As `.ad` is also Andorra's
+/// domain, the name needs a host label and a domain label before it, in
+/// lower case after the first, and neither `www` first nor a public
+/// second level (`govern.ad`, `www.andorra.ad`, `shop.com.ad` are sites).
+fn ad_domain(bytes: &[u8], dot: usize) -> Option<usize> {
+    let label = bytes.get(dot + 1..dot + 3)?;
+    if label != b"ad" && label != b"AD" {
+        return None;
+    }
+    match bytes.get(dot + 3) {
+        Some(&b) if is_host_byte(b) => return None,
+        Some(b'.') if bytes.get(dot + 4).is_some_and(u8::is_ascii_alphanumeric) => return None,
+        _ => {}
+    }
+    let mut start = dot;
+    while start > 0 && (is_host_byte(bytes[start - 1]) || bytes[start - 1] == b'.') {
+        start -= 1;
+    }
+    let name = &bytes[start..dot];
+    let mut labels = name.split(|&b| b == b'.');
+    let first = labels.next()?;
+    let rest: Vec<&[u8]> = labels.collect();
+    let domain = rest.last()?;
+    let lower = |l: &&[u8]| {
+        !l.is_empty()
+            && l.iter().any(u8::is_ascii_lowercase)
+            && l.iter()
+                .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    (!first.is_empty()
+        && first[0].is_ascii_alphabetic()
+        && !first.eq_ignore_ascii_case(b"www")
+        && rest.iter().all(lower)
+        && !lexicon::one_of(domain, &["com", "net", "org", "edu", "gob", "nom"]))
+    .then_some(start)
 }
 
 /// Server names of UNC paths: `\\server\share`, also with doubled
@@ -338,12 +389,15 @@ pub(crate) fn find_netbios(
             .checked_sub(1)
             .map(|p| text.as_bytes()[p as usize]);
         let after = text.as_bytes().get(tok.end as usize).copied();
-        if matches!(
+        let db_url = before == Some(b'/') && db_url_host(text, toks, i, word);
+        if (matches!(
             before,
             Some(b'.' | b'/' | b'\\' | b'@' | b'_' | b'#' | b'$')
-        ) || matches!(after, Some(b'/' | b'@' | b'_'))
-            // `Server=SQLPROD03\INST1` names an instance on the host.
-            || (after == Some(b'\\') && before != Some(b'='))
+        ) && !db_url)
+            || matches!(after, Some(b'/' | b'@' | b'_'))
+            // `Server=SQLPROD03\INST1` and `sqlserver://SQLPROD03\INST1` name an
+            // instance on the host.
+            || (after == Some(b'\\') && before != Some(b'=') && !db_url)
             || (after == Some(b'.')
                 && text
                     .as_bytes()
@@ -424,7 +478,7 @@ pub(crate) fn find_netbios(
                 && (server_shaped(word)
                     || (word.len() >= 7 && role_part(word))
                     || short_coded(word)));
-        let cued = cued || commanded || cue_shaped;
+        let cued = cued || commanded || cue_shaped || db_url;
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
             continue;
@@ -511,6 +565,36 @@ fn syslog_host(toks: &[Tok], i: usize) -> bool {
         && toks[i - 5].kind == Kind::Num
         && toks[i].space()
         && toks[i - 1].end - toks[i - 1].start == 2
+}
+
+/// Whether token `i`, `word`, is the bare host of a database URL
+/// (`jdbc:sqlserver://SQLCLUSTER01\\INST2`, `mysql://db01:3306`): a
+/// server's shape in upper case straight after a database scheme's
+/// `://`. Other schemes' first parts (`s3://logs-2024`) are buckets or
+/// public sites, so only these.
+fn db_url_host(text: &str, toks: &[Tok], i: usize, word: &[u8]) -> bool {
+    i >= 4
+        && word.iter().all(|b| !b.is_ascii_lowercase())
+        && server_shaped(word)
+        && toks[i - 1].punct == b'/'
+        && toks[i - 2].punct == b'/'
+        && toks[i - 3].punct == b':'
+        && toks[i - 4].kind == Kind::Word
+        && toks[i - 1].start + 1 == toks[i].start
+        && toks[i - 3].start + 3 == toks[i].start
+        && lexicon::one_of(
+            toks[i - 4].bytes(text),
+            &[
+                "sqlserver",
+                "mysql",
+                "postgresql",
+                "postgres",
+                "mariadb",
+                "oracle",
+                "db2",
+                "mongodb",
+            ],
+        )
 }
 
 /// `DC01`, `FS2`: a two-letter role code and a number.
@@ -627,6 +711,13 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!((out[0].start, out[0].end), (4, 27));
         assert!(find("settings.local.json and 4.2.local").is_empty());
+        let out = find("DC01.contoso.ad shows errors, also jira.eng.ad.");
+        let got: Vec<&str> = out
+            .iter()
+            .map(|s| &"DC01.contoso.ad shows errors, also jira.eng.ad."[s.start..s.end])
+            .collect();
+        assert_eq!(got, ["DC01.contoso.ad", "jira.eng.ad"]);
+        assert!(find("see www.andorra.ad, govern.ad and shop.com.ad or Foo.Bar.ad").is_empty());
     }
 
     #[test]
@@ -641,6 +732,11 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(find("a failover to DBNODE-B at 02:13"), ["DBNODE-B"]);
+        assert_eq!(
+            find("jdbc:sqlserver://SQLCLUSTER01\\INST2;databaseName=CRM"),
+            ["SQLCLUSTER01"]
+        );
+        assert!(find("s3://LOGS2024/raw and https://SHOP2024/ and sqlserver://db-01x").is_empty());
         assert_eq!(find("RDP to ts-farm-03 froze"), ["ts-farm-03"]);
         assert_eq!(find("the queue on PRINTSRV-MAD"), ["PRINTSRV-MAD"]);
         for text in [

@@ -56,6 +56,9 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     if with_slash_before(text, toks, i) {
         return Cue::Weak;
     }
+    if thanked_much_before(text, toks, i) {
+        return Cue::Strong;
+    }
     // `hi im oluwaseun adebayo`: the writer names themself.
     if matches!(toks[j].bytes(text), b"im" | b"i'm" | b"Im" | b"I'm") {
         return Cue::Strong;
@@ -250,6 +253,7 @@ fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
     // `@fatima can you take over`, `w/ raj`
     if (j > 0 && is_punct(&toks[j - 1], b'@') && (j == 1 || toks[j - 1].space()))
         || with_slash_before(text, toks, j)
+        || thanked_much_before(text, toks, j)
     {
         return true;
     }
@@ -367,6 +371,15 @@ fn spoken_with_before(text: &str, toks: &[Tok], i: usize) -> bool {
             "speaking", "speak", "spoke", "spoken", "talking", "talk", "talked", "chatted",
         ],
     )
+}
+
+/// Whether `thanks so much` or `thank you so much` stands right before
+/// token `i`: thanks go to a person.
+fn thanked_much_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 3
+        && toks[i - 1].bytes(text).eq_ignore_ascii_case(b"much")
+        && toks[i - 2].bytes(text).eq_ignore_ascii_case(b"so")
+        && one_of(toks[i - 3].bytes(text), &["thanks", "thx", "you"])
 }
 
 /// Whether `w/` (`with`) stands before token `i`.
@@ -738,8 +751,12 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             if case == Case::Lower
                 && c0 & GIVEN != 0
                 && c0 & (COMMON | REGION | STOP | ENGLISH) == 0
-                // `@fatima`: a mention names a person, whatever else the word is.
-                && (c0 & PLACE == 0 || self_named_before(text, toks, i) || is_punct(&toks[i - 1], b'@'))
+                // `@fatima`: a mention names a person, whatever else the word
+                // is; so does `talked to fatima` (no one talks to a town).
+                && (c0 & PLACE == 0
+                    || self_named_before(text, toks, i)
+                    || is_punct(&toks[i - 1], b'@')
+                    || spoken_with_before(text, toks, i))
                 && chat_cue_before(text, toks, i) =>
         {
             Some((end, 0.65))
@@ -990,6 +1007,29 @@ fn clause_start(text: &str, toks: &[Tok], i: usize) -> bool {
         )
 }
 
+/// Whether token `i` follows an opener that leads into news of a person:
+/// `FYI`, a greeting to a group and a comma (`Hi all,`), or a dash after
+/// a word (`shift handover – Ravi`).
+#[inline]
+fn opener_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    let Some(j) = i.checked_sub(1) else {
+        return false;
+    };
+    let p = &toks[j];
+    let w = p.bytes(text);
+    // `-`, `—` and `–` in UTF-8 (the last two are letters to the tokenizer).
+    let dash = matches!(w, b"-" | [0xE2, 0x80, 0x94] | [0xE2, 0x80, 0x93]);
+    w.eq_ignore_ascii_case(b"fyi")
+        || (dash && j >= 1 && toks[j - 1].kind == Kind::Word && !p.newline())
+        || (j >= 2
+            && is_punct(p, b',')
+            && one_of(
+                toks[j - 1].bytes(text),
+                &["all", "team", "everyone", "folks", "guys"],
+            )
+            && toks[j - 2].cur(text) & GREETING != 0)
+}
+
 /// A name that opens a sentence and does something a person does
 /// (`Olena Shevchenko reports that`, `Gurpreet Kaur Sandhu requested`,
 /// `Bill says`, `Grace from the finance team`): one to three capitalised
@@ -1004,8 +1044,9 @@ fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         && toks
             .get(i + 1)
             .is_some_and(|n| n.case == Case::Lower && !n.newline());
+    let opened = first.case == Case::Title && opener_before(text, toks, i);
     if !(first.case == Case::Title || upper_one)
-        || !(sentence_start(text, toks, i) || clause_start(text, toks, i))
+        || !(sentence_start(text, toks, i) || clause_start(text, toks, i) || opened)
     {
         return None;
     }
@@ -1033,7 +1074,13 @@ fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         let named = c & GIVEN != 0
             && c & (ENGLISH | REGION | STOP) == 0
             && (c & PLACE == 0 || (reports && !from_the));
-        return (named && (reports || from_the)).then_some(end);
+        // `FYI Lars is on leave`, `Hi all, Elif will cover`, `handover –
+        // Ravi to follow up`: after an opener, any verb a subject takes, for
+        // a given name that is no word or town.
+        let news = opened
+            && c & (COMMON | PLACE) == 0
+            && (v == b"to" || RUN_VERBS.iter().any(|w| v == w.as_bytes()));
+        return (named && (reports || from_the || news)).then_some(end);
     }
     if !reports && !RUN_VERBS.iter().any(|w| v == w.as_bytes()) {
         return None;
@@ -1194,8 +1241,10 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usiz
         })?
     };
     let (s, g) = (&toks[c - 1], toks.get(c + 1)?);
-    // `HASHIMOTO, KENJI` only after a label (below).
-    if !matches!(s.case, Case::Title | Case::Upper) || g.case != s.case {
+    // `HASHIMOTO, KENJI` only after a label (below); `SATO, Yuki`, the
+    // surname in capitals, too.
+    let mixed = s.case == Case::Upper && g.case == Case::Title;
+    if !matches!(s.case, Case::Title | Case::Upper) || (g.case != s.case && !mixed) {
         return None;
     }
     // Both name-like, and the surname or the given name known
@@ -1231,7 +1280,7 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usiz
     }
     if toks
         .get(end)
-        .is_some_and(|t| !t.newline() && fits(text, t, s.case))
+        .is_some_and(|t| !t.newline() && fits(text, t, g.case))
     {
         return None;
     }
@@ -1247,7 +1296,9 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usiz
         b -= 1;
     }
     // `Contact on file: O'Brien, Sean`, `Customer Papadopoulos, Georgios`
+    // (A surname in capitals before a given name needs both known.)
     let labelled = b >= 1
+        && (!mixed || (sc & SURNAME != 0 && gc & GIVEN != 0))
         && (is_punct(&toks[b - 1], b':')
             || (toks[b - 1].cur(text) & (NAME_LABEL | PERSON_CUE) != 0
                 && sc & SURNAME != 0
@@ -1257,10 +1308,11 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usiz
     // `MARTINEZ-LOPEZ, JAVIER — DOB`: in capitals too, before a dash or
     // the line's end.
     let after = toks.get(end);
-    let opening = (s.case == Case::Title
-        || after.is_none_or(|t| {
-            t.newline() || (t.kind == Kind::Punct && t.punct != b',') || t.case == Case::Other
-        }))
+    let opening = !mixed
+        && (s.case == Case::Title
+            || after.is_none_or(|t| {
+                t.newline() || (t.kind == Kind::Punct && t.punct != b',') || t.case == Case::Other
+            }))
         && (b == 0 || toks[b].newline() || is_punct(&toks[b - 1], b'"'))
         && sc & SURNAME != 0
         && gc & GIVEN != 0
@@ -1828,6 +1880,18 @@ fn site_noun_after(text: &str, toks: &[Tok], end: usize) -> bool {
             && !text_of(text, &toks[end + 1]).eq_ignore_ascii_case("branch"))
 }
 
+/// `z magazynu Wrocław`, `ze skladu Brno`: Polish and Czech `z`/`ze`
+/// (from) and one lower-case noun before token `i`.
+fn from_a_noun(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 2 && {
+        let p = &toks[i - 1];
+        p.kind == Kind::Word
+            && p.case == Case::Lower
+            && !p.newline()
+            && matches!(toks[i - 2].bytes(text), b"z" | b"ze" | b"Z" | b"Ze")
+    }
+}
+
 fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     let Some(j) = i.checked_sub(1) else {
         return false;
@@ -1845,6 +1909,25 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     // after a lower-case word (after a name it is a particle: `Maria de
     // Lourdes`); `based out of Cebu City`.
     if matches!(p.bytes(text), b"de" | b"da") && j > 0 && toks[j - 1].case == Case::Lower {
+        return true;
+    }
+    // `spedizione per Bologna`: Italian `per` (for) after a word ending
+    // in a vowel, as Italian words do (English `as per Jordan` does not),
+    // before a Title-case place no given name shadows (`the update per
+    // Jordan` is a person).
+    if p.bytes(text) == b"per"
+        && j > 0
+        && toks[i].case == Case::Title
+        && toks[j - 1].case == Case::Lower
+        && toks[j - 1]
+            .bytes(text)
+            .last()
+            .is_some_and(|b| matches!(b, b'a' | b'e' | b'i' | b'o'))
+        && toks[i].classes(text) & GIVEN == 0
+    {
+        return true;
+    }
+    if from_a_noun(text, toks, i) && p.cur(text) & STOP == 0 {
         return true;
     }
     // `half of Accra`, `most of Soweto`: part of a place.
@@ -1928,7 +2011,9 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 // Each way below needs one of these words before: most
                 // words are none, and one look-up (cached) tells.
                 if pc & (PERSON_CUE | NAME_LABEL | GREETING | PLACE_CUE | TITLE | LEAD) == 0 {
-                    return false;
+                    // `thanks so much vikram` (the word first: this is
+                    // asked after most words)
+                    return w == b"much" && thanked_much_before(text, toks, i);
                 }
                 // A stop word after a cue (`to the`, `of a`) starts no place
                 // but `new york` and no name but after a title (`Dr de
@@ -2020,6 +2105,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         // `Chidi's laptop`, `Manila-based agents`.
         if site_noun_after(text, toks, i + 1)
             || postposition_after(text, toks, i + 1)
+            || opener_before(text, toks, i)
             || possessive(t.bytes(text))
             || (t.dash() && t.bytes(text).ends_with(b"-based"))
             || (next.is_some_and(|n| n.case == Case::Lower && maybe_report_verb(n.bytes(text)))
@@ -2043,6 +2129,13 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 || (matches!(p.bytes(text), b"de" | b"da" | b"of")
                     && i >= 2
                     && toks[i - 2].case == Case::Lower)
+                // `identified as Rajesh` (person_cue tells which `as`)
+                || (t.case == Case::Title
+                    && p.bytes(text) == b"as"
+                    && !matches!(person_cue(text, toks, i), Cue::None))
+                // `spedizione per Verona`, `z magazynu Wrocław`
+                || (t.case == Case::Title
+                    && (p.bytes(text) == b"per" || from_a_noun(text, toks, i)))
         }
         // `wife (Thandeka)`, `owner - Ravi`
         Kind::Punct if matches!(p.punct, b'(' | b'-') => {
@@ -2227,6 +2320,13 @@ mod tests {
             ["MARTINEZ-LOPEZ, JAVIER"]
         );
         assert!(persons("LYON, FRANCE — shipment held").is_empty());
+        assert_eq!(
+            persons("Name: SATO, Yuki\nPlan: Business 20"),
+            ["SATO, Yuki"]
+        );
+        // Not without a label, nor a product line in capitals.
+        assert!(persons("SATO, Yuki and the team").is_empty());
+        assert!(persons("Region: EMEA, Paris office").is_empty());
     }
 
     #[test]
@@ -2281,6 +2381,15 @@ mod tests {
     fn places_by_postpositions_parts_and_articles() {
         let places = |text: &str| found(text, NameKind::Location);
         assert_eq!(places("main abhi Pune mein hoon, delivery kal"), ["Pune"]);
+        assert_eq!(
+            places("La spedizione per Bologna è stata annullata."),
+            ["Bologna"]
+        );
+        assert_eq!(
+            places("Przesyłka z magazynu Wrocław opóźniona"),
+            ["Wrocław"]
+        );
+        assert!(places("as per Jordan, the fix is out; one per Jordan").is_empty());
         assert_eq!(places("ana fi Dubai dilwa2ti w el card"), ["Dubai"]);
         assert_eq!(
             places("Power surge hit half of Accra yesterday."),
@@ -2297,6 +2406,21 @@ mod tests {
     #[test]
     fn greeted_and_appositive_names() {
         assert_eq!(persons("thx mark, that fixed it"), ["mark"]);
+        assert_eq!(persons("ok so i talked to fatima and she said"), ["fatima"]);
+        assert_eq!(persons("thanks so much vikram!!"), ["vikram"]);
+        assert_eq!(persons("FYI Lars is on parental leave"), ["Lars"]);
+        assert_eq!(
+            persons("Caller identified as Rajesh (surname not given)"),
+            ["Rajesh"]
+        );
+        assert!(persons("It was identified as Critical and as Rajesh said").is_empty());
+        assert_eq!(persons("Hi all, Elif will cover the queue"), ["Elif"]);
+        assert_eq!(persons("shift handover – Ravi to follow up"), ["Ravi"]);
+        assert!(
+            persons("FYI Outlook is down. Hi all, Paris will host - Chrome to update").is_empty()
+        );
+        assert!(persons("thanks so much again!! and so much fatima").is_empty());
+        assert!(persons("we flew to fatima and then").is_empty());
         assert_eq!(
             persons("The driver, Santiago, left the parcel."),
             ["Santiago"]
