@@ -537,3 +537,26 @@ fn holdout7_final() {
         2,
     );
 }
+
+/// The sixth final exam: written blind in the middle of the sixth session
+/// by someone who had not seen the rules, run on the session-start rules
+/// (PERSON 69/80, LOCATION 55/60, STREET_ADDRESS 52/60, INTERNAL_HOSTNAME
+/// 38/40, 2 of 60 decoys destroyed) and once on the session's final
+/// rules (71/80, 55/60, 54/60, 38/40, 2 of 60); never tuned against.
+/// Floors at what that one run reached.
+#[test]
+fn holdout8_final() {
+    exam(
+        "holdout8",
+        include_str!("data/holdout8.tsv"),
+        unescape_both,
+        [
+            ("PERSON", 88.0),
+            ("LOCATION", 91.0),
+            ("STREET_ADDRESS", 90.0),
+            ("INTERNAL_HOSTNAME", 95.0),
+        ],
+        60,
+        2,
+    );
+}
