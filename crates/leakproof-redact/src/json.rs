@@ -161,6 +161,21 @@ thread_local! {
     static CUES: std::cell::Cell<Option<Box<CueCache>>> = const { std::cell::Cell::new(None) };
 }
 
+/// Whether a raw string value can have a shape a field's name cues (see
+/// `FieldCue::span`): at most 200 bytes, and starting with a letter (or an
+/// escape, a blank or a byte beyond ASCII), or with a digit and holding a
+/// blank, as an address does. Timestamps, versions and phone numbers are
+/// not looked up.
+fn may_be_cued(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    match bytes.first() {
+        _ if bytes.len() > 200 => false,
+        Some(b) if b.is_ascii_alphabetic() || *b >= 0x80 || matches!(b, b'\\' | b' ') => true,
+        Some(b) if b.is_ascii_digit() => bytes.contains(&b' '),
+        _ => false,
+    }
+}
+
 /// A hash of a key: eight bytes at a time (FxHash's step), then the tail
 /// byte by byte. No copy and no library call: keys are short, and one is
 /// hashed for every string of every record.
@@ -675,7 +690,7 @@ impl<'a> Walker<'a> {
         let raw = &self.input[self.pos + 1..end - 1];
         self.pos = end;
         let mut detections = std::mem::take(&mut self.detections);
-        let cue = if self.use_cues && raw.len() <= 200 {
+        let cue = if self.use_cues && may_be_cued(raw) {
             self.field_cue()
         } else {
             None
@@ -772,6 +787,30 @@ mod tests {
             out,
             r#"{"customer":{"email":"[EMAIL]","name":"[PERSON]"},"keep":"a@b.com","last":1}"#
         );
+    }
+
+    #[test]
+    fn only_values_of_a_cued_shape_look_their_field_up() {
+        for raw in [
+            "Calauan",
+            "priya",
+            r"\u00c9lodie",
+            "4 Rue de la Paix",
+            " Ann",
+            "Ørsted",
+        ] {
+            assert!(may_be_cued(raw), "{raw}");
+        }
+        for raw in [
+            "2024-03-06T10:22:11Z",
+            "10.0.19041.2047",
+            "+1 521 349 3421",
+            "",
+            "12345",
+        ] {
+            assert!(!may_be_cued(raw), "{raw}");
+        }
+        assert!(!may_be_cued(&"a".repeat(201)));
     }
 
     #[test]
