@@ -3,9 +3,9 @@
 //! quoting, and a changed field keeps its quoting (or gains quotes when the
 //! replacement needs them).
 
+use crate::cues;
 use crate::policy::FieldAction;
 use crate::{Redactor, Tally};
-use leakproof_detect::FieldCue;
 
 /// One field as written: its raw bytes and whether it was quoted.
 struct RawField<'a> {
@@ -106,6 +106,7 @@ pub(crate) fn redact_record(
 ) -> Result<String, CsvError> {
     let fields = split(record, delimiter)?;
     let mut out = String::with_capacity(record.len());
+    let mut cue_cache = cues::lend();
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             out.push(delimiter as char);
@@ -132,8 +133,8 @@ pub(crate) fn redact_record(
             }
             _ => {
                 let mut detections = Vec::new();
-                let cue = if redactor.uses_field_cues() {
-                    FieldCue::of(&column, None)
+                let cue = if redactor.uses_field_cues() && cues::may_be_cued(&value) {
+                    cue_cache.cue(&column, None)
                 } else {
                     None
                 };
@@ -161,6 +162,7 @@ pub(crate) fn redact_record(
             }
         }
     }
+    cues::give_back(cue_cache);
     Ok(out)
 }
 

@@ -2,6 +2,7 @@
 //! byte, replacing only detected spans inside string values (and whole
 //! values or members where a field rule says so).
 
+use crate::cues::{self, CueCache, may_be_cued};
 use crate::policy::{FieldAction, FieldRule};
 use crate::{Redactor, Tally};
 use leakproof_detect::{Detection, FieldCue};
@@ -55,13 +56,13 @@ pub(crate) fn redact_json(
         tally,
         detections: DETECTIONS.take(),
         keys: Vec::new(),
-        cues: CUES.take().unwrap_or_else(CueCache::new),
+        cues: cues::lend(),
         use_cues: redactor.uses_field_cues(),
     };
     let walked = walker.walk();
     walker.detections.clear();
     DETECTIONS.set(std::mem::take(&mut walker.detections));
-    CUES.set(Some(walker.cues));
+    cues::give_back(walker.cues);
     walked?;
     Ok(walker.out)
 }
@@ -70,128 +71,6 @@ thread_local! {
     /// One detection buffer per thread, reused across records: a fresh one
     /// per record cost an allocation as soon as the record held a value.
     static DETECTIONS: std::cell::Cell<Vec<Detection>> = const { std::cell::Cell::new(Vec::new()) };
-}
-
-/// Slots of the cache of field-name cues.
-const CUE_SLOTS: usize = 128;
-
-/// One cached cue: the hash of the raw key (and the parent's, where the
-/// cue depends on it: a bare `name`), the keys, and the cue.
-struct CachedCue {
-    hash: u64,
-    key: Box<str>,
-    parent: Option<Box<str>>,
-    cue: Option<FieldCue>,
-}
-
-/// Field-name cues by raw key, two-way set-associative: the same few keys
-/// come back in every record, and working a cue out costs more than
-/// looking it up.
-struct CueCache([Option<CachedCue>; CUE_SLOTS]);
-
-impl CueCache {
-    fn new() -> Box<CueCache> {
-        Box::new(CueCache([const { None }; CUE_SLOTS]))
-    }
-
-    /// [`FieldCue::of`], looked up. Only a bare `name` depends on its
-    /// parent (`customer.name`, `product.name`).
-    fn cue(&mut self, key: &str, parent: Option<&str>) -> Option<FieldCue> {
-        let parent = parent.filter(|_| key.eq_ignore_ascii_case("name"));
-        let hash =
-            key_hash(key.as_bytes()) ^ parent.map_or(0, |p| key_hash(p.as_bytes()).rotate_left(31));
-        let set = (hash >> 58) as usize * 2;
-        for way in 0..2 {
-            if let Some(c) = &self.0[set + way] {
-                if c.hash == hash && same(&c.key, key) && c.parent.as_deref() == parent {
-                    let cue = c.cue;
-                    // The latest first, so that two keys of one record that
-                    // share a set do not evict each other.
-                    if way == 1 {
-                        self.0.swap(set, set + 1);
-                    }
-                    return cue;
-                }
-            }
-        }
-        let cue = FieldCue::of(key, parent);
-        self.0.swap(set, set + 1);
-        self.0[set] = Some(CachedCue {
-            hash,
-            key: key.into(),
-            parent: parent.map(Into::into),
-            cue,
-        });
-        cue
-    }
-}
-
-/// Whether two short strings are equal, eight bytes at a time and inline
-/// (a library `memcmp` call costs more than the few bytes of a key).
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i + 8 <= a.len() {
-        if word_at(a, i) != word_at(b, i) {
-            return false;
-        }
-        i += 8;
-    }
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// The eight bytes of `bytes` at `i` as one word (`i + 8 <= bytes.len()`).
-fn word_at(bytes: &[u8], i: usize) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(&bytes[i..i + 8]);
-    u64::from_le_bytes(word)
-}
-
-thread_local! {
-    /// One cue cache per thread, lent to each record's walk.
-    static CUES: std::cell::Cell<Option<Box<CueCache>>> = const { std::cell::Cell::new(None) };
-}
-
-/// Whether a raw string value can have a shape a field's name cues (see
-/// `FieldCue::span`): at most 200 bytes, and starting with a letter (or an
-/// escape, a blank or a byte beyond ASCII), or with a digit and holding a
-/// blank, as an address does. Timestamps, versions and phone numbers are
-/// not looked up.
-fn may_be_cued(raw: &str) -> bool {
-    let bytes = raw.as_bytes();
-    match bytes.first() {
-        _ if bytes.len() > 200 => false,
-        Some(b) if b.is_ascii_alphabetic() || *b >= 0x80 || matches!(b, b'\\' | b' ') => true,
-        Some(b) if b.is_ascii_digit() => bytes.contains(&b' '),
-        _ => false,
-    }
-}
-
-/// A hash of a key: eight bytes at a time (FxHash's step), then the tail
-/// byte by byte. No copy and no library call: keys are short, and one is
-/// hashed for every string of every record.
-fn key_hash(key: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = key.len() as u64;
-    let mut i = 0;
-    while i + 8 <= key.len() {
-        h = (h.rotate_left(5) ^ word_at(key, i)).wrapping_mul(K);
-        i += 8;
-    }
-    while i < key.len() {
-        h = (h.rotate_left(5) ^ u64::from(key[i])).wrapping_mul(K);
-        i += 1;
-    }
-    h
 }
 
 /// The byte ranges of the elements of a top-level JSON array, for records

@@ -14,6 +14,7 @@ use leakproof_detect::{Detection, Detector, EntityType, FieldCue, canonicalize};
 
 pub mod corpus;
 mod csv;
+mod cues;
 pub mod document;
 mod json;
 mod operator;
