@@ -27,8 +27,6 @@ use regex::Regex;
 
 mod email;
 mod names;
-
-pub use leakproof_names::FieldCue;
 mod network;
 mod normalise;
 mod numeric;
@@ -37,6 +35,7 @@ mod tld;
 mod triggers;
 mod validate;
 
+pub use leakproof_names::FieldCue;
 use normalise::Normalised;
 
 /// A kind of sensitive value, with a stable upper-case name.
@@ -558,7 +557,6 @@ impl Detector {
     /// field's name outranks what its words alone suggest (`Calauan` in a
     /// `city` field, `LICSRV` in `hostname`); a more confident finding in
     /// it (an e-mail, a secret) stands instead.
-    #[inline(never)]
     pub fn detect_field_into(&self, text: &str, cue: FieldCue, out: &mut Vec<Detection>) {
         self.detect_into(text, out);
         if self.names.is_none() {

@@ -1648,6 +1648,16 @@ mod tests {
     }
 
     #[test]
+    fn product_names_are_no_streets() {
+        assert!(addresses("Model 'Oak Lane 3' bookcase arrived damaged.").is_empty());
+        assert!(addresses("Quote for 12 Dell Latitude 5440 units attached.").is_empty());
+        assert_eq!(
+            addresses("Please ship to 3 Oak Lane, Leeds LS6 2AB."),
+            ["3 Oak Lane, Leeds LS6 2AB"]
+        );
+    }
+
+    #[test]
     fn numbered_avenues_blocks_and_lanes() {
         assert_eq!(
             addresses("Blk 456 Ang Mo Kio Ave 10, #08-1234, Singapore 560456"),

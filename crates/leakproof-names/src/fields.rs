@@ -3,7 +3,7 @@
 //! field, with none of the words around it that free text has, so the
 //! field's name is the cue.
 
-use crate::lexicon::{PLACE, REGION};
+use crate::lexicon::{PLACE, REGION, one_of};
 use crate::{NameKind, NameSpan};
 
 /// What a field holds, judged by its name: see [`FieldCue::of`].
@@ -279,10 +279,6 @@ fn fold_key<'b>(key: &str, buf: &'b mut [u8; MAX_KEY]) -> Option<&'b [u8]> {
         len += 1;
     }
     Some(&buf[..len])
-}
-
-fn one_of(word: &[u8], list: &[&str]) -> bool {
-    list.iter().any(|w| w.as_bytes() == word)
 }
 
 /// `billing_city`, `shipToCity`: a place key, perhaps after an owner.

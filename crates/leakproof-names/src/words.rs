@@ -2489,6 +2489,17 @@ mod tests {
     }
 
     #[test]
+    fn brands_and_team_names_are_no_names_or_places() {
+        assert!(persons("Philips Hue bridge not detected by the app.").is_empty());
+        assert!(persons("John Deere tractor telematics not syncing.").is_empty());
+        assert!(persons("Error 1603 during MSI install of Cisco AnyConnect 4.10.").is_empty());
+        assert_eq!(persons("Spoke with John Dearing today."), ["John Dearing"]);
+        let places = |text: &str| found(text, NameKind::Location);
+        assert!(places("Ticket moved to the Berlin sprint board.").is_empty());
+        assert_eq!(places("Ticket moved to the Berlin office."), ["Berlin"]);
+    }
+
+    #[test]
     fn months_are_no_places() {
         let places = |text: &str| found(text, NameKind::Location);
         assert!(places("The renewal is due in March, not April.").is_empty());

@@ -36,7 +36,7 @@ impl CueCache {
         let set = (hash >> 58) as usize * 2;
         for way in 0..2 {
             if let Some(c) = &self.0[set + way] {
-                if c.hash == hash && same(&c.key, key) && c.parent.as_deref() == parent {
+                if c.hash == hash && *c.key == *key && c.parent.as_deref() == parent {
                     let cue = c.cue;
                     // The latest first, so that two keys of one record that
                     // share a set do not evict each other.
@@ -57,29 +57,6 @@ impl CueCache {
         });
         cue
     }
-}
-
-/// Whether two short strings are equal, eight bytes at a time and inline
-/// (a library `memcmp` call costs more than the few bytes of a key).
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i + 8 <= a.len() {
-        if word_at(a, i) != word_at(b, i) {
-            return false;
-        }
-        i += 8;
-    }
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// The eight bytes of `bytes` at `i` as one word (`i + 8 <= bytes.len()`).

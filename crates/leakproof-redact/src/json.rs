@@ -553,10 +553,9 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// What the current field's name says its value is. A value of more
-    /// than 200 bytes is no name, place, address or host by its field's
-    /// name (see `FieldCue::span`), so the caller asks only for shorter
-    /// ones. Out of line: the walk's own loop stays as tight as it was.
+    /// What the current field's name says its value is; the caller asks
+    /// only for values that [`may_be_cued`]. Out of line: the walk's own
+    /// loop stays as tight as it was.
     #[inline(never)]
     fn field_cue(&mut self) -> Option<FieldCue> {
         let key = self.keys.last()?;
