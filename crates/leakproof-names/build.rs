@@ -18,6 +18,7 @@ const GAZETTEERS: &[(&str, u32)] = &[
     ("data/surnames.txt", curated::SURNAME),
     ("data/places.txt", curated::PLACE),
     ("data/regions.txt", curated::REGION),
+    ("data/countries.txt", curated::REGION | curated::COUNTRY),
     ("data/common.txt", curated::COMMON),
     ("data/english.txt", curated::ENGLISH),
 ];

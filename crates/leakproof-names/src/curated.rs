@@ -48,6 +48,9 @@ pub(crate) const LEAD: u32 = 1 << 20;
 /// The first word of a place of several words (`salt` of `salt lake
 /// city`), set by the build script from the place and region lists.
 pub(crate) const PLACE_HEAD: u32 = 1 << 21;
+/// A country whose English name is one word (`Germany`, `Peru`): a
+/// location on its own, though a surname list may hold the same word.
+pub(crate) const COUNTRY: u32 = 1 << 22;
 /// An everyday English word, as spelled in lower case by a spelling
 /// dictionary (SCOWL): `stock`, `boot`, `receivable`. Most surnames that
 /// are also words (`Baker`) are in it too, so it only weighs words no name

@@ -3,8 +3,8 @@
 
 use crate::lexicon::one_of;
 use crate::lexicon::{
-    COMMON, ENGLISH, GIVEN, GREETING, LEAD, NAME_LABEL, PARTICLE, PERSON_CUE, PLACE, PLACE_CUE,
-    PLACE_HEAD, PLACE_LABEL, REGION, SITE_NOUN, STOP, SURNAME, TITLE,
+    COMMON, COUNTRY, ENGLISH, GIVEN, GREETING, LEAD, NAME_LABEL, PARTICLE, PERSON_CUE, PLACE,
+    PLACE_CUE, PLACE_HEAD, PLACE_LABEL, REGION, SITE_NOUN, STOP, SURNAME, TITLE,
 };
 use crate::tokens::{Case, Kind, Tok};
 use crate::{NameKind, NameSpan, lexicon};
@@ -1789,10 +1789,15 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     // A region or country on its own (`Bavaria has a holiday today`):
     // rarely anything else, unless one word that is also a name or a word
     // (`Georgia`, `Jordan`, `Chad`).
+    // A country that is also a rare surname (`Germany`, `Poland`) is still
+    // a country.
     let plain_region = classes & REGION != 0
-        && (end > i + 1
-            || (t.classes(text) & (GIVEN | SURNAME | COMMON | ENGLISH | STOP) == 0
-                && t.cur(text) & GREETING == 0));
+        && (end > i + 1 || {
+            let word = t.classes(text);
+            let titled = matches!(person_cue(text, toks, i), Cue::Title);
+            let surname = if word & COUNTRY != 0 && !titled { 0 } else { SURNAME };
+            word & (GIVEN | surname | COMMON | ENGLISH | STOP) == 0 && t.cur(text) & GREETING == 0
+        });
     if !named_before && plain_region {
         return Some((end, 0.65));
     }
@@ -2266,6 +2271,15 @@ mod tests {
 
     fn persons(text: &str) -> Vec<String> {
         found(text, NameKind::Person)
+    }
+
+    #[test]
+    fn a_country_that_is_also_a_surname_is_a_place_unless_titled() {
+        let places = |t| found(t, NameKind::Location);
+        assert_eq!(places("Sales region: EMEA / Germany"), ["EMEA", "Germany"]);
+        assert_eq!(places("shipped to Switzerland, not Austria."), ["Switzerland", "Austria"]);
+        assert!(places("Mr. Poland called back").is_empty());
+        assert_eq!(persons("Mr. Poland called back"), ["Poland"]);
     }
 
     #[test]
