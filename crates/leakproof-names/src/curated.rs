@@ -753,6 +753,7 @@ pub(crate) const PLACE_LABELS: &[&str] = &[
     "area",
     "warehouse",
     "origin",
+    "route",
 ];
 
 pub(crate) const SITE_NOUNS: &[&str] = &[

@@ -1562,6 +1562,7 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
                 || lower_new
                 // `city: chiang mai`
                 || place_label_before(text, toks, i).is_some()
+                || part_of_before(text, toks, i)
                 // `relocated to chiang mai`: a word no English word shadows
                 // may start a place of several words.
                 || (w.eq_ignore_ascii_case("to")
@@ -1730,6 +1731,7 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         return None;
     }
     let cue = place_cue(text, toks, i, after_place)
+        || clock_or_bracket(text, toks, i, end)
         // `abhi Pune mein hoon`
         || (classes & (PLACE | REGION) != 0 && postposition_after(text, toks, end))
         // `in the Algarve`: a region after `the`.
@@ -1795,7 +1797,11 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         && (end > i + 1 || {
             let word = t.classes(text);
             let titled = matches!(person_cue(text, toks, i), Cue::Title);
-            let surname = if word & COUNTRY != 0 && !titled { 0 } else { SURNAME };
+            let surname = if word & COUNTRY != 0 && !titled {
+                0
+            } else {
+                SURNAME
+            };
             word & (GIVEN | surname | COMMON | ENGLISH | STOP) == 0 && t.cur(text) & GREETING == 0
         });
     if !named_before && plain_region {
@@ -1935,22 +1941,21 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     if from_a_noun(text, toks, i) && p.cur(text) & STOP == 0 {
         return true;
     }
-    // `half of Accra`, `most of Soweto`: part of a place.
-    if p.bytes(text) == b"of"
+    if part_of_before(text, toks, i) {
+        return true;
+    }
+    // `a small town called Tralee`
+    if one_of(p.bytes(text), &["called", "named"])
         && j > 0
         && one_of(
             toks[j - 1].bytes(text),
-            &[
-                "out",
-                "outside",
-                "half",
-                "most",
-                "parts",
-                "outskirts",
-                "rest",
-            ],
+            &["town", "village", "city", "suburb", "hamlet", "place"],
         )
     {
+        return true;
+    }
+    // `Antwerp -> Lille -> Paris`: the next stop of a route.
+    if after_place && (is_punct(p, b'>') || p.bytes(text) == "→".as_bytes()) {
         return true;
     }
     // `city "Gdańsk"`, `in 'Lyon'`
@@ -1959,6 +1964,67 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     }
     // `based in`, `moved to` handled by the preposition; `Location:` above.
     false
+}
+
+/// Whether the place `i..end` tells a clock (`3pm Chicago time`) or stands
+/// alone in brackets (`Store #118 (Lyon)`, `Mountain (Denver)`). A single
+/// word an everyday word shadows is no place here, nor in brackets one a
+/// given name shadows, but after a time zone.
+fn clock_or_bracket(text: &str, toks: &[Tok], i: usize, end: usize) -> bool {
+    let Some(next) = toks.get(end) else {
+        return false;
+    };
+    let single = end == i + 1;
+    let shadow = if single { toks[i].classes(text) } else { 0 };
+    if shadow & (COMMON | ENGLISH | STOP) != 0 {
+        return false;
+    }
+    if next.case == Case::Lower
+        && !next.newline()
+        && matches!(next.bytes(text), b"time" | b"timezone")
+    {
+        return true;
+    }
+    let bracketed = i.checked_sub(1).is_some_and(|j| is_punct(&toks[j], b'('));
+    if !bracketed || !is_punct(next, b')') {
+        return false;
+    }
+    shadow & GIVEN == 0
+        || i.checked_sub(2).is_some_and(|j| {
+            one_of(
+                toks[j].bytes(text),
+                &[
+                    "mountain", "pacific", "eastern", "central", "atlantic", "time", "timezone",
+                    "zone",
+                ],
+            ) || (toks[j].case == Case::Upper
+                && one_of(
+                    toks[j].bytes(text),
+                    &[
+                        "gmt", "utc", "cet", "est", "cst", "mst", "pst", "ist", "bst", "aest",
+                    ],
+                ))
+        })
+}
+
+/// Whether `half of`, `most of`, `all of` (part of a place) stands before
+/// token `i` (`half of Accra`, `in all of bavaria`).
+fn part_of_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 2
+        && toks[i - 1].bytes(text) == b"of"
+        && one_of(
+            toks[i - 2].bytes(text),
+            &[
+                "out",
+                "outside",
+                "half",
+                "most",
+                "parts",
+                "outskirts",
+                "rest",
+                "all",
+            ],
+        )
 }
 
 /// A value that is nothing but two or three capitalised words with a
@@ -2101,6 +2167,14 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     {
         return true;
     }
+    // `Antwerp -> Lille`, `Store #118 (Lyon)`, `3pm Chicago time`
+    if prev.is_some_and(|p| {
+        is_punct(p, b'>') || (is_punct(p, b'(') && next.is_some_and(|n| is_punct(n, b')')))
+    }) || next
+        .is_some_and(|n| n.case == Case::Lower && matches!(n.bytes(text), b"time" | b"timezone"))
+    {
+        return true;
+    }
     if t.case == Case::Title {
         // A region or country needs no cue.
         if t.classes(text) & REGION != 0 {
@@ -2141,6 +2215,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 // `spedizione per Verona`, `z magazynu Wrocław`
                 || (t.case == Case::Title
                     && (p.bytes(text) == b"per" || from_a_noun(text, toks, i)))
+                // `a town called Tralee`, `Berlin → Warsaw`
+                || one_of(p.bytes(text), &["called", "named", "→"])
         }
         // `wife (Thandeka)`, `owner - Ravi`
         Kind::Punct if matches!(p.punct, b'(' | b'-') => {
@@ -2215,7 +2291,14 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             i += 1;
             continue;
         }
-        if let Some((end, conf)) = place_at(text, toks, i, last_place_end == i.wrapping_sub(1)) {
+        // One token after a place (`Paris and Lyon`, `Berlin → Warsaw`),
+        // or an ASCII arrow's two (`Antwerp -> Lille`).
+        let after_place = last_place_end == i.wrapping_sub(1)
+            || (i >= 2
+                && last_place_end == i - 2
+                && is_punct(&toks[i - 1], b'>')
+                && (is_punct(&toks[i - 2], b'-') || is_punct(&toks[i - 2], b'=')));
+        if let Some((end, conf)) = place_at(text, toks, i, after_place) {
             out.push(span_of(toks, i, end, NameKind::Location, conf));
             last_place_end = end;
             i = end;
@@ -2277,9 +2360,34 @@ mod tests {
     fn a_country_that_is_also_a_surname_is_a_place_unless_titled() {
         let places = |t| found(t, NameKind::Location);
         assert_eq!(places("Sales region: EMEA / Germany"), ["EMEA", "Germany"]);
-        assert_eq!(places("shipped to Switzerland, not Austria."), ["Switzerland", "Austria"]);
+        assert_eq!(
+            places("shipped to Switzerland, not Austria."),
+            ["Switzerland", "Austria"]
+        );
         assert!(places("Mr. Poland called back").is_empty());
         assert_eq!(persons("Mr. Poland called back"), ["Poland"]);
+    }
+
+    #[test]
+    fn routes_clocks_brackets_and_parts_of_places() {
+        let places = |t| found(t, NameKind::Location);
+        assert_eq!(
+            places("Route: Antwerp -> Lille -> Paris"),
+            ["Antwerp", "Lille", "Paris"]
+        );
+        assert_eq!(places("Meeting moved to 3pm Chicago time."), ["Chicago"]);
+        assert_eq!(places("Store #118 (Lyon) is missing stock."), ["Lyon"]);
+        assert_eq!(places("Time zone: Mountain (Denver)"), ["Denver"]);
+        assert_eq!(
+            places("service down in all of bavaria since 8am"),
+            ["bavaria"]
+        );
+        assert_eq!(places("a small town called Tralee"), ["Tralee"]);
+        // A given name in brackets is no place but after a time zone; an
+        // everyday word is none before `time`.
+        assert!(places("ask the lead (Sydney) first").is_empty());
+        assert!(places("Status: Open -> Closed").is_empty());
+        assert!(places("Reading time is long").is_empty());
     }
 
     #[test]
