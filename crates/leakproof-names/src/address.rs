@@ -355,6 +355,19 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
         }) {
             j += 1;
         }
+        // `house no 45, sector 21c, faridabad`: a numbered house, a comma
+        // and a unit or a lower-case word, vouched for by what follows (a
+        // postcode or a town).
+        if toks.get(j).is_some_and(|n| is_punct(n, b','))
+            && toks.get(j + 1).is_some_and(|n| {
+                n.kind == Kind::Word
+                    && (n.cur(text) & UNIT != 0
+                        || (n.case == Case::Lower && n.cur(text) & STREET_FIRST == 0))
+            })
+            && number_word_before(text, toks, i) + 2 <= i
+        {
+            return Some((i, j, true));
+        }
         // `12, rue de la République`; `House No. 7, Osu Badu Street`
         if toks.get(j).is_some_and(|n| is_punct(n, b','))
             && toks.get(j + 1).is_some_and(|n| {
@@ -388,6 +401,17 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
                         .is_none_or(|n| n.newline() || is_punct(n, b','));
                 return Some((i, last + usize::from(numbered), false));
             }
+        }
+        // A numbered highway: `4471 Highway 7`.
+        if first.kind == Kind::Word
+            && first.case != Case::Lower
+            && one_of(
+                first.bytes(text),
+                &["highway", "hwy", "route", "rte", "road", "rd"],
+            )
+            && street_number_at(text, toks, j + 1)
+        {
+            return Some((i, j + 2, false));
         }
         // English order: `221B Baker Street`, `500 W 2nd St NW`.
         let lower_ok = first.case == Case::Lower;
@@ -755,16 +779,25 @@ fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
     } else {
         return s;
     };
-    // `House No. 7`, `Flat No. 302`, `H.No. 8-2-293`
+    // `House No. 7`, `Flat No. 302`, `H.No. 8-2-293`, and the Indian
+    // numbered street: `Road No. 10`, `Street No. 4`.
     match w.checked_sub(1).map(|q| &toks[q]) {
         Some(q)
             if q.kind == Kind::Word
-                && one_of(q.bytes(text), &["house", "flat", "plot", "door"]) =>
+                && (one_of(q.bytes(text), &["house", "flat", "plot", "door"])
+                    || q.cur(text) & STREET_LAST != 0) =>
         {
             w - 1
         }
-        _ => w,
+        _ => house_initial_before(text, toks, w).unwrap_or(w),
     }
+}
+
+/// `H.` before the number word at `w` (`H.No.`, India's house number):
+/// the index of the `H`.
+fn house_initial_before(text: &str, toks: &[Tok], w: usize) -> Option<usize> {
+    (w >= 2 && is_punct(&toks[w - 1], b'.') && matches!(toks[w - 2].bytes(text), b"H" | b"h"))
+        .then_some(w - 2)
 }
 
 /// `Ngõ`, `Ngách`, `Hẻm`, `Kiệt`: Vietnamese lanes between a house number
@@ -1032,22 +1065,33 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
         let mut k = e;
         // `St.` / `Apt.` abbreviation dots.
         if toks.get(k).is_some_and(|n| is_punct(n, b'.') && !n.space())
-            && toks
-                .get(k + 1)
-                .is_some_and(|n| is_punct(n, b',') || n.kind != Kind::Punct)
+            && toks.get(k + 1).is_some_and(|n| {
+                is_punct(n, b',') || is_punct(n, b'-') || is_punct(n, b';') || n.kind != Kind::Punct
+            })
         {
             k += 1;
         }
         let mut separated = false;
-        if toks
-            .get(k)
-            .is_some_and(|n| is_punct(n, b',') || is_punct(n, b'-'))
-        {
+        // `St. - Unit 1108 - Aventura`, and a semicolon only before a
+        // postcode (`lok. 7; 90-926 Łódź`; not `; ring twice`).
+        if toks.get(k).is_some_and(|n| {
+            is_punct(n, b',')
+                || is_punct(n, b'-')
+                || (is_punct(n, b';') && postcode_at(text, toks, k + 1, lower_ok).is_some())
+        }) {
             k += 1;
             separated = true;
         }
         let Some(t) = toks.get(k) else { break };
         separated |= t.newline();
+        // After a town: `Firenze (FI)`, `Tijuana, B.C.`, `Garching b.
+        // München`.
+        if city_seen || postcode {
+            if let Some(m) = town_suffix(text, toks, k, separated) {
+                e = m;
+                continue;
+            }
+        }
         // `Rue Sainte-Catherine O, Montréal`: a compass letter after the
         // street (French `O` for ouest too).
         if !separated
@@ -1221,6 +1265,57 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
     (e, postcode)
 }
 
+/// What may close a town at `k`: an Italian province in brackets (`(FI)`),
+/// a state in dotted initials after a comma (`, B.C.`), or a German `b.`
+/// or `bei` and the nearby city (`Garching b. München`). The index past it.
+fn town_suffix(text: &str, toks: &[Tok], k: usize, separated: bool) -> Option<usize> {
+    let t = &toks[k];
+    if t.newline() {
+        return None;
+    }
+    let upper_letters = |n: &Tok, len: u32| {
+        n.kind == Kind::Word && n.case == Case::Upper && n.end - n.start == len && !n.space()
+    };
+    if !separated
+        && is_punct(t, b'(')
+        && toks.get(k + 1).is_some_and(|n| upper_letters(n, 2))
+        && toks.get(k + 2).is_some_and(|n| is_punct(n, b')'))
+    {
+        return Some(k + 3);
+    }
+    if separated
+        && t.kind == Kind::Word
+        && t.case == Case::Upper
+        && t.end - t.start == 1
+        && toks
+            .get(k + 1)
+            .is_some_and(|n| is_punct(n, b'.') && !n.space())
+        && toks.get(k + 2).is_some_and(|n| upper_letters(n, 1))
+        && toks
+            .get(k + 3)
+            .is_some_and(|n| is_punct(n, b'.') && !n.space())
+    {
+        return Some(k + 4);
+    }
+    let bei = match t.bytes(text) {
+        b"b" if toks.get(k + 1).is_some_and(|n| is_punct(n, b'.')) => k + 2,
+        b"bei" => k + 1,
+        _ => return None,
+    };
+    let n = toks.get(bei)?;
+    (!separated && n.kind == Kind::Word && n.case == Case::Title && !n.newline()).then(|| {
+        let mut m = bei + 1;
+        while toks
+            .get(m)
+            .is_some_and(|w| w.kind == Kind::Word && w.case == Case::Title && !w.newline())
+            && m < bei + 3
+        {
+            m += 1;
+        }
+        m
+    })
+}
+
 /// A segment of at most four short tokens from `k` to a comma, with a
 /// postcode right after that comma: the index of the comma.
 fn floor_segment(text: &str, toks: &[Tok], k: usize, lower_ok: bool) -> Option<usize> {
@@ -1295,8 +1390,11 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
         if is_punct(&toks[u], b'.') && u > 0 {
             u -= 1;
         }
-        // `House No. 12, `, `Flat No. 402, `
+        // `House No. 12, `, `Flat No. 402, `, `H.No. 8-2-293/82, `
         if u > 0 && number_word(text, &toks[u]) {
+            if let Some(h) = house_initial_before(text, toks, u) {
+                return h;
+            }
             u -= 1;
         }
         let unit_word = toks[u].kind == Kind::Word
@@ -1563,7 +1661,14 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             i += 1;
             continue;
         };
-        let case = address_case(text, &toks[start..core_end]);
+        // A core of a number alone takes its case from the words for it
+        // (`house no 45,`).
+        let case_from = if core_end == start + 1 {
+            number_word_before(text, toks, start)
+        } else {
+            start
+        };
+        let case = address_case(text, &toks[case_from..core_end]);
         let (end, postcode) = tail(text, toks, core_end, case);
         // A known town after the street vouches for it as a postcode would
         // (`Plot 112, Ali Hassan Mwinyi Road, Dar es Salaam`).
@@ -1645,6 +1750,63 @@ mod tests {
             .filter(|s| s.kind == NameKind::StreetAddress)
             .map(|s| text[s.start..s.end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn indian_house_numbers_and_numbered_roads() {
+        assert_eq!(
+            addresses(
+                "landmark for H.No. 8-2-293/82, Road No. 10, Banjara Hills, Hyderabad, Telangana 500034"
+            ),
+            ["H.No. 8-2-293/82, Road No. 10, Banjara Hills, Hyderabad, Telangana 500034"]
+        );
+        assert_eq!(
+            addresses("address - house no 45, sector 21c, faridabad, haryana 121001"),
+            ["house no 45, sector 21c, faridabad, haryana 121001"]
+        );
+        // A numbered flat with nothing after to vouch for it is prose.
+        assert!(addresses("flat no 3, 2nd floor, we will call").is_empty());
+    }
+
+    #[test]
+    fn what_closes_a_town_and_other_separators() {
+        for (text, address) in [
+            (
+                "Consegna: Piazza del Duomo 3, 50122 Firenze (FI)",
+                "Piazza del Duomo 3, 50122 Firenze (FI)",
+            ),
+            (
+                "Entrega: Blvd. Agua Caliente 4558, Int. 1201, Aviación, 22014 Tijuana, B.C.",
+                "Blvd. Agua Caliente 4558, Int. 1201, Aviación, 22014 Tijuana, B.C.",
+            ),
+            (
+                "Industriestr. 7\n85748 Garching b. München",
+                "Industriestr. 7\n85748 Garching b. München",
+            ),
+            (
+                "Siège: Rue de la Loi 155 bte 3, 1040 Bruxelles",
+                "Rue de la Loi 155 bte 3, 1040 Bruxelles",
+            ),
+            (
+                "Addr: 3300 NE 192nd St. - Unit 1108 - Aventura FL 33180",
+                "3300 NE 192nd St. - Unit 1108 - Aventura FL 33180",
+            ),
+            (
+                "Adres: ul. Piotrkowska 104 lok. 7; 90-926 Łódź",
+                "ul. Piotrkowska 104 lok. 7; 90-926 Łódź",
+            ),
+            (
+                "Rural route: RR 2, 4471 Highway 7, Kemptville, ON K0G 1J0",
+                "RR 2, 4471 Highway 7, Kemptville, ON K0G 1J0",
+            ),
+        ] {
+            assert_eq!(addresses(text), [address], "{text}");
+        }
+        // A semicolon ends the address unless a postcode follows it.
+        assert_eq!(
+            addresses("deliver to 3 church lane, little snoring, norfolk nr21 0aa; ring twice."),
+            ["3 church lane, little snoring, norfolk nr21 0aa"]
+        );
     }
 
     #[test]

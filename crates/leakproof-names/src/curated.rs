@@ -374,6 +374,9 @@ pub(crate) const STREET_FIRST_WORDS: &[&str] = &[
     "boulevard",
     "bd",
     "bvd",
+    // Latin America writes `Blvd.` before the name too.
+    "blvd",
+    "bulevar",
     "allee",
     "chemin",
     "quai",
@@ -498,6 +501,10 @@ pub(crate) const UNIT_WORDS: &[&str] = &[
     "andar",
     "loja",
     "bloco",
+    // Belgian `bte 3` (boîte), Indian `sector 21c`.
+    "bte",
+    "boite",
+    "sector",
 ];
 
 pub(crate) const GREETINGS: &[&str] = &[
