@@ -143,10 +143,18 @@ fn ad_domain(bytes: &[u8], dot: usize) -> Option<usize> {
             && l.iter()
                 .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     };
+    // `CORP.ACME.AD`: a domain written in capitals throughout, as
+    // Windows shows it.
+    let upper = |l: &&[u8]| {
+        !l.is_empty()
+            && l.iter().any(u8::is_ascii_uppercase)
+            && l.iter()
+                .all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+    };
     (!first.is_empty()
         && first[0].is_ascii_alphabetic()
         && !first.eq_ignore_ascii_case(b"www")
-        && rest.iter().all(lower)
+        && (rest.iter().all(lower) || (label == b"AD" && upper(&first) && rest.iter().all(upper)))
         && !lexicon::one_of(domain, &["com", "net", "org", "edu", "gob", "nom"]))
     .then_some(start)
 }
@@ -718,6 +726,9 @@ mod tests {
             .collect();
         assert_eq!(got, ["DC01.contoso.ad", "jira.eng.ad"]);
         assert!(find("see www.andorra.ad, govern.ad and shop.com.ad or Foo.Bar.ad").is_empty());
+        let text = "Joined the laptop to CORP.ACME.AD but not WWW.ANDORRA.AD or GOVERN.AD";
+        let got: Vec<&str> = find(text).iter().map(|s| &text[s.start..s.end]).collect();
+        assert_eq!(got, ["CORP.ACME.AD"]);
     }
 
     #[test]
