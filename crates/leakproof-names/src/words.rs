@@ -539,7 +539,8 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     }
     // After an initial, the case of the next word (`A. KOWALCZYK`); after a
     // title, particles join a title-case name (`Ms. van der Berg`).
-    let run_case = if cue == Cue::Title && case == Case::Lower && c0 & PARTICLE != 0 {
+    let promoted = cue == Cue::Title && case == Case::Lower && c0 & PARTICLE != 0;
+    let run_case = if promoted {
         Case::Title
     } else if initial {
         toks.get(i + 2)
@@ -570,7 +571,15 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             j += 2;
             continue;
         }
-        if t.newline() || !fits(text, t, run_case) {
+        // `mr. van der merwe`: in lower case, the surname after a title's
+        // particles.
+        let particles_only = || run[..n].iter().all(|c| c & PARTICLE != 0);
+        let surname_after_particles = promoted
+            && t.case == Case::Lower
+            && t.kind == Kind::Word
+            && particles_only()
+            && t.classes(text) & (PARTICLE | STOP) == 0;
+        if t.newline() || !(fits(text, t, run_case) || surname_after_particles) {
             break;
         }
         let c = name_classes(text, t);
@@ -589,11 +598,20 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         // An unknown capitalised word continues a name after a cue or a
         // known given name (`with Nkechi Uzoma`, `Agnieszka Wróblewska`):
         // the gazetteers cannot hold every surname.
-        let after_particle = run[n - 1] & PARTICLE != 0 && run[n - 1] & (GIVEN | SURNAME) == 0;
+        // A lower-case particle is one though a list holds `Von` as a
+        // surname; the surname after it may be a place's name too (`Lukas
+        // von Hohenberg`).
+        let lower_particle = |k: usize| run[k] & PARTICLE != 0 && toks[idx[k]].case == Case::Lower;
+        let after_particle = run[n - 1] & PARTICLE != 0
+            && (run[n - 1] & (GIVEN | SURNAME) == 0 || lower_particle(n - 1));
         let loose = !known
             && run_case == Case::Title
             && (cue >= Cue::Weak || after_particle || (n == 1 && given_clean))
-            && name_like(text, t, c);
+            && (name_like(text, t, c)
+                || (after_particle
+                    && lower_particle(n - 1)
+                    && c & (PLACE | REGION) != 0
+                    && c & (COMMON | ENGLISH | STOP) == 0));
         // In lower case a strong cue admits known names only (`shukriya,
         // aapki request` holds none).
         if !known && !loose && (cue < Cue::Strong || run_case == Case::Lower) {
@@ -608,13 +626,22 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     // Trim trailing particles and (without a strong cue) unknown words.
     while n > 1 {
         let c = run[n - 1];
-        let keep = if c & PARTICLE != 0 && c & (GIVEN | SURNAME) == 0 {
+        let keep = if c & PARTICLE != 0
+            && (c & (GIVEN | SURNAME) == 0
+                || (run_case == Case::Title && toks[idx[n - 1]].case == Case::Lower))
+        {
             false
         } else {
             c & (GIVEN | SURNAME) != 0
                 || cue >= Cue::Strong
                 || (run_case == Case::Title && name_like(text, &toks[idx[n - 1]], c))
                 || (n >= 2 && run[n - 2] & PARTICLE != 0 && name_like(text, &toks[idx[n - 1]], c))
+                // `von Hohenberg`: a place's name as a surname.
+                || (n >= 2
+                    && run[n - 2] & PARTICLE != 0
+                    && toks[idx[n - 2]].case == Case::Lower
+                    && toks[idx[n - 1]].case == Case::Title
+                    && c & (COMMON | ENGLISH | STOP) == 0)
         };
         if keep {
             break;
@@ -677,7 +704,15 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     // Every word an everyday word before a name (`Spring Boot`, `Too Many`).
     let all_words = run[..n].iter().all(|c| c & (COMMON | ENGLISH) != 0);
     if n >= 2 {
-        let named = (given_first && last & (SURNAME | GIVEN) != 0)
+        // `Lukas von Hohenberg`: a given name, a lower-case particle, a
+        // capitalised word.
+        let particled = given_first
+            && n >= 3
+            && run_case == Case::Title
+            && run[n - 2] & PARTICLE != 0
+            && toks[idx[n - 2]].case == Case::Lower;
+        let named = particled
+            || (given_first && last & (SURNAME | GIVEN) != 0)
             || (c0 & SURNAME != 0 && run[1..n].iter().any(|c| c & GIVEN != 0))
             || (given_first && unknown[n - 1] && run_case == Case::Title && cue >= Cue::Weak)
             // `Gunnar Sigurðsson`, `Priya Raghunathan`
@@ -2388,6 +2423,23 @@ mod tests {
         assert!(places("ask the lead (Sydney) first").is_empty());
         assert!(places("Status: Open -> Closed").is_empty());
         assert!(places("Reading time is long").is_empty());
+    }
+
+    #[test]
+    fn particles_never_end_a_name_and_lead_to_its_surname() {
+        assert_eq!(
+            persons("Forwarded to Lukas von Hohenberg for approval."),
+            ["Lukas von Hohenberg"]
+        );
+        assert_eq!(
+            persons("dear mr. van der merwe,\nyour claim"),
+            ["van der merwe"]
+        );
+        assert_eq!(
+            persons("please note that mrs. de la cruz has called"),
+            ["de la cruz"]
+        );
+        assert!(persons("mr. van is here").is_empty());
     }
 
     #[test]
