@@ -799,7 +799,12 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         Cue::Weak
             if case == Case::Title
                 && c0 & GIVEN != 0
-                && c0 & (COMMON | PLACE | REGION | SURNAME) == 0 =>
+                && c0 & (COMMON | PLACE | REGION) == 0
+                // `your colleague Hannah`: a given name that is a surname
+                // too, unless also a word or a month (`Bill run for
+                // November`).
+                && (c0 & SURNAME == 0
+                    || (c0 & ENGLISH == 0 && !crate::address::is_month(text_of(text, first)))) =>
         {
             Some((end, 0.6))
         }
@@ -2440,6 +2445,16 @@ mod tests {
             ["de la cruz"]
         );
         assert!(persons("mr. van is here").is_empty());
+    }
+
+    #[test]
+    fn a_given_name_that_is_a_surname_too_after_a_cue() {
+        assert_eq!(
+            persons("I spoke with your colleague Hannah earlier"),
+            ["Hannah"]
+        );
+        assert_eq!(persons("FW: from Tatiana - see below"), ["Tatiana"]);
+        assert!(persons("Bill run for November completed").is_empty());
     }
 
     #[test]
