@@ -1008,16 +1008,31 @@ const BRAND_POSSESSIVES: &[&str] = &[
 
 /// `Sunny, thanks for your patience`: a given name opening the text or a
 /// line, then a comma and a greeting or thanks.
+/// So `Joanna, could you confirm`: a request to someone (a town's name
+/// too, as nobody asks a town).
 fn addressed_first(text: &str, toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
-    (i == 0 || t.newline())
+    if !((i == 0 || t.newline())
         && t.case == Case::Title
-        && toks.get(i + 1).is_some_and(|c| is_punct(c, b','))
-        && toks
-            .get(i + 2)
-            .is_some_and(|g| g.kind == Kind::Word && g.cur(text) & GREETING != 0)
-        && t.classes(text) & GIVEN != 0
-        && t.classes(text) & (COMMON | STOP | PLACE | REGION) == 0
+        && toks.get(i + 1).is_some_and(|c| is_punct(c, b',')))
+    {
+        return false;
+    }
+    let Some(g) = toks.get(i + 2).filter(|g| g.kind == Kind::Word) else {
+        return false;
+    };
+    let c = t.classes(text);
+    if c & GIVEN == 0 || c & (COMMON | STOP | REGION) != 0 {
+        return false;
+    }
+    if g.cur(text) & GREETING != 0 {
+        return c & PLACE == 0;
+    }
+    one_of(g.bytes(text), &["please", "pls", "kindly"])
+        || (one_of(g.bytes(text), &["could", "can", "would", "will"])
+            && toks
+                .get(i + 3)
+                .is_some_and(|y| one_of(y.bytes(text), &["you", "u"])))
 }
 
 /// Whether token `i` opens a sentence: the text's first, a line's first,
@@ -2455,6 +2470,16 @@ mod tests {
         );
         assert_eq!(persons("FW: from Tatiana - see below"), ["Tatiana"]);
         assert!(persons("Bill run for November completed").is_empty());
+    }
+
+    #[test]
+    fn a_request_opened_with_a_name() {
+        assert_eq!(
+            persons("Joanna, could you confirm the shipping address?"),
+            ["Joanna"]
+        );
+        assert_eq!(persons("Sunny, thanks for your patience"), ["Sunny"]);
+        assert!(persons("Will, can you check").is_empty());
     }
 
     #[test]
