@@ -1802,6 +1802,10 @@ mod tests {
         ] {
             assert_eq!(addresses(text), [address], "{text}");
         }
+        assert_eq!(
+            addresses("returns go to Unit 7, Riverside Industrial Estate, Dartford DA1 5BS"),
+            ["Unit 7, Riverside Industrial Estate, Dartford DA1 5BS"]
+        );
         // A semicolon ends the address unless a postcode follows it.
         assert_eq!(
             addresses("deliver to 3 church lane, little snoring, norfolk nr21 0aa; ring twice."),

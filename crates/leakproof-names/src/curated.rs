@@ -349,6 +349,8 @@ pub(crate) const STREET_LAST_WORDS: &[&str] = &[
     "mews",
     "hill",
     "park",
+    // UK industrial and trading estates stand for the street.
+    "estate",
     "trail",
     "trl",
     "path",
