@@ -531,7 +531,7 @@ fn holdout7_final() {
             ("PERSON", 82.0),
             ("LOCATION", 95.0),
             ("STREET_ADDRESS", 95.0),
-            ("INTERNAL_HOSTNAME", 95.0),
+            ("INTERNAL_HOSTNAME", 100.0),
         ],
         60,
         2,
@@ -554,9 +554,9 @@ fn holdout8_final() {
             ("PERSON", 88.0),
             ("LOCATION", 91.0),
             ("STREET_ADDRESS", 90.0),
-            ("INTERNAL_HOSTNAME", 95.0),
+            ("INTERNAL_HOSTNAME", 100.0),
         ],
         60,
-        2,
+        1,
     );
 }
