@@ -233,6 +233,14 @@ fn lower_article_prefixed(word: &[u8]) -> bool {
         && rest.iter().all(u8::is_ascii_lowercase)
 }
 
+/// `50x`, `2X`: a count of items ordered.
+#[inline]
+fn quantity(word: &[u8]) -> bool {
+    word.len() >= 2
+        && word[word.len() - 1] | 0x20 == b'x'
+        && word[..word.len() - 1].iter().all(u8::is_ascii_digit)
+}
+
 /// `v2`, `V10`: a version number.
 #[inline]
 fn version(word: &[u8]) -> bool {
@@ -484,6 +492,21 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             .get(i + 1)
             .is_some_and(|n| !n.newline() && n.case == Case::Title)
     {
+        return None;
+    }
+    // `50x Herman Miller Aeron chairs`, `2x Ottoman footstool`: a count
+    // of items orders goods, not people; the capitalised words after it
+    // are one product's name.
+    let mut k = i;
+    while k > 0
+        && i - k < 3
+        && !toks[k].newline()
+        && toks[k - 1].kind == Kind::Word
+        && toks[k - 1].case != Case::Lower
+    {
+        k -= 1;
+    }
+    if k > 0 && !toks[k].newline() && quantity(toks[k - 1].bytes(text)) {
         return None;
     }
     // `Dr Pepper`, `Mr Muscle`: brands with a title.
@@ -1693,7 +1716,9 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         return None;
     }
     // `the Berlin sprint board`, `our Sydney build`: a place naming a
-    // team, a release or a system.
+    // team, a release or a system; `Our Santa Fe lease`, `the Santa Fe
+    // trim`: a car named after a place (as the Navigator's lease, the
+    // Odyssey's trim).
     if toks.get(end).is_some_and(|n| {
         n.kind == Kind::Word
             && n.case == Case::Lower
@@ -1715,6 +1740,9 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
                     "channel",
                     "stack",
                     "backlog",
+                    "trim",
+                    "lease",
+                    "model",
                 ],
             )
     }) {
@@ -2497,6 +2525,20 @@ mod tests {
         let places = |text: &str| found(text, NameKind::Location);
         assert!(places("Ticket moved to the Berlin sprint board.").is_empty());
         assert_eq!(places("Ticket moved to the Berlin office."), ["Berlin"]);
+    }
+
+    #[test]
+    fn counted_goods_and_cars_named_after_places() {
+        assert!(persons("Requested a quote for 50x Herman Miller Aeron chairs").is_empty());
+        assert!(persons("Order contains 2x Ottoman footstool").is_empty());
+        assert_eq!(
+            persons("Spoke with Herman Miller today."),
+            ["Herman Miller"]
+        );
+        let places = |text: &str| found(text, NameKind::Location);
+        assert!(places("The Santa Fe trim level doesn't appear.").is_empty());
+        assert!(places("Our Santa Fe lease is up in March.").is_empty());
+        assert_eq!(places("Our Santa Fe office is closed."), ["Santa Fe"]);
     }
 
     #[test]

@@ -534,7 +534,7 @@ fn holdout7_final() {
             ("INTERNAL_HOSTNAME", 100.0),
         ],
         60,
-        2,
+        0,
     );
 }
 
@@ -557,6 +557,6 @@ fn holdout8_final() {
             ("INTERNAL_HOSTNAME", 100.0),
         ],
         60,
-        1,
+        0,
     );
 }
