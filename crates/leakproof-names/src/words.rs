@@ -2542,6 +2542,16 @@ mod tests {
     }
 
     #[test]
+    fn british_and_irish_counties_are_regions() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("The claimant resides in Aberdeenshire"),
+            ["Aberdeenshire"]
+        );
+        assert_eq!(places("Merseyside has a holiday today"), ["Merseyside"]);
+    }
+
+    #[test]
     fn months_are_no_places() {
         let places = |text: &str| found(text, NameKind::Location);
         assert!(places("The renewal is due in March, not April.").is_empty());
