@@ -1443,6 +1443,16 @@ const CODES: &[&str] = &[
     "LV", "LT", "IS", "LU", "SI", "RS", "BG", "CY", "SP", "RJ", "MG", "BA", "PR", "CE", "GO", "AM",
     "DF", "PB", "RN", "PI", "TO", "AC", "AP", "RR", "CDMX", "JAL", "MH", "KA", "DL", "UP", "WB",
     "GJ", "TS", "KL", "HR", "RM", "BO", "GE", "VE",
+    // The other ISO 3166 country codes, less those that are words or
+    // abbreviations (`AS`, `BY`, `DO`, `AI`, `PM`, `TV`).
+    "AF", "AG", "AO", "AQ", "AW", "AX", "BB", "BD", "BF", "BH", "BI", "BJ", "BL", "BM", "BN", "BQ",
+    "BT", "BV", "BW", "BZ", "CF", "CG", "CI", "CK", "CM", "CR", "CU", "CV", "CW", "CX", "DJ", "DM",
+    "DZ", "EC", "EG", "ET", "FJ", "FK", "FO", "GD", "GF", "GH", "GI", "GN", "GP", "GQ", "GS", "GT",
+    "GU", "GW", "GY", "HK", "HN", "HT", "IR", "JE", "JM", "JO", "KG", "KH", "KI", "KM", "KN", "KP",
+    "KW", "KZ", "LB", "LC", "LI", "LK", "LR", "LS", "LY", "MF", "MK", "ML", "MQ", "MR", "MU", "MV",
+    "MW", "MZ", "NF", "NI", "NP", "NR", "NU", "PF", "PK", "PN", "PW", "PY", "QA", "RW", "SJ", "SL",
+    "SM", "SN", "SR", "SS", "SV", "SX", "SY", "SZ", "TD", "TF", "TG", "TJ", "TK", "TL", "TW", "TZ",
+    "UG", "UY", "UZ", "VC", "VG", "VI", "VU", "WF", "WS", "YE", "YT", "ZM", "ZW",
 ];
 
 fn is_code(text: &str, t: &Tok, lower_ok: bool) -> bool {
@@ -2549,6 +2559,14 @@ mod tests {
             ["Aberdeenshire"]
         );
         assert_eq!(places("Merseyside has a holiday today"), ["Merseyside"]);
+    }
+
+    #[test]
+    fn every_country_code_after_a_town() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(places("IP geolocates to Almaty, KZ"), ["Almaty, KZ"]);
+        // A code that is also a word is left out.
+        assert_eq!(places("Flew to Lima, AS planned"), ["Lima"]);
     }
 
     #[test]
