@@ -1610,10 +1610,22 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
                 toks[i - 2].bytes(text),
                 b"moved" | b"moving" | b"relocated" | b"relocating" | b"flew" | b"flying"
             );
+        // `she lives in buffalo`: where someone lives is a place, even one
+        // that is an English word (not a common one: `lives in hope`).
+        let resident = i >= 2
+            && toks[i - 1].bytes(text) == b"in"
+            && one_of(
+                toks[i - 2].bytes(text),
+                &[
+                    "lives", "live", "living", "lived", "resides", "reside", "residing", "resided",
+                ],
+            );
         let shadowed = |end: usize| {
+            let c = t.classes(text);
             end == i + 1
-                && t.classes(text) & (COMMON | ENGLISH | STOP | GIVEN) != 0
-                && !(moved && t.classes(text) & (COMMON | ENGLISH | STOP) == 0)
+                && c & (COMMON | ENGLISH | STOP | GIVEN) != 0
+                && !(moved && c & (COMMON | ENGLISH | STOP) == 0)
+                && !(resident && c & (COMMON | STOP | GIVEN) == 0 && t.end - t.start >= 4)
         };
         if preposition {
             if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
@@ -2567,6 +2579,17 @@ mod tests {
         assert_eq!(places("IP geolocates to Almaty, KZ"), ["Almaty, KZ"]);
         // A code that is also a word is left out.
         assert_eq!(places("Flew to Lima, AS planned"), ["Lima"]);
+    }
+
+    #[test]
+    fn where_someone_lives_is_a_place() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("customer says she lives in buffalo and the tech"),
+            ["buffalo"]
+        );
+        assert!(places("the herd grazes in buffalo country").is_empty());
+        assert!(places("she lives in hope of a refund").is_empty());
     }
 
     #[test]
