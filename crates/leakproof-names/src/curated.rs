@@ -663,6 +663,8 @@ pub(crate) const PLACE_CUES: &[&str] = &[
     "desde",
     "fra",
     "via",
+    // `rerouted through Anchorage`
+    "through",
     "ke",
     // `para Recife` (Portuguese, Spanish), `dari Bandung` (Indonesian).
     "para",

@@ -1811,13 +1811,16 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     }
     let weak_cue = i.checked_sub(1).is_some_and(|j| {
         let w = text_of(text, &toks[j]);
-        ["to", "from", "at", "a", "and", "reach", "across"]
+        ["to", "from", "at", "a", "and", "reach", "across", "through"]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(w))
     });
     // `the trip to Morocco`: a country that is also a word, where one
     // travels.
-    let travelled = everyday && classes & REGION != 0 && travel_before(text, toks, i);
+    // `rerouted through Anchorage`: a town too, on a route.
+    let travelled = everyday
+        && travel_before(text, toks, i)
+        && (classes & REGION != 0 || one_of(toks[i - 1].bytes(text), &["through", "via"]));
     if cue && (!(everyday && weak_cue) || travelled) {
         return Some((end, 0.75));
     }
@@ -1849,12 +1852,16 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     None
 }
 
-/// Whether a journey stands before `to`, `from` or `in` before token `i`
-/// (`the trip to`, `flew from`, `roaming in`).
+/// Whether a journey stands before `to`, `from`, `in`, `through` or `via`
+/// before token `i` (`the trip to`, `flew from`, `roaming in`, `rerouted
+/// through`).
 #[inline]
 fn travel_before(text: &str, toks: &[Tok], i: usize) -> bool {
     i >= 2
-        && one_of(toks[i - 1].bytes(text), &["to", "from", "in"])
+        && one_of(
+            toks[i - 1].bytes(text),
+            &["to", "from", "in", "through", "via"],
+        )
         && one_of(
             toks[i - 2].bytes(text),
             &[
@@ -1873,6 +1880,10 @@ fn travel_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "vacation",
                 "shipped",
                 "back",
+                "rerouted",
+                "routed",
+                "diverted",
+                "transited",
             ],
         )
 }
@@ -2590,6 +2601,17 @@ mod tests {
         );
         assert!(places("the herd grazes in buffalo country").is_empty());
         assert!(places("she lives in hope of a refund").is_empty());
+    }
+
+    #[test]
+    fn towns_on_a_route() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("The package was rerouted through Anchorage for some reason."),
+            ["Anchorage"]
+        );
+        assert_eq!(places("Shipped via Memphis overnight."), ["Memphis"]);
+        assert!(places("I went through Outlook settings.").is_empty());
     }
 
     #[test]
