@@ -136,6 +136,9 @@ pub(crate) const STOP_WORDS: &[&str] = &[
     "co",
     "group",
     "windows",
+    // `Sou de Belo Horizonte`, `Soy de Cali`: Portuguese and Spanish `I am`.
+    "sou",
+    "soy",
     // Brands that read as names or streets (`Philips Hue`, `John Deere`,
     // `12 Dell Latitude 5440`, `Cisco AnyConnect`).
     "philips",

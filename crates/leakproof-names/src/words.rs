@@ -1969,7 +1969,15 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     // `sale de Barcelona`, `rientrato da Palermo`: Romance `de`, `da`
     // after a lower-case word (after a name it is a particle: `Maria de
     // Lourdes`); `based out of Cebu City`.
-    if matches!(p.bytes(text), b"de" | b"da") && j > 0 && toks[j - 1].case == Case::Lower {
+    if matches!(p.bytes(text), b"de" | b"da")
+        && j > 0
+        && (toks[j - 1].case == Case::Lower
+            // `Sou de Belo Horizonte`, `Soy de Cali`: I am from.
+            || one_of(toks[j - 1].bytes(text), &["sou", "soy", "somos", "vengo", "venho"]))
+    {
+        return true;
+    }
+    if site_named_before(text, toks, i) {
         return true;
     }
     // `spedizione per Bologna`: Italian `per` (for) after a word ending
@@ -2015,6 +2023,54 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     }
     // `based in`, `moved to` handled by the preposition; `Location:` above.
     false
+}
+
+/// Whether a physical site is named just before token `i`: `depot is
+/// Wollongong`, `Store #118 (Lyon)`, `branch 42 (Leeds)`.
+fn site_named_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    if i < 2 {
+        return false;
+    }
+    let mut k = i - 2;
+    let p = &toks[i - 1];
+    if is_punct(p, b'(') {
+        // `#118`, `42`: the site's number.
+        if toks[k].kind == Kind::Num && k > 0 {
+            k -= 1;
+            if is_punct(&toks[k], b'#') && k > 0 {
+                k -= 1;
+            }
+        }
+    } else if !one_of(p.bytes(text), &["is", "was"]) {
+        return false;
+    }
+    toks[k].kind == Kind::Word
+        && one_of(
+            toks[k].bytes(text),
+            &[
+                "office",
+                "branch",
+                "store",
+                "shop",
+                "warehouse",
+                "depot",
+                "site",
+                "plant",
+                "factory",
+                "headquarters",
+                "hq",
+                "hub",
+                "facility",
+                "centre",
+                "center",
+                "clinic",
+                "showroom",
+                "outlet",
+                "dealership",
+                "datacenter",
+                "datacentre",
+            ],
+        )
 }
 
 /// A value that is nothing but two or three capitalised words with a
@@ -2198,11 +2254,12 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 || (t.case == Case::Title
                     && (p.bytes(text) == b"per" || from_a_noun(text, toks, i)))
         }
-        // `wife (Thandeka)`, `owner - Ravi`
+        // `wife (Thandeka)`, `owner - Ravi`, `Store #118 (Lyon)`
         Kind::Punct if matches!(p.punct, b'(' | b'-') => {
-            i >= 2
+            (i >= 2
                 && toks[i - 2].kind == Kind::Word
-                && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL) != 0
+                && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL) != 0)
+                || (p.punct == b'(' && site_named_before(text, toks, i))
         }
         // `Dr. Anke`, `Thanks, Daniel`, `City: Eindhoven`, `Name: ...`,
         // `city "Gdańsk"`
@@ -2612,6 +2669,26 @@ mod tests {
         );
         assert_eq!(places("Shipped via Memphis overnight."), ["Memphis"]);
         assert!(places("I went through Outlook settings.").is_empty());
+    }
+
+    #[test]
+    fn named_sites_and_where_one_is_from() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("Delivery attempted — depot is Wollongong."),
+            ["Wollongong"]
+        );
+        assert_eq!(
+            places("Store #118 (Lyon) is missing the promo stock."),
+            ["Lyon"]
+        );
+        assert!(places("Store #118 (Lyon Ltd) is a vendor.").is_empty());
+        assert!(persons("Store #118 (Lyon) is missing the promo stock.").is_empty());
+        assert_eq!(
+            places("Sou de Belo Horizonte e o técnico não apareceu."),
+            ["Belo Horizonte"]
+        );
+        assert!(persons("Sou de Belo Horizonte.").is_empty());
     }
 
     #[test]

@@ -552,7 +552,7 @@ fn holdout8_final() {
         unescape_both,
         [
             ("PERSON", 88.0),
-            ("LOCATION", 95.0),
+            ("LOCATION", 100.0),
             ("STREET_ADDRESS", 90.0),
             ("INTERNAL_HOSTNAME", 100.0),
         ],
