@@ -241,6 +241,22 @@ fn quantity(word: &[u8]) -> bool {
         && word[..word.len() - 1].iter().all(u8::is_ascii_digit)
 }
 
+/// Whether a count of items (`50x`) stands before the capitalised words
+/// that reach token `i`: `50x Herman Miller Aeron chairs`, `2x Ottoman
+/// footstool` order goods, not people. (Asked of names found only.)
+fn counted_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    let mut k = i;
+    while k > 0
+        && i - k < 3
+        && !toks[k].newline()
+        && toks[k - 1].kind == Kind::Word
+        && toks[k - 1].case != Case::Lower
+    {
+        k -= 1;
+    }
+    k > 0 && !toks[k].newline() && quantity(toks[k - 1].bytes(text))
+}
+
 /// `v2`, `V10`: a version number.
 #[inline]
 fn version(word: &[u8]) -> bool {
@@ -492,21 +508,6 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             .get(i + 1)
             .is_some_and(|n| !n.newline() && n.case == Case::Title)
     {
-        return None;
-    }
-    // `50x Herman Miller Aeron chairs`, `2x Ottoman footstool`: a count
-    // of items orders goods, not people; the capitalised words after it
-    // are one product's name.
-    let mut k = i;
-    while k > 0
-        && i - k < 3
-        && !toks[k].newline()
-        && toks[k - 1].kind == Kind::Word
-        && toks[k - 1].case != Case::Lower
-    {
-        k -= 1;
-    }
-    if k > 0 && !toks[k].newline() && quantity(toks[k - 1].bytes(text)) {
         return None;
     }
     // `Dr Pepper`, `Mr Muscle`: brands with a title.
@@ -2340,7 +2341,9 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             continue;
         }
         if let Some((end, conf)) = person_at(text, toks, i) {
-            out.push(span_of(toks, i, end, NameKind::Person, conf));
+            if !counted_before(text, toks, i) {
+                out.push(span_of(toks, i, end, NameKind::Person, conf));
+            }
             i = end;
             continue;
         }
