@@ -1978,7 +1978,7 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     {
         return true;
     }
-    if site_named_before(text, toks, i) {
+    if site_named_before(text, toks, i) || place_field_says_before(text, toks, i) {
         return true;
     }
     // `spedizione per Bologna`: Italian `per` (for) after a word ending
@@ -2024,6 +2024,20 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     }
     // `based in`, `moved to` handled by the preposition; `Location:` above.
     false
+}
+
+/// Whether a place field's value is reported before token `i`: `city
+/// field says Cluj-Napoca`, `the country field shows Peru`.
+#[inline]
+fn place_field_says_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 3
+        && one_of(toks[i - 2].bytes(text), &["field", "column"])
+        && one_of(
+            toks[i - 1].bytes(text),
+            &["says", "shows", "reads", "is", "contains"],
+        )
+        && toks[i - 3].kind == Kind::Word
+        && toks[i - 3].cur(text) & PLACE_LABEL != 0
 }
 
 /// Whether a physical site is named just before token `i`: `depot is
@@ -2254,6 +2268,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 // `spedizione per Verona`, `z magazynu Wrocław`
                 || (t.case == Case::Title
                     && (p.bytes(text) == b"per" || from_a_noun(text, toks, i)))
+                // `city field says Cluj-Napoca`
+                || (t.case == Case::Title && place_field_says_before(text, toks, i))
         }
         // `wife (Thandeka)`, `owner - Ravi`, `Store #118 (Lyon)`
         Kind::Punct if matches!(p.punct, b'(' | b'-') => {
@@ -2692,6 +2708,18 @@ mod tests {
             ["Belo Horizonte"]
         );
         assert!(persons("Sou de Belo Horizonte.").is_empty());
+    }
+
+    #[test]
+    fn a_place_fields_reported_value() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places(
+                "Address verification failed, city field says Cluj-Napoca but postcode is blank"
+            ),
+            ["Cluj-Napoca"]
+        );
+        assert!(places("the status field says Reading but").is_empty());
     }
 
     #[test]

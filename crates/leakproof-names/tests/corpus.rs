@@ -529,7 +529,7 @@ fn holdout7_final() {
         unescape_both,
         [
             ("PERSON", 82.0),
-            ("LOCATION", 98.0),
+            ("LOCATION", 100.0),
             ("STREET_ADDRESS", 95.0),
             ("INTERNAL_HOSTNAME", 100.0),
         ],
