@@ -1478,14 +1478,16 @@ fn find_labelled(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             n += 1;
             continue;
         }
-        // A label at most twelve tokens before the number.
-        for l in scanned.max(n.saturating_sub(12))..n {
+        // A label at most sixteen tokens before the number (`Deliver to:
+        // Westlands Business Park, Block C, Waiyaki Way, Nairobi 00100`: a
+        // named building and a block before the street).
+        for l in scanned.max(n.saturating_sub(16))..n {
             if address_label(text, toks, l) {
                 last_label = Some(l);
             }
         }
         scanned = scanned.max(n);
-        let label = last_label.filter(|&l| l + 12 >= n);
+        let label = last_label.filter(|&l| l + 16 >= n);
         let found = label.and_then(|l| {
             let v = value_start(text, toks, l).filter(|&v| v <= n)?;
             let e = labelled_value(text, toks, v).filter(|&e| e > n)?;
@@ -1825,6 +1827,18 @@ mod tests {
         assert_eq!(
             addresses("Seats 12A, 152 Teheran-ro, Gangnam-gu, Seoul 06236"),
             ["152 Teheran-ro, Gangnam-gu, Seoul 06236"]
+        );
+    }
+
+    #[test]
+    fn labelled_values_with_a_building_before_the_street() {
+        assert_eq!(
+            addresses("Deliver to: Westlands Business Park, Block C, Waiyaki Way, Nairobi 00100"),
+            ["Westlands Business Park, Block C, Waiyaki Way, Nairobi 00100"]
+        );
+        assert_eq!(
+            addresses("Property: The Old Rectory, Church Lane, Little Milton, Oxford OX44 7QB"),
+            ["The Old Rectory, Church Lane, Little Milton, Oxford OX44 7QB"]
         );
     }
 }
