@@ -722,6 +722,15 @@ fn block_lot(text: &str, toks: &[Tok], i: usize) -> bool {
 }
 
 fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
+    // `3/2 14 Byres Road`: a Glasgow tenement flat (floor/door) before
+    // the house number.
+    if s >= 1
+        && !toks[s].newline()
+        && all_digits(toks[s].bytes(text))
+        && flat_position(toks[s - 1].bytes(text))
+    {
+        return s - 1;
+    }
     let Some(p) = s
         .checked_sub(1)
         .map(|p| &toks[p])
@@ -737,8 +746,9 @@ fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
     } else if is_punct(p, b'.') && s >= 2 && number_word(text, &toks[s - 2]) {
         s - 2
     } else if p.kind == Kind::Word
-        // `Unit 5/17 Smith St`: a unit and its slashed number.
-        && ((p.case == Case::Title
+        // `Unit 5/17 Smith St`, `unit 7/33 beach rd`: a unit and its
+        // slashed number.
+        && ((p.case != Case::Other
             && p.cur(text) & UNIT != 0
             && toks[s].bytes(text).contains(&b'/'))
             // `Số 12 Phố Huế`, `Blk 456 Ang Mo Kio`: the number's own word.
@@ -765,6 +775,13 @@ fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
         }
         _ => w,
     }
+}
+
+/// `3/2`, `0/1`: a floor and a door of one digit each, as Glasgow writes
+/// a tenement flat.
+#[inline]
+fn flat_position(w: &[u8]) -> bool {
+    w.len() == 3 && w[0].is_ascii_digit() && w[1] == b'/' && w[2].is_ascii_digit()
 }
 
 /// `Ngõ`, `Ngách`, `Hẻm`, `Kiệt`: Vietnamese lanes between a house number
@@ -1301,9 +1318,20 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
         }
         let unit_word = toks[u].kind == Kind::Word
             && (toks[u].cur(text) & UNIT != 0
-                || ["house", "plot", "block", "blk", "bldg", "tower", "office"]
-                    .iter()
-                    .any(|w| w.eq_ignore_ascii_case(text_of(text, &toks[u]))));
+                // `Appt 12, 8 avenue Jean Jaurès`: the French apartment.
+                || [
+                    "house",
+                    "plot",
+                    "block",
+                    "blk",
+                    "bldg",
+                    "tower",
+                    "office",
+                    "appt",
+                    "appartement",
+                ]
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(text_of(text, &toks[u]))));
         if unit_word {
             return u;
         }
@@ -1585,11 +1613,15 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         let mut s = if toks[start].kind == Kind::Num {
             number_word_before(text, toks, start)
         } else if start > 0
-            && toks[start].bytes(text) == b"Moo"
             && !toks[start].newline()
             && house_number(text, &toks[start - 1])
+            && (toks[start].bytes(text) == b"Moo"
+                || toks[start + 1..core_end]
+                    .iter()
+                    .any(|t| t.bytes(text) == b"Soi"))
         {
-            // `99/45 Moo 4`: a house number before its Thai village number.
+            // `99/45 Moo 4`: a house number before its Thai village number;
+            // `199 Sukhumvit Soi 22`: before the road and its lane.
             start - 1
         } else {
             start
@@ -1839,6 +1871,39 @@ mod tests {
         assert_eq!(
             addresses("Property: The Old Rectory, Church Lane, Little Milton, Oxford OX44 7QB"),
             ["The Old Rectory, Church Lane, Little Milton, Oxford OX44 7QB"]
+        );
+    }
+
+    #[test]
+    fn units_and_flats_before_the_house_number() {
+        assert_eq!(
+            addresses("pls send it to unit 7/33 beach rd bondi nsw 2026 not the old one"),
+            ["unit 7/33 beach rd bondi nsw 2026"]
+        );
+        assert_eq!(
+            addresses("i'm at 3/2 14 Byres Road, Glasgow G11 5RD, buzzer broken"),
+            ["3/2 14 Byres Road, Glasgow G11 5RD"]
+        );
+        assert_eq!(
+            addresses("envoyer au Appt 12, 8 avenue Jean Jaurès, 31000 Toulouse"),
+            ["Appt 12, 8 avenue Jean Jaurès, 31000 Toulouse"]
+        );
+        // A date is no flat.
+        assert_eq!(
+            addresses("on 3/2014 14 Byres Road, Glasgow G11 5RD"),
+            ["14 Byres Road, Glasgow G11 5RD"]
+        );
+    }
+
+    #[test]
+    fn thai_house_numbers_before_the_road_and_soi() {
+        assert_eq!(
+            addresses("visit at 199 Sukhumvit Soi 22, Khlong Toei, Bangkok 10110 tomorrow"),
+            ["199 Sukhumvit Soi 22, Khlong Toei, Bangkok 10110"]
+        );
+        assert_eq!(
+            addresses("Site: 99/123 Sukhumvit Soi 39, Watthana, Bangkok 10110"),
+            ["99/123 Sukhumvit Soi 39, Watthana, Bangkok 10110"]
         );
     }
 }
