@@ -3,7 +3,8 @@
 //! cities, state codes and countries.
 
 use crate::lexicon::{
-    ADDRESS_LABEL, PARTICLE, PLACE, REGION, STOP, STREET_FIRST, STREET_LAST, UNIT, fold, one_of,
+    ADDRESS_LABEL, COMMON, ENGLISH, PARTICLE, PLACE, REGION, STOP, STREET_FIRST, STREET_LAST, UNIT,
+    fold, one_of,
 };
 use crate::tokens::{Case, Kind, Tok};
 use crate::{NameKind, NameSpan};
@@ -1134,6 +1135,16 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
                 if c > e && !toks[e].newline() {
                     e = c;
                 }
+            } else if toks.get(e).is_some_and(|n| {
+                // `1073 LR amsterdam`: a known town in lower case after the
+                // postcode, no word.
+                !n.newline()
+                    && n.kind == Kind::Word
+                    && n.case == Case::Lower
+                    && n.classes(text) & PLACE != 0
+                    && n.classes(text) & (STOP | COMMON | ENGLISH) == 0
+            }) {
+                e += 1;
             }
             if toks
                 .get(e)
@@ -1629,6 +1640,22 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         while let Some(u) = Some(unit_prefix(text, toks, s)).filter(|&u| u < s) {
             s = u;
         }
+        // `van Woustraat 150hs`, `de Clercqstraat 12`: a Dutch street
+        // named after a person keeps the name's particles.
+        if s == start && compound_street(text, &toks[start]) {
+            while s > 0
+                && start - s < 2
+                && !toks[s].newline()
+                && toks[s - 1].kind == Kind::Word
+                && toks[s - 1].case == Case::Lower
+                && one_of(
+                    toks[s - 1].bytes(text),
+                    &["van", "de", "der", "den", "ter", "ten"],
+                )
+            {
+                s -= 1;
+            }
+        }
         let s = care_of_prefix(text, toks, s);
         let s = rural_route_before(text, toks, s);
         let s = building_before(text, toks, s);
@@ -1905,5 +1932,19 @@ mod tests {
             addresses("Site: 99/123 Sukhumvit Soi 39, Watthana, Bangkok 10110"),
             ["99/123 Sukhumvit Soi 39, Watthana, Bangkok 10110"]
         );
+    }
+
+    #[test]
+    fn dutch_streets_named_after_people_and_lower_case_towns() {
+        assert_eq!(
+            addresses("mijn adres is van Woustraat 150hs 1073 LR amsterdam, niet het oude"),
+            ["van Woustraat 150hs 1073 LR amsterdam"]
+        );
+        assert_eq!(
+            addresses("naar van der Helststraat 12, 1072 NX Amsterdam"),
+            ["van der Helststraat 12, 1072 NX Amsterdam"]
+        );
+        // A lower-case word after the postcode that is no town is left out.
+        assert_eq!(addresses("Damrak 1, 1012 LG please"), ["Damrak 1, 1012 LG"]);
     }
 }

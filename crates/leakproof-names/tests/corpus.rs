@@ -553,7 +553,7 @@ fn holdout8_final() {
         [
             ("PERSON", 88.0),
             ("LOCATION", 100.0),
-            ("STREET_ADDRESS", 98.0),
+            ("STREET_ADDRESS", 100.0),
             ("INTERNAL_HOSTNAME", 100.0),
         ],
         60,
