@@ -584,14 +584,16 @@ fn unit_line_before(text: &str, toks: &[Tok], s: usize) -> usize {
 }
 
 /// The end of a landmark between commas at token `k` (`near Danquah
-/// Circle,`, `opp. Clock Tower,`): a landmark word, then one to four
+/// Circle,`, `opp. Clock Tower,`, `off Ngong Road,`): a landmark word, then one to four
 /// capitalised words, then a comma, so more of the address follows.
 fn landmark_segment(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
     let t = &toks[k];
     if t.kind != Kind::Word
         || !one_of(
             t.bytes(text),
-            &["near", "opp", "opposite", "behind", "beside"],
+            // `off Ngong Road,`: a side street off a main road, as East
+            // African, Nigerian and Indian addresses say.
+            &["near", "opp", "opposite", "behind", "beside", "off"],
         )
     {
         return None;
@@ -1946,5 +1948,19 @@ mod tests {
         );
         // A lower-case word after the postcode that is no town is left out.
         assert_eq!(addresses("Damrak 1, 1012 LG please"), ["Damrak 1, 1012 LG"]);
+    }
+
+    #[test]
+    fn a_side_street_off_a_main_road() {
+        assert_eq!(
+            addresses(
+                "Site visit at Plot 12, Ngong Lane, off Ngong Road, Nairobi - ask for the guard"
+            ),
+            ["Plot 12, Ngong Lane, off Ngong Road, Nairobi"]
+        );
+        assert_eq!(
+            addresses("Site visit at 12 Ngong Lane, off we go, Nairobi"),
+            ["12 Ngong Lane"]
+        );
     }
 }

@@ -530,7 +530,7 @@ fn holdout7_final() {
         [
             ("PERSON", 82.0),
             ("LOCATION", 100.0),
-            ("STREET_ADDRESS", 98.0),
+            ("STREET_ADDRESS", 100.0),
             ("INTERNAL_HOSTNAME", 100.0),
         ],
         60,
