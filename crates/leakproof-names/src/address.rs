@@ -3,7 +3,8 @@
 //! cities, state codes and countries.
 
 use crate::lexicon::{
-    ADDRESS_LABEL, PARTICLE, PLACE, REGION, STOP, STREET_FIRST, STREET_LAST, UNIT, fold, one_of,
+    ADDRESS_LABEL, COMMON, ENGLISH, PARTICLE, PLACE, REGION, STOP, STREET_FIRST, STREET_LAST, UNIT,
+    fold, one_of,
 };
 use crate::tokens::{Case, Kind, Tok};
 use crate::{NameKind, NameSpan};
@@ -607,14 +608,16 @@ fn unit_line_before(text: &str, toks: &[Tok], s: usize) -> usize {
 }
 
 /// The end of a landmark between commas at token `k` (`near Danquah
-/// Circle,`, `opp. Clock Tower,`): a landmark word, then one to four
+/// Circle,`, `opp. Clock Tower,`, `off Ngong Road,`): a landmark word, then one to four
 /// capitalised words, then a comma, so more of the address follows.
 fn landmark_segment(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
     let t = &toks[k];
     if t.kind != Kind::Word
         || !one_of(
             t.bytes(text),
-            &["near", "opp", "opposite", "behind", "beside"],
+            // `off Ngong Road,`: a side street off a main road, as East
+            // African, Nigerian and Indian addresses say.
+            &["near", "opp", "opposite", "behind", "beside", "off"],
         )
     {
         return None;
@@ -746,6 +749,15 @@ fn block_lot(text: &str, toks: &[Tok], i: usize) -> bool {
 }
 
 fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
+    // `3/2 14 Byres Road`: a Glasgow tenement flat (floor/door) before
+    // the house number.
+    if s >= 1
+        && !toks[s].newline()
+        && all_digits(toks[s].bytes(text))
+        && flat_position(toks[s - 1].bytes(text))
+    {
+        return s - 1;
+    }
     let Some(p) = s
         .checked_sub(1)
         .map(|p| &toks[p])
@@ -761,8 +773,9 @@ fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
     } else if is_punct(p, b'.') && s >= 2 && number_word(text, &toks[s - 2]) {
         s - 2
     } else if p.kind == Kind::Word
-        // `Unit 5/17 Smith St`: a unit and its slashed number.
-        && ((p.case == Case::Title
+        // `Unit 5/17 Smith St`, `unit 7/33 beach rd`: a unit and its
+        // slashed number.
+        && ((p.case != Case::Other
             && p.cur(text) & UNIT != 0
             && toks[s].bytes(text).contains(&b'/'))
             // `Số 12 Phố Huế`, `Blk 456 Ang Mo Kio`: the number's own word.
@@ -798,6 +811,13 @@ fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
 fn house_initial_before(text: &str, toks: &[Tok], w: usize) -> Option<usize> {
     (w >= 2 && is_punct(&toks[w - 1], b'.') && matches!(toks[w - 2].bytes(text), b"H" | b"h"))
         .then_some(w - 2)
+}
+
+/// `3/2`, `0/1`: a floor and a door of one digit each, as Glasgow writes
+/// a tenement flat.
+#[inline]
+fn flat_position(w: &[u8]) -> bool {
+    w.len() == 3 && w[0].is_ascii_digit() && w[1] == b'/' && w[2].is_ascii_digit()
 }
 
 /// `Ngõ`, `Ngách`, `Hẻm`, `Kiệt`: Vietnamese lanes between a house number
@@ -1161,6 +1181,16 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
                 if c > e && !toks[e].newline() {
                     e = c;
                 }
+            } else if toks.get(e).is_some_and(|n| {
+                // `1073 LR amsterdam`: a known town in lower case after the
+                // postcode, no word.
+                !n.newline()
+                    && n.kind == Kind::Word
+                    && n.case == Case::Lower
+                    && n.classes(text) & PLACE != 0
+                    && n.classes(text) & (STOP | COMMON | ENGLISH) == 0
+            }) {
+                e += 1;
             }
             if toks
                 .get(e)
@@ -1399,9 +1429,20 @@ fn unit_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
         }
         let unit_word = toks[u].kind == Kind::Word
             && (toks[u].cur(text) & UNIT != 0
-                || ["house", "plot", "block", "blk", "bldg", "tower", "office"]
-                    .iter()
-                    .any(|w| w.eq_ignore_ascii_case(text_of(text, &toks[u]))));
+                // `Appt 12, 8 avenue Jean Jaurès`: the French apartment.
+                || [
+                    "house",
+                    "plot",
+                    "block",
+                    "blk",
+                    "bldg",
+                    "tower",
+                    "office",
+                    "appt",
+                    "appartement",
+                ]
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(text_of(text, &toks[u]))));
         if unit_word {
             return u;
         }
@@ -1576,14 +1617,16 @@ fn find_labelled(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             n += 1;
             continue;
         }
-        // A label at most twelve tokens before the number.
-        for l in scanned.max(n.saturating_sub(12))..n {
+        // A label at most sixteen tokens before the number (`Deliver to:
+        // Westlands Business Park, Block C, Waiyaki Way, Nairobi 00100`: a
+        // named building and a block before the street).
+        for l in scanned.max(n.saturating_sub(16))..n {
             if address_label(text, toks, l) {
                 last_label = Some(l);
             }
         }
         scanned = scanned.max(n);
-        let label = last_label.filter(|&l| l + 12 >= n);
+        let label = last_label.filter(|&l| l + 16 >= n);
         let found = label.and_then(|l| {
             let v = value_start(text, toks, l).filter(|&v| v <= n)?;
             let e = labelled_value(text, toks, v).filter(|&e| e > n)?;
@@ -1688,17 +1731,37 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         let mut s = if toks[start].kind == Kind::Num {
             number_word_before(text, toks, start)
         } else if start > 0
-            && toks[start].bytes(text) == b"Moo"
             && !toks[start].newline()
             && house_number(text, &toks[start - 1])
+            && (toks[start].bytes(text) == b"Moo"
+                || toks[start + 1..core_end]
+                    .iter()
+                    .any(|t| t.bytes(text) == b"Soi"))
         {
-            // `99/45 Moo 4`: a house number before its Thai village number.
+            // `99/45 Moo 4`: a house number before its Thai village number;
+            // `199 Sukhumvit Soi 22`: before the road and its lane.
             start - 1
         } else {
             start
         };
         while let Some(u) = Some(unit_prefix(text, toks, s)).filter(|&u| u < s) {
             s = u;
+        }
+        // `van Woustraat 150hs`, `de Clercqstraat 12`: a Dutch street
+        // named after a person keeps the name's particles.
+        if s == start && compound_street(text, &toks[start]) {
+            while s > 0
+                && start - s < 2
+                && !toks[s].newline()
+                && toks[s - 1].kind == Kind::Word
+                && toks[s - 1].case == Case::Lower
+                && one_of(
+                    toks[s - 1].bytes(text),
+                    &["van", "de", "der", "den", "ter", "ten"],
+                )
+            {
+                s -= 1;
+            }
         }
         let s = care_of_prefix(text, toks, s);
         let s = rural_route_before(text, toks, s);
@@ -1991,6 +2054,79 @@ mod tests {
         assert_eq!(
             addresses("Seats 12A, 152 Teheran-ro, Gangnam-gu, Seoul 06236"),
             ["152 Teheran-ro, Gangnam-gu, Seoul 06236"]
+        );
+    }
+
+    #[test]
+    fn labelled_values_with_a_building_before_the_street() {
+        assert_eq!(
+            addresses("Deliver to: Westlands Business Park, Block C, Waiyaki Way, Nairobi 00100"),
+            ["Westlands Business Park, Block C, Waiyaki Way, Nairobi 00100"]
+        );
+        assert_eq!(
+            addresses("Property: The Old Rectory, Church Lane, Little Milton, Oxford OX44 7QB"),
+            ["The Old Rectory, Church Lane, Little Milton, Oxford OX44 7QB"]
+        );
+    }
+
+    #[test]
+    fn units_and_flats_before_the_house_number() {
+        assert_eq!(
+            addresses("pls send it to unit 7/33 beach rd bondi nsw 2026 not the old one"),
+            ["unit 7/33 beach rd bondi nsw 2026"]
+        );
+        assert_eq!(
+            addresses("i'm at 3/2 14 Byres Road, Glasgow G11 5RD, buzzer broken"),
+            ["3/2 14 Byres Road, Glasgow G11 5RD"]
+        );
+        assert_eq!(
+            addresses("envoyer au Appt 12, 8 avenue Jean Jaurès, 31000 Toulouse"),
+            ["Appt 12, 8 avenue Jean Jaurès, 31000 Toulouse"]
+        );
+        // A date is no flat.
+        assert_eq!(
+            addresses("on 3/2014 14 Byres Road, Glasgow G11 5RD"),
+            ["14 Byres Road, Glasgow G11 5RD"]
+        );
+    }
+
+    #[test]
+    fn thai_house_numbers_before_the_road_and_soi() {
+        assert_eq!(
+            addresses("visit at 199 Sukhumvit Soi 22, Khlong Toei, Bangkok 10110 tomorrow"),
+            ["199 Sukhumvit Soi 22, Khlong Toei, Bangkok 10110"]
+        );
+        assert_eq!(
+            addresses("Site: 99/123 Sukhumvit Soi 39, Watthana, Bangkok 10110"),
+            ["99/123 Sukhumvit Soi 39, Watthana, Bangkok 10110"]
+        );
+    }
+
+    #[test]
+    fn dutch_streets_named_after_people_and_lower_case_towns() {
+        assert_eq!(
+            addresses("mijn adres is van Woustraat 150hs 1073 LR amsterdam, niet het oude"),
+            ["van Woustraat 150hs 1073 LR amsterdam"]
+        );
+        assert_eq!(
+            addresses("naar van der Helststraat 12, 1072 NX Amsterdam"),
+            ["van der Helststraat 12, 1072 NX Amsterdam"]
+        );
+        // A lower-case word after the postcode that is no town is left out.
+        assert_eq!(addresses("Damrak 1, 1012 LG please"), ["Damrak 1, 1012 LG"]);
+    }
+
+    #[test]
+    fn a_side_street_off_a_main_road() {
+        assert_eq!(
+            addresses(
+                "Site visit at Plot 12, Ngong Lane, off Ngong Road, Nairobi - ask for the guard"
+            ),
+            ["Plot 12, Ngong Lane, off Ngong Road, Nairobi"]
+        );
+        assert_eq!(
+            addresses("Site visit at 12 Ngong Lane, off we go, Nairobi"),
+            ["12 Ngong Lane"]
         );
     }
 }

@@ -139,6 +139,9 @@ pub(crate) const STOP_WORDS: &[&str] = &[
     "co",
     "group",
     "windows",
+    // `Sou de Belo Horizonte`, `Soy de Cali`: Portuguese and Spanish `I am`.
+    "sou",
+    "soy",
     // Brands that read as names or streets (`Philips Hue`, `John Deere`,
     // `12 Dell Latitude 5440`, `Cisco AnyConnect`).
     "philips",
@@ -684,6 +687,8 @@ pub(crate) const PLACE_CUES: &[&str] = &[
     "desde",
     "fra",
     "via",
+    // `rerouted through Anchorage`
+    "through",
     "ke",
     // `para Recife` (Portuguese, Spanish), `dari Bandung` (Indonesian).
     "para",

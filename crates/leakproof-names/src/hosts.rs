@@ -262,7 +262,7 @@ const MACHINE_PREFIXES: &[&str] = &["DESKTOP-", "LAPTOP-", "WIN-"];
 /// Prefixes of identifiers shaped like host names but not hosts.
 const NOT_HOSTS: &[&str] = &[
     "ISO-", "RFC-", "CVE-", "UTF-", "SHA-", "AES-", "TLS-", "SSL-", "COVID-", "WPA", "GPT-", "X-",
-    "KB", "INC", "CS", "REQ", "CHG", "PRB", "RITM", "TASK", "UTC",
+    "KB", "INC", "CS", "REQ", "CHG", "PRB", "RITM", "TASK", "UTC", "CASE-", "TKT-", "TICKET-",
 ];
 
 /// Server role codes in machine names (`WKS-0457`, `PRINTSRV-MAD`,
@@ -428,8 +428,18 @@ pub(crate) fn find_netbios(
             && (preposition_before(text, toks, i) || host_cue_before(text, toks, i))
             && role_part(word)
             && !group_noun_after(text, toks, i);
-        // `nslookup wsus01`: after a command, a server's shape in lower case.
-        let commanded = command_before(text, toks, i) && server_shaped(word);
+        // `nslookup wsus01`, `ping FILESERVER2`: a network command's
+        // argument is a host; four letters and a final digit make its shape.
+        let commanded = command_before(text, toks, i)
+            && (server_shaped(word) || (upper && final_digit_name(word)));
+        // `Nov 21 03:12:45 mon01 kernel:`: the host field of a syslog line,
+        // in lower case too where the time follows a date (a time in prose,
+        // `at 12:00:01 step2`, does not).
+        let logged = !upper
+            && syslog_host(toks, i)
+            && i >= 6
+            && toks[i - 6].kind == Kind::Num
+            && final_digit_name(word);
         // `relay mailrelay01`: after a host cue word, a server's shape in
         // lower case too; after `to` or `on`, with a role code (`points to
         // sapapp02`).
@@ -441,7 +451,7 @@ pub(crate) fn find_netbios(
             && (host_cue_before(text, toks, i)
                 || (preposition_before(text, toks, i) && role_part(word)));
         // A lower-case name needs a dash and a digit, and a cue.
-        if !(upper || (tok.dash() && digit) || role || commanded || cue_shaped) {
+        if !(upper || (tok.dash() && digit) || role || commanded || cue_shaped || logged) {
             continue;
         }
         let machine = upper
@@ -486,7 +496,7 @@ pub(crate) fn find_netbios(
                 && (server_shaped(word)
                     || (word.len() >= 7 && role_part(word))
                     || short_coded(word)));
-        let cued = cued || commanded || cue_shaped || db_url;
+        let cued = cued || commanded || cue_shaped || db_url || logged;
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
             continue;
@@ -502,7 +512,12 @@ pub(crate) fn find_netbios(
         // `node:20-alpine` is an image tag: a name starts with a letter.
         let cued_ok = cued
             && word[0].is_ascii_alphabetic()
-            && (upper || (word.contains(&b'-') && digit) || role || commanded || cue_shaped)
+            && (upper
+                || (word.contains(&b'-') && digit)
+                || role
+                || commanded
+                || cue_shaped
+                || logged)
             && !word.iter().all(|b| b.is_ascii_digit() || *b == b'-');
         if cued_ok
             || machine
@@ -624,6 +639,14 @@ fn server_shaped(word: &[u8]) -> bool {
     letters >= 4 && trailing_digits >= 2 && word[0].is_ascii_alphabetic()
 }
 
+/// `FILESERVER2`, `mon01`: a name of letters (three or more) with a
+/// number at its end, as hosts are numbered.
+fn final_digit_name(word: &[u8]) -> bool {
+    let digits = word.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let letters = word.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    digits >= 1 && letters >= 3 && word[0].is_ascii_alphabetic()
+}
+
 /// `on X`, `to X`, `from X`, `rebooted X`: where a server is named in
 /// passing (`restarted the spooler on APPSRV12`, `RDP to SQLPROD03`).
 fn preposition_before(text: &str, toks: &[Tok], i: usize) -> bool {
@@ -685,6 +708,16 @@ fn host_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
         match t.kind {
             Kind::Punct if matches!(t.punct, b':' | b'=') => continue,
             Kind::Word if t.cur(text) & lexicon::HOST_CUE != 0 => return true,
+            // `Data Source=ORA-RAC2`: a connection string's server key.
+            Kind::Word
+                if steps == 2
+                    && j > 0
+                    && t.bytes(text).eq_ignore_ascii_case(b"source")
+                    && toks[j - 1].bytes(text).eq_ignore_ascii_case(b"data")
+                    && toks[j + 1].punct == b'=' =>
+            {
+                return true;
+            }
             Kind::Word => {
                 let word = &text[t.start as usize..t.end as usize];
                 if !["name", "named", "is", "called", "the", "our"]
@@ -806,6 +839,32 @@ mod tests {
         );
         assert!(find("the client points to version10 on port 3200").is_empty());
         assert!(find("the price of version10 went up").is_empty());
+    }
+
+    #[test]
+    fn log_fields_commands_and_connection_strings() {
+        let find = |text: &str| {
+            let mut toks = Vec::new();
+            crate::tokens::tokenize(text, &mut toks);
+            let mut out = Vec::new();
+            find_netbios(text, &toks, 0..toks.len(), &mut out);
+            out.iter()
+                .map(|s| text[s.start..s.end].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            find("Mar 03 02:11:45 backup01 rsyncd[2231]: connect"),
+            ["backup01"]
+        );
+        assert!(find("ran at 12:00:01 step2 of the job").is_empty());
+        assert_eq!(find("nslookup FILESERVER2 returns"), ["FILESERVER2"]);
+        assert!(find("please check FILESERVER2 returns").is_empty());
+        assert_eq!(
+            find("Data Source=ORA-RAC2;User Id=reporting;"),
+            ["ORA-RAC2"]
+        );
+        assert!(find("Open Source=ORA-RAC2 is a code").is_empty());
+        assert!(find("P1 response exceeded 15 minutes on CASE-77120.").is_empty());
     }
 
     #[test]

@@ -233,6 +233,30 @@ fn lower_article_prefixed(word: &[u8]) -> bool {
         && rest.iter().all(u8::is_ascii_lowercase)
 }
 
+/// `50x`, `2X`: a count of items ordered.
+#[inline]
+fn quantity(word: &[u8]) -> bool {
+    word.len() >= 2
+        && word[word.len() - 1] | 0x20 == b'x'
+        && word[..word.len() - 1].iter().all(u8::is_ascii_digit)
+}
+
+/// Whether a count of items (`50x`) stands before the capitalised words
+/// that reach token `i`: `50x Herman Miller Aeron chairs`, `2x Ottoman
+/// footstool` order goods, not people. (Asked of names found only.)
+fn counted_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    let mut k = i;
+    while k > 0
+        && i - k < 3
+        && !toks[k].newline()
+        && toks[k - 1].kind == Kind::Word
+        && toks[k - 1].case != Case::Lower
+    {
+        k -= 1;
+    }
+    k > 0 && !toks[k].newline() && quantity(toks[k - 1].bytes(text))
+}
+
 /// `v2`, `V10`: a version number.
 #[inline]
 fn version(word: &[u8]) -> bool {
@@ -1475,6 +1499,16 @@ const CODES: &[&str] = &[
     "LV", "LT", "IS", "LU", "SI", "RS", "BG", "CY", "SP", "RJ", "MG", "BA", "PR", "CE", "GO", "AM",
     "DF", "PB", "RN", "PI", "TO", "AC", "AP", "RR", "CDMX", "JAL", "MH", "KA", "DL", "UP", "WB",
     "GJ", "TS", "KL", "HR", "RM", "BO", "GE", "VE",
+    // The other ISO 3166 country codes, less those that are words or
+    // abbreviations (`AS`, `BY`, `DO`, `AI`, `PM`, `TV`).
+    "AF", "AG", "AO", "AQ", "AW", "AX", "BB", "BD", "BF", "BH", "BI", "BJ", "BL", "BM", "BN", "BQ",
+    "BT", "BV", "BW", "BZ", "CF", "CG", "CI", "CK", "CM", "CR", "CU", "CV", "CW", "CX", "DJ", "DM",
+    "DZ", "EC", "EG", "ET", "FJ", "FK", "FO", "GD", "GF", "GH", "GI", "GN", "GP", "GQ", "GS", "GT",
+    "GU", "GW", "GY", "HK", "HN", "HT", "IR", "JE", "JM", "JO", "KG", "KH", "KI", "KM", "KN", "KP",
+    "KW", "KZ", "LB", "LC", "LI", "LK", "LR", "LS", "LY", "MF", "MK", "ML", "MQ", "MR", "MU", "MV",
+    "MW", "MZ", "NF", "NI", "NP", "NR", "NU", "PF", "PK", "PN", "PW", "PY", "QA", "RW", "SJ", "SL",
+    "SM", "SN", "SR", "SS", "SV", "SX", "SY", "SZ", "TD", "TF", "TG", "TJ", "TK", "TL", "TW", "TZ",
+    "UG", "UY", "UZ", "VC", "VG", "VI", "VU", "WF", "WS", "YE", "YT", "ZM", "ZW",
 ];
 
 fn is_code(text: &str, t: &Tok, lower_ok: bool) -> bool {
@@ -1633,10 +1667,22 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
                 toks[i - 2].bytes(text),
                 b"moved" | b"moving" | b"relocated" | b"relocating" | b"flew" | b"flying"
             );
+        // `she lives in buffalo`: where someone lives is a place, even one
+        // that is an English word (not a common one: `lives in hope`).
+        let resident = i >= 2
+            && toks[i - 1].bytes(text) == b"in"
+            && one_of(
+                toks[i - 2].bytes(text),
+                &[
+                    "lives", "live", "living", "lived", "resides", "reside", "residing", "resided",
+                ],
+            );
         let shadowed = |end: usize| {
+            let c = t.classes(text);
             end == i + 1
-                && t.classes(text) & (COMMON | ENGLISH | STOP | GIVEN) != 0
-                && !(moved && t.classes(text) & (COMMON | ENGLISH | STOP) == 0)
+                && c & (COMMON | ENGLISH | STOP | GIVEN) != 0
+                && !(moved && c & (COMMON | ENGLISH | STOP) == 0)
+                && !(resident && c & (COMMON | STOP | GIVEN) == 0 && t.end - t.start >= 4)
         };
         if preposition {
             if let Some((end, classes)) = longest_place(text, toks, i, Case::Lower) {
@@ -1749,7 +1795,9 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
         return None;
     }
     // `the Berlin sprint board`, `our Sydney build`: a place naming a
-    // team, a release or a system.
+    // team, a release or a system; `Our Santa Fe lease`, `the Santa Fe
+    // trim`: a car named after a place (as the Navigator's lease, the
+    // Odyssey's trim).
     if toks.get(end).is_some_and(|n| {
         n.kind == Kind::Word
             && n.case == Case::Lower
@@ -1771,6 +1819,9 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
                     "channel",
                     "stack",
                     "backlog",
+                    "trim",
+                    "lease",
+                    "model",
                 ],
             )
     }) {
@@ -1818,13 +1869,16 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     }
     let weak_cue = i.checked_sub(1).is_some_and(|j| {
         let w = text_of(text, &toks[j]);
-        ["to", "from", "at", "a", "and", "reach", "across"]
+        ["to", "from", "at", "a", "and", "reach", "across", "through"]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(w))
     });
     // `the trip to Morocco`: a country that is also a word, where one
     // travels.
-    let travelled = everyday && classes & REGION != 0 && travel_before(text, toks, i);
+    // `rerouted through Anchorage`: a town too, on a route.
+    let travelled = everyday
+        && travel_before(text, toks, i)
+        && (classes & REGION != 0 || one_of(toks[i - 1].bytes(text), &["through", "via"]));
     if cue && (!(everyday && weak_cue) || travelled) {
         return Some((end, 0.75));
     }
@@ -1865,12 +1919,16 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     None
 }
 
-/// Whether a journey stands before `to`, `from` or `in` before token `i`
-/// (`the trip to`, `flew from`, `roaming in`).
+/// Whether a journey stands before `to`, `from`, `in`, `through` or `via`
+/// before token `i` (`the trip to`, `flew from`, `roaming in`, `rerouted
+/// through`).
 #[inline]
 fn travel_before(text: &str, toks: &[Tok], i: usize) -> bool {
     i >= 2
-        && one_of(toks[i - 1].bytes(text), &["to", "from", "in"])
+        && one_of(
+            toks[i - 1].bytes(text),
+            &["to", "from", "in", "through", "via"],
+        )
         && one_of(
             toks[i - 2].bytes(text),
             &[
@@ -1889,6 +1947,10 @@ fn travel_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "vacation",
                 "shipped",
                 "back",
+                "rerouted",
+                "routed",
+                "diverted",
+                "transited",
             ],
         )
 }
@@ -1974,7 +2036,15 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     // `sale de Barcelona`, `rientrato da Palermo`: Romance `de`, `da`
     // after a lower-case word (after a name it is a particle: `Maria de
     // Lourdes`); `based out of Cebu City`.
-    if matches!(p.bytes(text), b"de" | b"da") && j > 0 && toks[j - 1].case == Case::Lower {
+    if matches!(p.bytes(text), b"de" | b"da")
+        && j > 0
+        && (toks[j - 1].case == Case::Lower
+            // `Sou de Belo Horizonte`, `Soy de Cali`: I am from.
+            || one_of(toks[j - 1].bytes(text), &["sou", "soy", "somos", "vengo", "venho"]))
+    {
+        return true;
+    }
+    if site_named_before(text, toks, i) || place_field_says_before(text, toks, i) {
         return true;
     }
     // `spedizione per Bologna`: Italian `per` (for) after a word ending
@@ -2078,6 +2148,68 @@ fn part_of_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "outskirts",
                 "rest",
                 "all",
+            ],
+        )
+}
+
+/// Whether a place field's value is reported before token `i`: `city
+/// field says Cluj-Napoca`, `the country field shows Peru`.
+#[inline]
+fn place_field_says_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 3
+        && one_of(toks[i - 2].bytes(text), &["field", "column"])
+        && one_of(
+            toks[i - 1].bytes(text),
+            &["says", "shows", "reads", "is", "contains"],
+        )
+        && toks[i - 3].kind == Kind::Word
+        && toks[i - 3].cur(text) & PLACE_LABEL != 0
+}
+
+/// Whether a physical site is named just before token `i`: `depot is
+/// Wollongong`, `Store #118 (Lyon)`, `branch 42 (Leeds)`.
+fn site_named_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    if i < 2 {
+        return false;
+    }
+    let mut k = i - 2;
+    let p = &toks[i - 1];
+    if is_punct(p, b'(') {
+        // `#118`, `42`: the site's number.
+        if toks[k].kind == Kind::Num && k > 0 {
+            k -= 1;
+            if is_punct(&toks[k], b'#') && k > 0 {
+                k -= 1;
+            }
+        }
+    } else if !one_of(p.bytes(text), &["is", "was"]) {
+        return false;
+    }
+    toks[k].kind == Kind::Word
+        && one_of(
+            toks[k].bytes(text),
+            &[
+                "office",
+                "branch",
+                "store",
+                "shop",
+                "warehouse",
+                "depot",
+                "site",
+                "plant",
+                "factory",
+                "headquarters",
+                "hq",
+                "hub",
+                "facility",
+                "centre",
+                "center",
+                "clinic",
+                "showroom",
+                "outlet",
+                "dealership",
+                "datacenter",
+                "datacentre",
             ],
         )
 }
@@ -2272,12 +2404,15 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                     && (p.bytes(text) == b"per" || from_a_noun(text, toks, i)))
                 // `a town called Tralee`, `Berlin → Warsaw`
                 || one_of(p.bytes(text), &["called", "named", "→"])
+                // `city field says Cluj-Napoca`
+                || (t.case == Case::Title && place_field_says_before(text, toks, i))
         }
-        // `wife (Thandeka)`, `owner - Ravi`
+        // `wife (Thandeka)`, `owner - Ravi`, `Store #118 (Lyon)`
         Kind::Punct if matches!(p.punct, b'(' | b'-') => {
-            i >= 2
+            (i >= 2
                 && toks[i - 2].kind == Kind::Word
-                && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL) != 0
+                && toks[i - 2].cur(text) & (PERSON_CUE | NAME_LABEL) != 0)
+                || (p.punct == b'(' && site_named_before(text, toks, i))
         }
         // `Dr. Anke`, `Thanks, Daniel`, `City: Eindhoven`, `Name: ...`,
         // `city "Gdańsk"`
@@ -2365,7 +2500,9 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             continue;
         }
         if let Some((end, conf)) = person_at(text, toks, i) {
-            out.push(span_of(toks, i, end, NameKind::Person, conf));
+            if !counted_before(text, toks, i) {
+                out.push(span_of(toks, i, end, NameKind::Person, conf));
+            }
             i = end;
             continue;
         }
@@ -2711,6 +2848,92 @@ mod tests {
         let places = |text: &str| found(text, NameKind::Location);
         assert!(places("Ticket moved to the Berlin sprint board.").is_empty());
         assert_eq!(places("Ticket moved to the Berlin office."), ["Berlin"]);
+    }
+
+    #[test]
+    fn counted_goods_and_cars_named_after_places() {
+        assert!(persons("Requested a quote for 50x Herman Miller Aeron chairs").is_empty());
+        assert!(persons("Order contains 2x Ottoman footstool").is_empty());
+        assert_eq!(
+            persons("Spoke with Herman Miller today."),
+            ["Herman Miller"]
+        );
+        let places = |text: &str| found(text, NameKind::Location);
+        assert!(places("The Santa Fe trim level doesn't appear.").is_empty());
+        assert!(places("Our Santa Fe lease is up in March.").is_empty());
+        assert_eq!(places("Our Santa Fe office is closed."), ["Santa Fe"]);
+    }
+
+    #[test]
+    fn british_and_irish_counties_are_regions() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("The claimant resides in Aberdeenshire"),
+            ["Aberdeenshire"]
+        );
+        assert_eq!(places("Merseyside has a holiday today"), ["Merseyside"]);
+    }
+
+    #[test]
+    fn every_country_code_after_a_town() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(places("IP geolocates to Almaty, KZ"), ["Almaty, KZ"]);
+        // A code that is also a word is left out.
+        assert_eq!(places("Flew to Lima, AS planned"), ["Lima"]);
+    }
+
+    #[test]
+    fn where_someone_lives_is_a_place() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("customer says she lives in buffalo and the tech"),
+            ["buffalo"]
+        );
+        assert!(places("the herd grazes in buffalo country").is_empty());
+        assert!(places("she lives in hope of a refund").is_empty());
+    }
+
+    #[test]
+    fn towns_on_a_route() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("The package was rerouted through Anchorage for some reason."),
+            ["Anchorage"]
+        );
+        assert_eq!(places("Shipped via Memphis overnight."), ["Memphis"]);
+        assert!(places("I went through Outlook settings.").is_empty());
+    }
+
+    #[test]
+    fn named_sites_and_where_one_is_from() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("Delivery attempted — depot is Wollongong."),
+            ["Wollongong"]
+        );
+        assert_eq!(
+            places("Store #118 (Lyon) is missing the promo stock."),
+            ["Lyon"]
+        );
+        assert!(places("Store #118 (Lyon Ltd) is a vendor.").is_empty());
+        assert!(persons("Store #118 (Lyon) is missing the promo stock.").is_empty());
+        assert_eq!(
+            places("Sou de Belo Horizonte e o técnico não apareceu."),
+            ["Belo Horizonte"]
+        );
+        assert!(persons("Sou de Belo Horizonte.").is_empty());
+    }
+
+    #[test]
+    fn a_place_fields_reported_value() {
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places(
+                "Address verification failed, city field says Cluj-Napoca but postcode is blank"
+            ),
+            ["Cluj-Napoca"]
+        );
+        assert!(places("the status field says Reading but").is_empty());
     }
 
     #[test]

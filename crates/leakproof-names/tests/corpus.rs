@@ -529,12 +529,12 @@ fn holdout7_final() {
         unescape_both,
         [
             ("PERSON", 82.0),
-            ("LOCATION", 95.0),
-            ("STREET_ADDRESS", 95.0),
-            ("INTERNAL_HOSTNAME", 95.0),
+            ("LOCATION", 100.0),
+            ("STREET_ADDRESS", 100.0),
+            ("INTERNAL_HOSTNAME", 100.0),
         ],
         60,
-        2,
+        0,
     );
 }
 
@@ -552,12 +552,12 @@ fn holdout8_final() {
         unescape_both,
         [
             ("PERSON", 88.0),
-            ("LOCATION", 91.0),
-            ("STREET_ADDRESS", 90.0),
-            ("INTERNAL_HOSTNAME", 95.0),
+            ("LOCATION", 100.0),
+            ("STREET_ADDRESS", 100.0),
+            ("INTERNAL_HOSTNAME", 100.0),
         ],
         60,
-        2,
+        0,
     );
 }
 
