@@ -321,6 +321,7 @@ mod tests {
             (include_str!("../data/surnames.txt"), SURNAME),
             (include_str!("../data/places.txt"), PLACE),
             (include_str!("../data/regions.txt"), REGION),
+            (include_str!("../data/countries.txt"), REGION | COUNTRY),
             (include_str!("../data/common.txt"), COMMON),
             (include_str!("../data/english.txt"), ENGLISH),
         ];
