@@ -570,6 +570,20 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
             return Some((i, number + 1, !typed));
         }
     }
+    // `Main Street, Ballyvaughan, Co. Clare, H91 X2E8`: a typed street
+    // without a house number, as villages write it; [`find`] wants a
+    // postcode after it.
+    if matches!(t.case, Case::Title | Case::Upper) && t.cur(text) & STOP == 0 {
+        let end = name_run(text, toks, i, false);
+        if end > i + 1
+            && end - i <= 3
+            && toks[end - 1].cur(text) & STREET_LAST != 0
+            && toks[i..end].iter().all(|w| w.case == t.case)
+            && toks.get(end).is_some_and(|n| is_punct(n, b','))
+        {
+            return Some((i, end, true));
+        }
+    }
     None
 }
 
@@ -650,6 +664,51 @@ fn floor_before(text: &str, toks: &[Tok], s: usize) -> usize {
         && w.ends_with(b"F")
         && all_digits(&w[..w.len() - 1]);
     if floor { s - 2 } else { s }
+}
+
+/// The start of a house's name before a street without a number at `s`
+/// (`The Old Rectory, Church Lane`, `Rose Cottage, Mill Road`): one to
+/// four capitalised words on the line before a comma, opening with `The`
+/// or ending in a word for a house; else `s`.
+fn house_name_before(text: &str, toks: &[Tok], s: usize) -> usize {
+    if s < 2 || !is_punct(&toks[s - 1], b',') || toks[s].newline() {
+        return s;
+    }
+    let last = s - 2;
+    let mut b = last + 1;
+    while b > 0
+        && last + 1 - b < 4
+        && toks[b - 1].kind == Kind::Word
+        && toks[b - 1].case == Case::Title
+        && !toks[b].newline()
+    {
+        b -= 1;
+    }
+    if b > last {
+        return s;
+    }
+    let house = toks[b].bytes(text) == b"The"
+        || one_of(
+            toks[last].bytes(text),
+            &[
+                "house",
+                "cottage",
+                "cottages",
+                "farm",
+                "farmhouse",
+                "rectory",
+                "vicarage",
+                "lodge",
+                "barn",
+                "mill",
+                "manor",
+                "hall",
+                "villa",
+                "court",
+                "bungalow",
+            ],
+        );
+    if house { b } else { s }
 }
 
 /// The start of a building's name before `Bldg` or `Building` at token
@@ -1163,12 +1222,20 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             postcode = true;
             e = p;
             // `75002 Paris`, `1015 CJ Amsterdam`
-            let c = city_run(
+            let mut c = city_run(
                 text,
                 toks,
                 e,
                 if lower_ok { Case::Lower } else { Case::Title },
             );
+            // In capitals a town of several words goes as far as the
+            // gazetteer knows it (`55100 KUALA LUMPUR`, not `8001 ZÜRICH
+            // SENDEN`).
+            if case == Case::Upper {
+                if let Some((end, _)) = crate::words::longest_place(text, toks, e, Case::Upper) {
+                    c = c.max(end);
+                }
+            }
             if c > e && !toks[e].newline() {
                 e = c;
             } else if lower_ok {
@@ -1192,9 +1259,15 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             }) {
                 e += 1;
             }
+            // `São Paulo SP`; in capitals not a word that goes on (`H91
+            // F3C6 ON WEDNESDAY`).
             if toks
                 .get(e)
                 .is_some_and(|n| state_code(text, n, case) && n.case == Case::Upper)
+                && (case != Case::Upper
+                    || toks.get(e + 1).is_none_or(|n| {
+                        n.kind != Kind::Word || n.case == Case::Other || n.newline()
+                    }))
             {
                 e += 1;
             } else if e > p
@@ -1252,6 +1325,21 @@ fn tail(text: &str, toks: &[Tok], mut e: usize, case: Case) -> (usize, bool) {
             let followed = next.is_none_or(|n| n.kind == Kind::Punct || n.newline())
                 || postcode_at(text, toks, c, lower_ok).is_some()
                 || next.is_some_and(|n| state_code(text, n, case));
+            // A line in capitals after the address is a town if a comma, a
+            // line's end, a code or a postcode follows it (`HINTERHAUS,`,
+            // `ST KILDA VIC 3182`) or the gazetteer knows it: not `CONTACT
+            // NO. ON FILE`.
+            let line_town = next.is_none_or(|n| is_punct(n, b',') || n.newline())
+                || postcode_at(text, toks, c, lower_ok).is_some()
+                || (next.is_some_and(|n| state_code(text, n, case))
+                    && postcode_at(text, toks, c + 1, lower_ok).is_some());
+            if city_case == Case::Upper
+                && t.newline()
+                && !line_town
+                && crate::words::longest_place(text, toks, k, Case::Upper).is_none()
+            {
+                break;
+            }
             // Nor is a closing a lower-case city (`, thanks`).
             if city_case == Case::Lower
                 && (!followed || toks[k].cur(text) & crate::lexicon::GREETING != 0)
@@ -1672,7 +1760,7 @@ fn care_of_prefix(text: &str, toks: &[Tok], s: usize) -> usize {
 pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
     find_labelled(text, toks, out);
     // Every address has a number: find the first, and skip words more than
-    // eight tokens before the next one.
+    // ten tokens before the next one (`Main Street, Ballyvaughan, Co. Clare, H91`).
     let Some(mut next_num) = toks.iter().position(|t| t.kind == Kind::Num) else {
         return;
     };
@@ -1684,8 +1772,8 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 None => return,
             }
         }
-        if next_num > i + 8 {
-            i = next_num - 8;
+        if next_num > i + 10 {
+            i = next_num - 10;
             continue;
         }
         let t = &toks[i];
@@ -1721,6 +1809,12 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 // `Dar es Salaam`: a town's first word before a particle.
                 || (end >= core_end + 3 && city_particle(text, &toks[end - 2]) && town(end - 3)));
         if needs_postcode && !postcode && !town_end {
+            i += 1;
+            continue;
+        }
+        // A street with no number at all needs a postcode, not only a town.
+        let numberless = !toks[start..core_end].iter().any(|t| t.kind == Kind::Num);
+        if numberless && !postcode {
             i += 1;
             continue;
         }
@@ -1763,6 +1857,11 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 s -= 1;
             }
         }
+        let s = if numberless {
+            house_name_before(text, toks, s)
+        } else {
+            s
+        };
         let s = care_of_prefix(text, toks, s);
         let s = rural_route_before(text, toks, s);
         let s = building_before(text, toks, s);
@@ -1813,6 +1912,46 @@ mod tests {
             .filter(|s| s.kind == NameKind::StreetAddress)
             .map(|s| text[s.start..s.end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn streets_without_numbers_need_a_postcode() {
+        assert_eq!(
+            addresses("Eircode lookup failed for Main Street, Ballyvaughan, Co. Clare, H91 X2E8"),
+            ["Main Street, Ballyvaughan, Co. Clare, H91 X2E8"]
+        );
+        assert_eq!(
+            addresses(
+                "Deliver c/o The Old Rectory, Church Lane, Little Snoring, Fakenham NR21 0JB"
+            ),
+            ["The Old Rectory, Church Lane, Little Snoring, Fakenham NR21 0JB"]
+        );
+        // A town alone does not vouch for a street without a number.
+        assert!(addresses("The meeting on Church Lane, Oxford was fine").is_empty());
+    }
+
+    #[test]
+    fn towns_in_capitals_end_where_the_gazetteer_or_the_line_does() {
+        for (text, address) in [
+            (
+                "ALAMAT: NO. 8, JALAN AMPANG, 50450 KUALA LUMPUR",
+                "8, JALAN AMPANG, 50450 KUALA LUMPUR",
+            ),
+            (
+                "OUR OFFICE MOVED TO BAHNHOFSTRASSE 21, 8001 ZÜRICH AS OF THIS MONTH.",
+                "BAHNHOFSTRASSE 21, 8001 ZÜRICH",
+            ),
+            (
+                "AYALA AVE, MAKATI CITY, 1226 METRO MANILA\nCONTACT NO. ON FILE",
+                "AYALA AVE, MAKATI CITY, 1226 METRO MANILA",
+            ),
+            (
+                "POSTAL ADDRESS: 14/37 CHAPEL STREET\nST KILDA VIC 3182",
+                "14/37 CHAPEL STREET\nST KILDA VIC 3182",
+            ),
+        ] {
+            assert_eq!(addresses(text), [address], "{text}");
+        }
     }
 
     #[test]

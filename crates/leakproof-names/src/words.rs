@@ -4,7 +4,7 @@
 use crate::lexicon::one_of;
 use crate::lexicon::{
     COMMON, COUNTRY, ENGLISH, GIVEN, GREETING, LEAD, NAME_LABEL, PARTICLE, PERSON_CUE, PLACE,
-    PLACE_CUE, PLACE_HEAD, PLACE_LABEL, REGION, SITE_NOUN, STOP, SURNAME, TITLE,
+    PLACE_CUE, PLACE_HEAD, PLACE_LABEL, REGION, SITE_NOUN, STOP, STREET_LAST, SURNAME, TITLE,
 };
 use crate::tokens::{Case, Kind, Tok};
 use crate::{NameKind, NameSpan, lexicon};
@@ -719,6 +719,18 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
                 .iter()
                 .any(|w| first.bytes(text).eq_ignore_ascii_case(w.as_bytes()))
                 && is_place(text, toks, i, i + 2)))
+    {
+        return None;
+    }
+    // `Church Lane`, `Main Street`: a street's name, not a person's, unless
+    // a given name or a word no list knows opens it (`Diane Lane`,
+    // `Sun-hee Park`) or a title stands before.
+    if n >= 2
+        && cue != Cue::Title
+        && c0 & GIVEN == 0
+        && c0 & (SURNAME | ENGLISH | PLACE | COMMON) != 0
+        && !initial
+        && toks[idx[n - 1]].cur(text) & STREET_LAST != 0
     {
         return None;
     }
@@ -1445,7 +1457,12 @@ fn place_classes(text: &str, toks: &[Tok], i: usize, end: usize) -> u32 {
 
 /// The longest known place of up to four words at `i` (same case, one
 /// line): its end and classes.
-fn longest_place(text: &str, toks: &[Tok], i: usize, case: Case) -> Option<(usize, u32)> {
+pub(crate) fn longest_place(
+    text: &str,
+    toks: &[Tok],
+    i: usize,
+    case: Case,
+) -> Option<(usize, u32)> {
     let mut words = 0;
     let mut j = i;
     while j < toks.len() && words < 4 {
@@ -2617,6 +2634,16 @@ mod tests {
         );
         assert_eq!(persons("Sunny, thanks for your patience"), ["Sunny"]);
         assert!(persons("Will, can you check").is_empty());
+    }
+
+    #[test]
+    fn a_street_is_no_person() {
+        assert!(persons("The meeting on Church Lane, Oxford was fine").is_empty());
+        assert_eq!(persons("Diane Lane called"), ["Diane Lane"]);
+        assert_eq!(
+            persons("Caller identified herself as Sun-hee Park, account holder."),
+            ["Sun-hee Park"]
+        );
     }
 
     #[test]
