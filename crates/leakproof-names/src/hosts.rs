@@ -191,7 +191,30 @@ pub(crate) fn find_unc(text: &str, out: &mut Vec<NameSpan>) {
         while end > start && bytes[end - 1] == b'.' {
             end -= 1;
         }
-        if end - start < 2 || bytes.get(end) != Some(&b'\\') {
+        if end - start < 2 {
+            continue;
+        }
+        // `psexec \\HELPDESK-PC22 ipconfig`: a host alone after a doubled
+        // backslash, where a command names a machine.
+        if bytes.get(end) != Some(&b'\\') {
+            let alone = bytes
+                .get(end)
+                .is_none_or(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'"' | b'\'' | b',' | b')'));
+            let name = &bytes[start..end];
+            if doubled
+                && alone
+                && name[0].is_ascii_alphabetic()
+                && name.iter().any(|b| b.is_ascii_digit() || *b == b'-')
+                && single_slash_host(name)
+            {
+                out.push(NameSpan {
+                    kind: NameKind::InternalHostname,
+                    start,
+                    end,
+                    confidence: 0.8,
+                });
+                from = end;
+            }
             continue;
         }
         if !doubled && !single_slash_host(&bytes[start..end]) {
@@ -332,6 +355,11 @@ fn role_part(word: &[u8]) -> bool {
                     letters.len() >= c.len()
                         && letters[letters.len() - c.len()..].eq_ignore_ascii_case(c)
                 }))
+            // `ADDC03`, `HRDB02`: a domain controller, database or file
+            // server code ending the letters before a number.
+            || (letters.len() > 2
+                && letters.len() < part.len()
+                && lexicon::one_of(&letters[letters.len() - 2..], &["dc", "db", "fs"]))
     });
     if !role {
         return false;
@@ -398,6 +426,17 @@ pub(crate) fn find_netbios(
             .map(|p| text.as_bytes()[p as usize]);
         let after = text.as_bytes().get(tok.end as usize).copied();
         let db_url = before == Some(b'/') && db_url_host(text, toks, i, word);
+        // `http://WSUS01:8530`: a web URL's host of one label with a port,
+        // or with a server's role, is on the local network (not an S3
+        // bucket, `s3://LOGS2024`).
+        let url_host = before == Some(b'/')
+            && {
+                let head = &text.as_bytes()[..tok.start as usize];
+                head.ends_with(b"http://") || head.ends_with(b"https://")
+            }
+            && word[0].is_ascii_alphabetic()
+            && (after == Some(b':') || (server_shaped(word) && role_part(word)));
+        let db_url = db_url || url_host;
         if (matches!(
             before,
             Some(b'.' | b'/' | b'\\' | b'@' | b'_' | b'#' | b'$')
@@ -405,7 +444,14 @@ pub(crate) fn find_netbios(
             || matches!(after, Some(b'/' | b'@' | b'_'))
             // `Server=SQLPROD03\INST1` and `sqlserver://SQLPROD03\INST1` name an
             // instance on the host.
-            || (after == Some(b'\\') && before != Some(b'=') && !db_url)
+            || (after == Some(b'\\')
+                && before != Some(b'=')
+                && !db_url
+                // `sqlcmd -S RPTSQL01\SQLEXPRESS`: a server's shape names
+                // the host of an instance.
+                && !(word.iter().all(|b| !b.is_ascii_lowercase())
+                    && server_shaped(word)
+                    && role_part(word)))
             || (after == Some(b'.')
                 && text
                     .as_bytes()
@@ -668,6 +714,7 @@ fn preposition_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "pinged",
                 "ping",
                 "into",
+                "against",
             ]
             .iter()
             .any(|w| w.eq_ignore_ascii_case(word))
@@ -889,5 +936,39 @@ mod tests {
         out.clear();
         find_unc(r"in C:\Users\Public and \Windows\Temp", &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn servers_in_urls_instances_commands_and_role_suffixes() {
+        let find = |text: &str| {
+            let mut out = Vec::new();
+            crate::NameFinder::new(crate::NamesConfig::default())
+                .expect("default config")
+                .find(text, &mut out);
+            out
+        };
+        for (text, host) in [
+            (
+                "The primary DC, ADDC02, replicated fine but ADDC03 is lagging.",
+                "ADDC03",
+            ),
+            (
+                "Outlook keeps prompting for a password against CASARRAY01.",
+                "CASARRAY01",
+            ),
+            ("sqlcmd -S RPTSQL01\\SQLEXPRESS -E", "RPTSQL01"),
+            ("WSUS at http://WSUS01:8530 not reachable", "WSUS01"),
+            ("psexec \\\\HELPDESK-PC22 ipconfig /all", "HELPDESK-PC22"),
+        ] {
+            let got: Vec<&str> = find(text).iter().map(|s| &text[s.start..s.end]).collect();
+            assert!(got.contains(&host), "{text}: {got:?}");
+        }
+        for text in [
+            "see http://localhost:8080/",
+            "C:\\WINDOWS\\SYSTEM32",
+            "match \\d+ here",
+        ] {
+            assert!(find(text).is_empty(), "{text}");
+        }
     }
 }
