@@ -768,6 +768,8 @@ pub(crate) const PLACE_LABELS: &[&str] = &[
     "warehouse",
     "origin",
     "route",
+    "hub",
+    "depot",
 ];
 
 pub(crate) const SITE_NOUNS: &[&str] = &[
@@ -822,6 +824,11 @@ pub(crate) const SITE_NOUNS: &[&str] = &[
     "crew",
     "pilot",
     "rollout",
+    // Where goods go: `the Dammam port` (not `region`: `the Frankfurt
+    // region` is a cloud's).
+    "port",
+    "airport",
+    "terminal",
 ];
 
 pub(crate) const HOST_CUES: &[&str] = &[

@@ -1789,9 +1789,13 @@ fn place_at(text: &str, toks: &[Tok], i: usize, after_place: bool) -> Option<(us
     let shouted = t.case == Case::Upper
         && i.checked_sub(1)
             .is_some_and(|j| toks[j].case == Case::Upper && toks[j].cur(text) & PLACE_CUE != 0);
+    // `Łódź DC`, `Berlin HQ`: a site's letters after its town.
     if !shouted
         && toks.get(end).is_some_and(|n| {
-            n.kind == Kind::Word && !n.newline() && matches!(n.case, Case::Title | Case::Upper)
+            n.kind == Kind::Word
+                && !n.newline()
+                && matches!(n.case, Case::Title | Case::Upper)
+                && !matches!(n.bytes(text), b"DC" | b"HQ")
         })
     {
         return None;
@@ -2575,6 +2579,19 @@ mod tests {
         );
         assert!(places("Mr. Poland called back").is_empty());
         assert_eq!(persons("Mr. Poland called back"), ["Poland"]);
+    }
+
+    #[test]
+    fn sites_hubs_ports_and_nyc() {
+        let places = |t| found(t, NameKind::Location);
+        assert_eq!(places("Customer moved from NYC last month"), ["NYC"]);
+        assert_eq!(
+            places("Warehouse: Łódź DC — stock count mismatch"),
+            ["Łódź"]
+        );
+        assert_eq!(places("Order stuck at the Dammam port."), ["Dammam"]);
+        assert_eq!(places("Courier hub: Greater Noida"), ["Greater Noida"]);
+        assert!(places("The Frankfurt region has higher latency.").is_empty());
     }
 
     #[test]
