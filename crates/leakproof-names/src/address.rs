@@ -98,7 +98,12 @@ static COMPOUND_ENDS: [u32; 26] = {
 };
 
 fn compound_street(text: &str, t: &Tok) -> bool {
-    if t.kind != Kind::Word || t.case == Case::Lower || t.end - t.start < 6 {
+    t.case != Case::Lower && compound_street_any_case(text, t)
+}
+
+/// [`compound_street`] in any case, lower case too (`getreidegasse`).
+fn compound_street_any_case(text: &str, t: &Tok) -> bool {
+    if t.kind != Kind::Word || t.end - t.start < 6 {
         return false;
     }
     let w = t.bytes(text);
@@ -276,7 +281,14 @@ fn name_run(text: &str, toks: &[Tok], i: usize, lower_ok: bool) -> usize {
                 }
             }
             Kind::Num => ordinal(text, t),
-            Kind::Punct => false,
+            // `4100 W. 95th Street`: a compass letter's dot.
+            Kind::Punct => {
+                t.punct == b'.'
+                    && j > i
+                    && !t.space()
+                    && direction(text, &toks[j - 1])
+                    && toks.get(j + 1).is_some_and(|n| n.space() && !n.newline())
+            }
         };
         if !ok {
             break;
@@ -424,6 +436,14 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
                 break;
             }
         }
+        // `45 Teheran-ro 8-gil`: a Korean road holds its type, and a
+        // numbered lane off it may follow.
+        if last.is_none() && end > j && korean_road(toks[j].bytes(text)) {
+            let lane = toks
+                .get(j + 1)
+                .is_some_and(|n| n.kind == Kind::Num && !n.newline() && korean_road(n.bytes(text)));
+            return Some((i, j + 1 + usize::from(lane), false));
+        }
         if let Some(mut e) = last {
             if toks.get(e).is_some_and(|n| {
                 !n.newline()
@@ -455,8 +475,10 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
     if t.kind != Kind::Word || t.case == Case::Other {
         return None;
     }
-    // `Hauptstraße 12`, `Bahnhofstr. 5a`
-    if compound_street(text, t) {
+    // `Hauptstraße 12`, `Bahnhofstr. 5a`; in lower case, vouched for by a
+    // postcode (`getreidegasse 9, 5020 salzburg`).
+    let lower_compound = t.case == Case::Lower && compound_street_any_case(text, t);
+    if compound_street(text, t) || lower_compound {
         let mut j = i + 1;
         if toks.get(j).is_some_and(|n| is_punct(n, b'.') && !n.space()) {
             j += 1;
@@ -465,13 +487,17 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
             .get(j)
             .is_some_and(|n| house_number(text, n) && !n.newline())
         {
-            return Some((i, j + 1, false));
+            return Some((i, j + 1, lower_compound));
         }
         return None;
     }
     // `Calle de Alcalá 45`, `Via Roma 10`, `ul. Długa 12`, `Av. Paulista, 1578`, `C/ Mayor 8`
     if t.cur(text) & STREET_FIRST != 0 && t.case != Case::Lower
         || matches!(t.bytes(text), b"ul" | b"jl")
+        // `al. Jerozolimskie 65/79`: Polish `aleja`, with its dot.
+        || (t.bytes(text) == b"al"
+            && toks.get(i + 1).is_some_and(|n| is_punct(n, b'.'))
+            && toks.get(i + 2).is_some_and(|n| n.case == Case::Title))
     {
         let weak = weak_first(text, t);
         let mut j = i + 1;
@@ -579,7 +605,9 @@ fn core_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usize, bool)> {
             && end - i <= 3
             && toks[end - 1].cur(text) & STREET_LAST != 0
             && toks[i..end].iter().all(|w| w.case == t.case)
-            && toks.get(end).is_some_and(|n| is_punct(n, b','))
+            && toks
+                .get(end)
+                .is_some_and(|n| is_punct(n, b',') || n.newline())
         {
             return Some((i, end, true));
         }
@@ -671,18 +699,26 @@ fn floor_before(text: &str, toks: &[Tok], s: usize) -> usize {
 /// four capitalised words on the line before a comma, opening with `The`
 /// or ending in a word for a house; else `s`.
 fn house_name_before(text: &str, toks: &[Tok], s: usize) -> usize {
-    if s < 2 || !is_punct(&toks[s - 1], b',') || toks[s].newline() {
+    // A comma on the street's line, or the line above (`The Old
+    // Rectory\nChurch Lane`).
+    let last = if s >= 2 && is_punct(&toks[s - 1], b',') && !toks[s].newline() {
+        s - 2
+    } else if s >= 1 && toks[s].newline() {
+        s - 1
+    } else {
         return s;
-    }
-    let last = s - 2;
+    };
+    // Back over capitalised words to the start of their line or clause.
     let mut b = last + 1;
     while b > 0
         && last + 1 - b < 4
         && toks[b - 1].kind == Kind::Word
         && toks[b - 1].case == Case::Title
-        && !toks[b].newline()
     {
         b -= 1;
+        if toks[b].newline() {
+            break;
+        }
     }
     if b > last {
         return s;
@@ -753,13 +789,24 @@ fn unit_led_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         if end >= k + 2 && toks[end - 1].cur(text) & STREET_LAST != 0 {
             return Some(end);
         }
-        // A building name: capitalised words to the next comma.
+        // A building name: capitalised words to the next comma, perhaps
+        // with its number (`Al Moosa Tower 2`).
         let mut b = k;
         while b < toks.len()
             && b < k + 4
             && toks[b].kind == Kind::Word
             && toks[b].case != Case::Lower
             && !(b > k && toks[b].newline())
+        {
+            b += 1;
+        }
+        if b > k
+            && toks.get(b).is_some_and(|n| {
+                n.kind == Kind::Num
+                    && !n.newline()
+                    && n.end - n.start <= 3
+                    && all_digits(n.bytes(text))
+            })
         {
             b += 1;
         }
@@ -837,14 +884,15 @@ fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
         && ((p.case != Case::Other
             && p.cur(text) & UNIT != 0
             && toks[s].bytes(text).contains(&b'/'))
-            // `Số 12 Phố Huế`, `Blk 456 Ang Mo Kio`: the number's own word.
-            || one_of(p.bytes(text), &["số", "blk", "blok"])
+            // `Số 12 Phố Huế`, `Blk 456 Ang Mo Kio`, `Plot 1090 Cadastral
+            // Zone`: the number's own word.
+            || one_of(p.bytes(text), &["số", "blk", "blok", "plot", "lot", "erf", "stand"])
             // `Office 1904, Al Habtoor Business Tower`: a unit before.
             || (p.case == Case::Title
                 && (p.cur(text) & UNIT != 0 || p.bytes(text) == b"Office")
                 && toks.get(s + 1).is_some_and(|n| is_punct(n, b','))))
     {
-        return s - 1;
+        return lot_before_block(text, toks, s - 1).unwrap_or(s - 1);
     } else if s >= 2 && vietnamese_lane(text, p) && toks[s - 2].kind == Kind::Num {
         // `12 Ngõ 34 Phố Huế`: a house in a lane off the street.
         return number_word_before(text, toks, s - 2);
@@ -863,6 +911,24 @@ fn number_word_before(text: &str, toks: &[Tok], s: usize) -> usize {
         }
         _ => house_initial_before(text, toks, w).unwrap_or(w),
     }
+}
+
+/// `Lot 5 Blk 12`: a Philippine lot before the block word at `b`; the
+/// index of `Lot`.
+fn lot_before_block(text: &str, toks: &[Tok], b: usize) -> Option<usize> {
+    (b >= 2
+        && one_of(toks[b].bytes(text), &["blk", "block"])
+        && toks[b - 1].kind == Kind::Num
+        && toks[b - 2].bytes(text).eq_ignore_ascii_case(b"lot"))
+    .then(|| b - 2)
+}
+
+/// A Korean road or lane: a word ending in `-ro`, `-daero` or `-gil`
+/// (`Teheran-ro`, `8-gil`).
+fn korean_road(word: &[u8]) -> bool {
+    [&b"-ro"[..], b"-daero", b"-gil"]
+        .iter()
+        .any(|s| word.len() > s.len() && word[word.len() - s.len()..].eq_ignore_ascii_case(s))
 }
 
 /// `H.` before the number word at `w` (`H.No.`, India's house number):
@@ -1781,7 +1847,14 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         let gate = match t.kind {
             Kind::Num => true,
             // Lower-case street types (`rue`, `via`) follow a house number.
-            Kind::Word => t.case != Case::Lower || matches!(t.bytes(text), b"ul" | b"jl"),
+            Kind::Word => {
+                t.case != Case::Lower
+                    || matches!(t.bytes(text), b"ul" | b"jl" | b"al")
+                    // `getreidegasse 9`: a compound street in lower case.
+                    || (t.end - t.start >= 6
+                        && toks.get(i + 1).is_some_and(|n| n.kind == Kind::Num)
+                        && compound_street_any_case(text, t))
+            }
             Kind::Punct => false,
         };
         if !gate {
@@ -1836,8 +1909,25 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             // `199 Sukhumvit Soi 22`: before the road and its lane.
             start - 1
         } else {
-            start
+            lot_before_block(text, toks, start).unwrap_or(start)
         };
+        // `1500 - 701 W Georgia St`: a suite's number and a dash before the
+        // civic number, as Canada writes it.
+        if s >= 2
+            && toks[s].kind == Kind::Num
+            && is_punct(&toks[s - 1], b'-')
+            && toks[s - 1].space()
+            && toks[s - 2].kind == Kind::Num
+            && toks[s - 2].end - toks[s - 2].start <= 5
+            && all_digits(toks[s - 2].bytes(text))
+            && !toks[s].newline()
+        {
+            s -= 2;
+            // `Unit 1507 - 88 Harbour Street`
+            if s >= 1 && toks[s - 1].kind == Kind::Word && toks[s - 1].cur(text) & UNIT != 0 {
+                s -= 1;
+            }
+        }
         while let Some(u) = Some(unit_prefix(text, toks, s)).filter(|&u| u < s) {
             s = u;
         }
@@ -1912,6 +2002,52 @@ mod tests {
             .filter(|s| s.kind == NameKind::StreetAddress)
             .map(|s| text[s.start..s.end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn korean_roads_suites_lots_plots_and_compass_dots() {
+        for (text, address) in [
+            (
+                "Delivery: 45 Teheran-ro 8-gil, Gangnam-gu, Seoul 06236",
+                "45 Teheran-ro 8-gil, Gangnam-gu, Seoul 06236",
+            ),
+            (
+                "Ship-to: 1500 - 701 W Georgia St, Vancouver BC V7Y 1G5",
+                "1500 - 701 W Georgia St, Vancouver BC V7Y 1G5",
+            ),
+            (
+                "new address is Unit 1507 - 88 Harbour Street, Toronto ON M5J 0C3",
+                "Unit 1507 - 88 Harbour Street, Toronto ON M5J 0C3",
+            ),
+            (
+                "Siedziba: al. Jerozolimskie 65/79 lok. 12, 00-697 Warszawa",
+                "al. Jerozolimskie 65/79 lok. 12, 00-697 Warszawa",
+            ),
+            (
+                "Office: Plot 1090 Cadastral Zone, Wuse II, Abuja",
+                "Plot 1090 Cadastral Zone, Wuse II, Abuja",
+            ),
+            (
+                "pa-deliver po sa Lot 5 Blk 12, Mabini St., Brgy. San Isidro, Antipolo, Rizal",
+                "Lot 5 Blk 12, Mabini St., Brgy. San Isidro, Antipolo, Rizal",
+            ),
+            (
+                "BILL TO: 4100 W. 95TH STREET, SUITE 210, OAK LAWN, IL 60453",
+                "4100 W. 95TH STREET, SUITE 210, OAK LAWN, IL 60453",
+            ),
+            (
+                "kunde wohnt jetzt getreidegasse 9, 5020 salzburg",
+                "getreidegasse 9, 5020 salzburg",
+            ),
+            (
+                "The Old Rectory\nChurch Lane\nLittle Snoring\nNorfolk NR21 0JF",
+                "The Old Rectory\nChurch Lane\nLittle Snoring\nNorfolk NR21 0JF",
+            ),
+        ] {
+            assert_eq!(addresses(text), [address], "{text}");
+        }
+        // A lower-case compound street needs its postcode.
+        assert!(addresses("the hauptstrasse 5 is closed").is_empty());
     }
 
     #[test]
