@@ -1850,9 +1850,13 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             Kind::Word => {
                 t.case != Case::Lower
                     || matches!(t.bytes(text), b"ul" | b"jl" | b"al")
-                    // `getreidegasse 9`: a compound street in lower case.
+                    // `getreidegasse 9,`: a compound street in lower case,
+                    // its number before a comma, a line's end or a postcode.
                     || (t.end - t.start >= 6
                         && toks.get(i + 1).is_some_and(|n| n.kind == Kind::Num)
+                        && toks.get(i + 2).is_none_or(|n| {
+                            is_punct(n, b',') || n.newline() || n.kind == Kind::Num
+                        })
                         && compound_street_any_case(text, t))
             }
             Kind::Punct => false,

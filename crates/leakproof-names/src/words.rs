@@ -2424,7 +2424,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 || (t.case == Case::Title
                     && (p.bytes(text) == b"per" || from_a_noun(text, toks, i)))
                 // `a town called Tralee`, `Berlin → Warsaw`
-                || one_of(p.bytes(text), &["called", "named", "→"])
+                || matches!(p.bytes(text), b"called" | b"named" | b"\xe2\x86\x92")
                 // `city field says Cluj-Napoca`
                 || (t.case == Case::Title && place_field_says_before(text, toks, i))
         }
