@@ -1851,11 +1851,15 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 t.case != Case::Lower
                     || matches!(t.bytes(text), b"ul" | b"jl" | b"al")
                     // `getreidegasse 9,`: a compound street in lower case,
-                    // its number before a comma, a line's end or a postcode.
+                    // its number before a comma, a line's end, a postcode or
+                    // a unit (`storgatan 8 lgh 1102`).
                     || (t.end - t.start >= 6
                         && toks.get(i + 1).is_some_and(|n| n.kind == Kind::Num)
                         && toks.get(i + 2).is_none_or(|n| {
-                            is_punct(n, b',') || n.newline() || n.kind == Kind::Num
+                            is_punct(n, b',')
+                                || n.newline()
+                                || n.kind == Kind::Num
+                                || (n.kind == Kind::Word && n.cur(text) & UNIT != 0)
                         })
                         && compound_street_any_case(text, t))
             }
