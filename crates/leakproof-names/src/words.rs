@@ -145,6 +145,10 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     {
         return Cue::Weak;
     }
+    // `loop in Ngozi`
+    if reached_before(text, toks, i) {
+        return Cue::Weak;
+    }
     // `call back Lakshmi`
     if t.bytes(text).eq_ignore_ascii_case(b"back")
         && j.checked_sub(1)
@@ -296,6 +300,9 @@ fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "thx", "cheers", "hi", "hey", "hello", "dear", "name", "is", "regards", "daughter",
                 "son", "wife", "husband", "mum", "mom", "dad", "brother", "sister", "called", "named",
                 "driver", "courier", "guest", "visitor", "tenant", "subscriber", "policyholder",
+                // `my colleague sven`, `our landlord tomasz`: someone's role.
+                "colleague", "coworker", "co-worker", "manager", "boss", "supervisor", "friend",
+                "neighbour", "neighbor", "landlord", "technician",
                 // `opened by chris`
                 "by",
             ]
@@ -356,17 +363,57 @@ fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
     }
 }
 
-/// `Reply from Hamid:`, `email from Ines`: a message comes from a person.
+/// `Reply from Hamid:`, `email from Ines`, `FW: from Tatiana`: a message
+/// comes from a person.
 #[inline]
 fn message_from_before(text: &str, toks: &[Tok], i: usize) -> bool {
     i >= 2
         && toks[i - 1].bytes(text) == b"from"
-        && one_of(
+        && (one_of(
             toks[i - 2].bytes(text),
             &[
                 "reply", "message", "email", "e-mail", "note", "response", "update", "text", "dm",
             ],
         )
+            // A forwarded or answered mail's subject prefix.
+            || (i >= 3
+                && is_punct(&toks[i - 2], b':')
+                && one_of(toks[i - 3].bytes(text), &["fw", "fwd", "re"])))
+}
+
+/// `Agent Rosa:`, `Customer Amara:`: the speaker of a chat transcript's
+/// line, a role word and a name before a colon.
+#[inline]
+fn speaker_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 1
+        && toks.get(i + 1).is_some_and(|n| is_punct(n, b':'))
+        && one_of(
+            toks[i - 1].bytes(text),
+            &[
+                "agent",
+                "customer",
+                "caller",
+                "tech",
+                "technician",
+                "advisor",
+                "adviser",
+                "rep",
+                "operator",
+            ],
+        )
+}
+
+/// `loop in Ngozi`, `contact Amara directly`, `ping Sara`: only a person
+/// is looped in or contacted.
+#[inline]
+fn reached_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 1 && {
+        let p = toks[i - 1].bytes(text);
+        one_of(p, &["contact", "ping", "pinged", "cc", "cc'd", "cced"])
+            || (p == b"in"
+                && i >= 2
+                && one_of(toks[i - 2].bytes(text), &["loop", "looped", "looping"]))
+    }
 }
 
 /// `is Rashid there`: a caller asking for someone.
@@ -604,6 +651,11 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         if c & STOP != 0 && c & PARTICLE == 0 && !title_name {
             break;
         }
+        // `colleague sven said`: a lower-case name holds no English word
+        // (`said` is a given name too), so the run ends before one.
+        if run_case == Case::Lower && c & ENGLISH != 0 {
+            break;
+        }
         // `Tariq bin Hamdan Al-Mansoori`: an article-prefixed name is one.
         // `w/ mohammed al-farsi`: a surname by its article.
         let lower_article =
@@ -763,6 +815,16 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     // One word: needs a title, or a greeting/label and a known given name.
     match cue {
         Cue::Title if case != Case::Lower => Some((end, 0.8)),
+        // `ms. kowalski`, `mrs o'neill`: in lower case, a known name that
+        // is no word.
+        Cue::Title | Cue::Weak
+            if (cue == Cue::Title || toks[i - 1].cur(text) & TITLE != 0)
+                && c0 & (GIVEN | SURNAME) != 0
+                && c0 & (COMMON | ENGLISH | STOP) == 0
+                && first.end - first.start >= 3 =>
+        {
+            Some((end, 0.7))
+        }
         Cue::Strong if case == Case::Title && c0 & (GIVEN | SURNAME) != 0 && c0 & STOP == 0 => {
             Some((end, 0.7))
         }
@@ -780,8 +842,10 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
                 && (c0 & PLACE == 0
                     || self_named_before(text, toks, i)
                     || is_punct(&toks[i - 1], b'@')
-                    || spoken_with_before(text, toks, i))
-                && chat_cue_before(text, toks, i) =>
+                    || spoken_with_before(text, toks, i)
+                    || handover_before(text, toks, i))
+                // `escalating to patrick`: a handover only a person takes.
+                && (chat_cue_before(text, toks, i) || handover_before(text, toks, i)) =>
         {
             Some((end, 0.65))
         }
@@ -829,6 +893,17 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
                         && toks.get(i + 1).is_some_and(|n| is_punct(n, b','))))
                 && (chat_cue_before(text, toks, i)
                     || (c0 & (ENGLISH | STOP) == 0 && handover_before(text, toks, i))) =>
+        {
+            Some((end, 0.6))
+        }
+        // `Agent Rosa:`, `loop in Ngozi`, `contact Amara directly`: a given
+        // name that is also a town, where only a person speaks or is reached.
+        Cue::Weak
+            if case == Case::Title
+                && c0 & GIVEN != 0
+                && c0 & (COMMON | ENGLISH | STOP) == 0
+                && (speaker_at(text, toks, i) || reached_before(text, toks, i))
+                && !site_noun_after(text, toks, i + 1) =>
         {
             Some((end, 0.6))
         }
@@ -1049,7 +1124,7 @@ fn opener_before(text: &str, toks: &[Tok], i: usize) -> bool {
             && is_punct(p, b',')
             && one_of(
                 toks[j - 1].bytes(text),
-                &["all", "team", "everyone", "folks", "guys"],
+                &["all", "team", "everyone", "folks", "guys", "there"],
             )
             && toks[j - 2].cur(text) & GREETING != 0)
 }
@@ -1961,8 +2036,8 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     let p = &toks[j];
     if p.kind == Kind::Word && p.cur(text) & PLACE_CUE != 0 {
         let w = text_of(text, p);
-        // `and` only continues a list of places.
-        return !w.eq_ignore_ascii_case("and") || after_place;
+        // `and` only continues a list of places; one loops people in.
+        return (!w.eq_ignore_ascii_case("and") || after_place) && !reached_before(text, toks, i);
     }
     if place_label_before(text, toks, i).is_some() {
         return true;
@@ -2720,6 +2795,38 @@ mod tests {
             ["Cluj-Napoca"]
         );
         assert!(places("the status field says Reading but").is_empty());
+    }
+
+    #[test]
+    fn roles_speakers_and_people_reached() {
+        assert_eq!(
+            persons("my colleague sven said the export worked"),
+            ["sven"]
+        );
+        assert_eq!(
+            persons("escalating to patrick as he owns the SSO integration"),
+            ["patrick"]
+        );
+        assert_eq!(persons("Hi there, Amara here again"), ["Amara"]);
+        assert_eq!(persons("FW: from Tatiana - see below"), ["Tatiana"]);
+        assert_eq!(
+            persons("[10:42] Agent Rosa: can you confirm the card?"),
+            ["Rosa"]
+        );
+        assert_eq!(persons("Please loop in Ngozi before we close"), ["Ngozi"]);
+        assert_eq!(
+            persons("contact Amara directly for the contract"),
+            ["Amara"]
+        );
+        assert_eq!(persons("spoke w/ mrs o'neill re dd mandate"), ["o'neill"]);
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("Please loop in Ngozi before we close"),
+            Vec::<String>::new()
+        );
+        assert!(persons("contact Amara office for the contract").is_empty());
+        assert!(persons("we moved to patrick and then").is_empty());
+        assert!(persons("spoke w/ mrs paper re dd mandate").is_empty());
     }
 
     #[test]
