@@ -381,6 +381,27 @@ fn message_from_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 && one_of(toks[i - 3].bytes(text), &["fw", "fwd", "re"])))
 }
 
+/// `Asked Precious to reset`, `told Grace to call`: a given name between a
+/// verb of asking and `to` and a verb.
+#[inline]
+fn asked_to_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    i >= 1
+        && t.case == Case::Title
+        && toks.get(i + 1).is_some_and(|n| n.bytes(text) == b"to")
+        && toks
+            .get(i + 2)
+            .is_some_and(|n| n.kind == Kind::Word && n.case == Case::Lower && !n.newline())
+        && one_of(
+            toks[i - 1].bytes(text),
+            &[
+                "asked", "ask", "asking", "told", "tell", "telling", "reminded", "remind",
+            ],
+        )
+        && t.classes(text) & GIVEN != 0
+        && t.classes(text) & (STOP | REGION) == 0
+}
+
 /// `Agent Rosa:`, `Customer Amara:`: the speaker of a chat transcript's
 /// line, a role word and a name before a colon.
 #[inline]
@@ -583,12 +604,18 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     if c0 & STOP != 0 && cue != Cue::Title && !initial && !before_surname {
         // `Hi Will,`: a given name that is a stop word, right after a
         // greeting and before a comma.
-        let greeted = cue == Cue::Strong
+        // `it's Will, I think`: the writer naming themself, before a comma.
+        // `customer (Will) wants`: a name in brackets after a role.
+        let greeted = cue >= Cue::Weak
             && case == Case::Title
             && c0 & GIVEN != 0
-            && toks.get(i + 1).is_some_and(|n| is_punct(n, b','))
-            && toks[i - 1].kind == Kind::Word
-            && toks[i - 1].cur(text) & GREETING != 0;
+            && ((toks.get(i + 1).is_some_and(|n| is_punct(n, b','))
+                && toks[i - 1].kind == Kind::Word
+                && ((cue == Cue::Strong && toks[i - 1].cur(text) & GREETING != 0)
+                    || one_of(toks[i - 1].bytes(text), &["it's", "its", "i'm", "im"])))
+                || (cue == Cue::Strong
+                    && is_punct(&toks[i - 1], b'(')
+                    && toks.get(i + 1).is_some_and(|n| is_punct(n, b')'))));
         return greeted.then_some((i + 1, 0.65));
     }
     // The run: name words of one case, particles, no punctuation between.
@@ -1162,16 +1189,41 @@ fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         .filter(|v| v.kind == Kind::Word && v.case == Case::Lower)?;
     let v = verb.bytes(text);
     let reports = REPORT_VERBS.iter().any(|w| v == w.as_bytes());
-    // `Grace from the finance team`, `Summer from accounts payable`
+    // `Grace from the finance team`, `Summer from accounts payable`,
+    // `April from HR says`
     let from_the = v == b"from"
-        && toks
-            .get(end + 1)
-            .is_some_and(|n| n.case == Case::Lower && !n.newline());
+        && toks.get(end + 1).is_some_and(|n| {
+            !n.newline()
+                && (n.case == Case::Lower
+                    || (n.case == Case::Upper && (2..=4).contains(&(n.end - n.start))))
+        });
     if end == i + 1 {
         let c = first.classes(text);
+        // `Patience asked whether`: a given name that is an English word
+        // (no common one), before a verb of speech that only people take.
+        let spoke = c & (COMMON | STOP) == 0
+            && one_of(
+                v,
+                &[
+                    "asked",
+                    "asks",
+                    "says",
+                    "said",
+                    "emailed",
+                    "phoned",
+                    "rang",
+                    "wrote",
+                    "replied",
+                    "complained",
+                    "insisted",
+                    "explained",
+                    "mentioned",
+                ],
+            );
         // A town does not call or ask (`Hope called twice`).
         let named = c & GIVEN != 0
-            && c & (ENGLISH | REGION | STOP) == 0
+            && (c & ENGLISH == 0 || spoke)
+            && c & (REGION | STOP) == 0
             && (c & PLACE == 0 || (reports && !from_the));
         // `FYI Lars is on leave`, `Hi all, Elif will cover`, `handover –
         // Ravi to follow up`: after an opener, any verb a subject takes, for
@@ -2345,6 +2397,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                     && (p.bytes(text) == b"per" || from_a_noun(text, toks, i)))
                 // `city field says Cluj-Napoca`
                 || (t.case == Case::Title && place_field_says_before(text, toks, i))
+                // `Asked Precious to reset`
+                || (next.is_some_and(|n| n.bytes(text) == b"to") && asked_to_at(text, toks, i))
         }
         // `wife (Thandeka)`, `owner - Ravi`, `Store #118 (Lyon)`
         Kind::Punct if matches!(p.punct, b'(' | b'-') => {
@@ -2453,7 +2507,10 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             i = end;
             continue;
         }
-        if vocative_at(text, toks, i) || addressed_first(text, toks, i) {
+        if vocative_at(text, toks, i)
+            || addressed_first(text, toks, i)
+            || asked_to_at(text, toks, i)
+        {
             out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
         }
         i += 1;
@@ -2827,6 +2884,30 @@ mod tests {
         assert!(persons("contact Amara office for the contract").is_empty());
         assert!(persons("we moved to patrick and then").is_empty());
         assert!(persons("spoke w/ mrs paper re dd mandate").is_empty());
+    }
+
+    #[test]
+    fn given_names_that_are_words_where_only_people_go() {
+        assert_eq!(
+            persons("Hey it's Will, I think I ordered the wrong size"),
+            ["Will"]
+        );
+        assert_eq!(persons("customer (Will) wants to know"), ["Will"]);
+        assert_eq!(
+            persons("Asked Precious to reset the MFA token"),
+            ["Precious"]
+        );
+        assert_eq!(
+            persons("Patience asked whether the warranty covers it"),
+            ["Patience"]
+        );
+        assert_eq!(
+            persons("April from HR says the balance is wrong"),
+            ["April"]
+        );
+        assert!(persons("Asked Support to reset the MFA token").is_empty());
+        assert!(persons("Security asked whether the badge works").is_empty());
+        assert!(persons("the price (Will) be lower").is_empty());
     }
 
     #[test]
