@@ -381,6 +381,34 @@ fn message_from_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 && one_of(toks[i - 3].bytes(text), &["fw", "fwd", "re"])))
 }
 
+/// `so brandon from your sales team`, `ahmed from the billing dept`: a
+/// lower-case given name (no word) from the reader's or a named team.
+fn lower_from_team_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    let c = t.classes(text);
+    t.end - t.start >= 3
+        && toks
+            .get(i + 2)
+            .is_some_and(|n| one_of(n.bytes(text), &["your", "the", "our"]))
+        && c & GIVEN != 0
+        && c & (COMMON | ENGLISH | STOP | REGION) == 0
+        && toks[i + 3..toks.len().min(i + 6)].iter().any(|n| {
+            n.kind == Kind::Word
+                && one_of(
+                    n.bytes(text),
+                    &[
+                        "team",
+                        "department",
+                        "dept",
+                        "office",
+                        "side",
+                        "company",
+                        "desk",
+                    ],
+                )
+        })
+}
+
 /// `Asked Precious to reset`, `told Grace to call`: a given name between a
 /// verb of asking and `to` and a verb.
 #[inline]
@@ -2263,6 +2291,10 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         if !next_ok || t.end - t.start < 2 {
             return false;
         }
+        // `so brandon from your sales team`
+        if next.is_some_and(|n| n.bytes(text) == b"from") && lower_from_team_at(text, toks, i) {
+            return true;
+        }
         return match p.kind {
             Kind::Word => {
                 let w = p.bytes(text);
@@ -2510,6 +2542,9 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         if vocative_at(text, toks, i)
             || addressed_first(text, toks, i)
             || asked_to_at(text, toks, i)
+            || (t.case == Case::Lower
+                && toks.get(i + 1).is_some_and(|n| n.bytes(text) == b"from")
+                && lower_from_team_at(text, toks, i))
         {
             out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
         }
@@ -2908,6 +2943,20 @@ mod tests {
         assert!(persons("Asked Support to reset the MFA token").is_empty());
         assert!(persons("Security asked whether the badge works").is_empty());
         assert!(persons("the price (Will) be lower").is_empty());
+    }
+
+    #[test]
+    fn lower_case_names_from_a_team() {
+        assert_eq!(
+            persons("ok so brandon from your sales team promised me a discount"),
+            ["brandon"]
+        );
+        assert_eq!(
+            persons("ok so basically ahmed from your team promised a callback"),
+            ["ahmed"]
+        );
+        assert!(persons("ok so people from your sales team promised").is_empty());
+        assert!(persons("ok so ahmed from your email said").is_empty());
     }
 
     #[test]
