@@ -261,6 +261,27 @@ fn counted_before(text: &str, toks: &[Tok], i: usize) -> bool {
     k > 0 && !toks[k].newline() && quantity(toks[k - 1].bytes(text))
 }
 
+/// `e. kowalczyk`: a lower-case initial, its dot, and a known surname in
+/// lower case that is no word or place: the index past the surname.
+fn lower_initial_surname_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let t = &toks[i];
+    if t.case != Case::Lower || t.end - t.start != 1 {
+        return None;
+    }
+    let dot = toks
+        .get(i + 1)
+        .filter(|d| is_punct(d, b'.') && !d.space())?;
+    let s = toks.get(i + 2)?;
+    let c = s.classes(text);
+    (dot.end == s.start - 1
+        && s.kind == Kind::Word
+        && s.case == Case::Lower
+        && s.end - s.start >= 4
+        && c & SURNAME != 0
+        && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0)
+        .then_some(i + 3)
+}
+
 /// `v2`, `V10`: a version number.
 #[inline]
 fn version(word: &[u8]) -> bool {
@@ -574,6 +595,11 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     if first.case == Case::Lower && cue == Cue::None {
         return lower_pair_at(text, toks, i);
     }
+    // `by e. kowalczyk`: a lower-case initial before a known surname that
+    // is no word, after a cue.
+    if let Some(end) = lower_initial_surname_at(text, toks, i) {
+        return (cue >= Cue::Weak).then_some((end, 0.65));
+    }
     let case = first.case;
     let c0 = name_classes(text, first);
     // An initial: `J. Smith`, `A. Kowalczyk` (`A` is a stop word too).
@@ -665,7 +691,17 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     }
     // After an initial, the case of the next word (`A. KOWALCZYK`); after a
     // title, particles join a title-case name (`Ms. van der Berg`).
-    let run_case = if cue == Cue::Title && case == Case::Lower && c0 & PARTICLE != 0 {
+    // `to van Houten`: after a cue, a particle before a capitalised surname.
+    let particle_led = case == Case::Lower
+        && c0 & PARTICLE != 0
+        && toks[i + 1..toks.len().min(i + 4)]
+            .iter()
+            .find(|n| n.case != Case::Lower || n.cur(text) & PARTICLE == 0)
+            .is_some_and(|n| n.case == Case::Title && !n.newline());
+    let run_case = if (cue == Cue::Title || (cue >= Cue::Weak && particle_led))
+        && case == Case::Lower
+        && c0 & PARTICLE != 0
+    {
         Case::Title
     } else if initial {
         toks.get(i + 2)
@@ -2288,7 +2324,7 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 || (n.kind == Kind::Word)
                 || (n.kind == Kind::Punct && matches!(n.punct, b',' | b'.' | b'!' | b'?'))
         });
-        if !next_ok || t.end - t.start < 2 {
+        if !next_ok || (t.end - t.start < 2 && lower_initial_surname_at(text, toks, i).is_none()) {
             return false;
         }
         // `so brandon from your sales team`
@@ -2957,6 +2993,25 @@ mod tests {
         );
         assert!(persons("ok so people from your sales team promised").is_empty());
         assert!(persons("ok so ahmed from your email said").is_empty());
+    }
+
+    #[test]
+    fn particles_and_lower_case_initials_after_a_cue() {
+        assert_eq!(
+            persons("Sent the NDA to van Houten for countersignature."),
+            ["van Houten"]
+        );
+        assert_eq!(
+            persons("Sent the NDA to van der Berg for countersignature."),
+            ["van der Berg"]
+        );
+        assert_eq!(
+            persons("sign-off by e. kowalczyk on the change request"),
+            ["e. kowalczyk"]
+        );
+        assert!(persons("Moved it to van Buren county").is_empty());
+        assert!(persons("sign-off by e. mail on the change request").is_empty());
+        assert!(persons("note e. kowalczyk on the change request").is_empty());
     }
 
     #[test]

@@ -551,7 +551,7 @@ fn holdout8_final() {
         include_str!("data/holdout8.tsv"),
         unescape_both,
         [
-            ("PERSON", 96.0),
+            ("PERSON", 98.0),
             ("LOCATION", 100.0),
             ("STREET_ADDRESS", 100.0),
             ("INTERNAL_HOSTNAME", 100.0),
