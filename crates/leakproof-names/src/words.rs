@@ -430,6 +430,37 @@ fn lower_from_team_at(text: &str, toks: &[Tok], i: usize) -> bool {
         })
 }
 
+/// `cover Joy's tickets tomorrow? She's off sick`, `the password for
+/// Faith? She's locked out`: a given name mid-sentence (a word too, or a
+/// town) that the next sentence calls `she` or `he`.
+fn pronoun_named_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    if t.case != Case::Title || i == 0 {
+        return false;
+    }
+    // The pronoun first: most words have none after them.
+    let Some(stop) = toks[i + 1..toks.len().min(i + 7)]
+        .iter()
+        .position(|n| n.kind == Kind::Punct && matches!(n.punct, b'.' | b'?' | b'!'))
+    else {
+        return false;
+    };
+    let pronoun = toks.get(i + stop + 2).is_some_and(|n| {
+        one_of(
+            n.bytes(text),
+            &[
+                "she", "he", "she's", "he's", "she'll", "he'll", "she'd", "he'd",
+            ],
+        )
+    });
+    let c = t.classes(text);
+    pronoun
+        && c & GIVEN != 0
+        && c & (STOP | REGION) == 0
+        && !sentence_start(text, toks, i)
+        && !determiner(toks[i - 1].bytes(text))
+}
+
 /// `Asked Precious to reset`, `told Grace to call`: a given name between a
 /// verb of asking and `to` and a verb.
 #[inline]
@@ -2578,6 +2609,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         if vocative_at(text, toks, i)
             || addressed_first(text, toks, i)
             || asked_to_at(text, toks, i)
+            || pronoun_named_at(text, toks, i)
             || (t.case == Case::Lower
                 && toks.get(i + 1).is_some_and(|n| n.bytes(text) == b"from")
                 && lower_from_team_at(text, toks, i))
@@ -3012,6 +3044,20 @@ mod tests {
         assert!(persons("Moved it to van Buren county").is_empty());
         assert!(persons("sign-off by e. mail on the change request").is_empty());
         assert!(persons("note e. kowalczyk on the change request").is_empty());
+    }
+
+    #[test]
+    fn names_the_next_sentence_calls_she_or_he() {
+        assert_eq!(
+            persons("Can someone cover Joy's tickets tomorrow? She's off sick."),
+            ["Joy's"]
+        );
+        assert_eq!(
+            persons("Can someone reset the password for Faith? She's locked out."),
+            ["Faith"]
+        );
+        assert!(persons("Can someone order the Rose gold model? She wants one.").is_empty());
+        assert!(persons("Can someone reset the password for Faith? It is locked.").is_empty());
     }
 
     #[test]
