@@ -430,29 +430,30 @@ fn lower_from_team_at(text: &str, toks: &[Tok], i: usize) -> bool {
         })
 }
 
+/// The pronouns that refer back to a person named before.
+const PRONOUNS: &[&str] = &[
+    "she", "he", "she's", "he's", "she'll", "he'll", "she'd", "he'd",
+];
+
 /// `cover Joy's tickets tomorrow? She's off sick`, `the password for
 /// Faith? She's locked out`: a given name mid-sentence (a word too, or a
 /// town) that the next sentence calls `she` or `he`.
+#[inline(never)]
 fn pronoun_named_at(text: &str, toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
-    if t.case != Case::Title || i == 0 {
+    // The classes first: the word's were looked up by now.
+    if t.case != Case::Title || i == 0 || t.classes(text) & GIVEN == 0 {
         return false;
     }
-    // The pronoun first: most words have none after them.
     let Some(stop) = toks[i + 1..toks.len().min(i + 7)]
         .iter()
         .position(|n| n.kind == Kind::Punct && matches!(n.punct, b'.' | b'?' | b'!'))
     else {
         return false;
     };
-    let pronoun = toks.get(i + stop + 2).is_some_and(|n| {
-        one_of(
-            n.bytes(text),
-            &[
-                "she", "he", "she's", "he's", "she'll", "he'll", "she'd", "he'd",
-            ],
-        )
-    });
+    let pronoun = toks
+        .get(i + stop + 2)
+        .is_some_and(|n| one_of(n.bytes(text), PRONOUNS));
     let c = t.classes(text);
     pronoun
         && c & GIVEN != 0
@@ -628,8 +629,10 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     }
     // `by e. kowalczyk`: a lower-case initial before a known surname that
     // is no word, after a cue.
-    if let Some(end) = lower_initial_surname_at(text, toks, i) {
-        return (cue >= Cue::Weak).then_some((end, 0.65));
+    if first.end - first.start == 1 && first.case == Case::Lower {
+        if let Some(end) = lower_initial_surname_at(text, toks, i) {
+            return (cue >= Cue::Weak).then_some((end, 0.65));
+        }
     }
     let case = first.case;
     let c0 = name_classes(text, first);
@@ -2355,11 +2358,18 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 || (n.kind == Kind::Word)
                 || (n.kind == Kind::Punct && matches!(n.punct, b',' | b'.' | b'!' | b'?'))
         });
-        if !next_ok || (t.end - t.start < 2 && lower_initial_surname_at(text, toks, i).is_none()) {
+        if !next_ok
+            || (t.end - t.start < 2
+                && !(next.is_some_and(|n| n.punct == b'.')
+                    && lower_initial_surname_at(text, toks, i).is_some()))
+        {
             return false;
         }
-        // `so brandon from your sales team`
-        if next.is_some_and(|n| n.bytes(text) == b"from") && lower_from_team_at(text, toks, i) {
+        // `so brandon from your sales team` (the length first: it is asked
+        // of most lower-case words)
+        if next.is_some_and(|n| n.end - n.start == 4 && n.bytes(text) == b"from")
+            && lower_from_team_at(text, toks, i)
+        {
             return true;
         }
         return match p.kind {
@@ -2497,7 +2507,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 // `city field says Cluj-Napoca`
                 || (t.case == Case::Title && place_field_says_before(text, toks, i))
                 // `Asked Precious to reset`
-                || (next.is_some_and(|n| n.bytes(text) == b"to") && asked_to_at(text, toks, i))
+                || (next.is_some_and(|n| n.end - n.start == 2 && n.bytes(text) == b"to")
+                    && asked_to_at(text, toks, i))
         }
         // `wife (Thandeka)`, `owner - Ravi`, `Store #118 (Lyon)`
         Kind::Punct if matches!(p.punct, b'(' | b'-') => {
@@ -2606,12 +2617,14 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             i = end;
             continue;
         }
+        let next_len = toks.get(i + 1).map_or(0, |n| n.end - n.start);
         if vocative_at(text, toks, i)
             || addressed_first(text, toks, i)
-            || asked_to_at(text, toks, i)
-            || pronoun_named_at(text, toks, i)
+            || (next_len == 2 && asked_to_at(text, toks, i))
+            || (t.case == Case::Title && pronoun_named_at(text, toks, i))
             || (t.case == Case::Lower
-                && toks.get(i + 1).is_some_and(|n| n.bytes(text) == b"from")
+                && next_len == 4
+                && toks[i + 1].bytes(text) == b"from"
                 && lower_from_team_at(text, toks, i))
         {
             out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
