@@ -145,6 +145,10 @@ fn person_cue(text: &str, toks: &[Tok], i: usize) -> Cue {
     {
         return Cue::Weak;
     }
+    // `loop in Ngozi`
+    if reached_before(text, toks, i) {
+        return Cue::Weak;
+    }
     // `call back Lakshmi`
     if t.bytes(text).eq_ignore_ascii_case(b"back")
         && j.checked_sub(1)
@@ -257,6 +261,27 @@ fn counted_before(text: &str, toks: &[Tok], i: usize) -> bool {
     k > 0 && !toks[k].newline() && quantity(toks[k - 1].bytes(text))
 }
 
+/// `e. kowalczyk`: a lower-case initial, its dot, and a known surname in
+/// lower case that is no word or place: the index past the surname.
+fn lower_initial_surname_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let t = &toks[i];
+    if t.case != Case::Lower || t.end - t.start != 1 {
+        return None;
+    }
+    let dot = toks
+        .get(i + 1)
+        .filter(|d| is_punct(d, b'.') && !d.space())?;
+    let s = toks.get(i + 2)?;
+    let c = s.classes(text);
+    (dot.end == s.start - 1
+        && s.kind == Kind::Word
+        && s.case == Case::Lower
+        && s.end - s.start >= 4
+        && c & SURNAME != 0
+        && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0)
+        .then_some(i + 3)
+}
+
 /// `v2`, `V10`: a version number.
 #[inline]
 fn version(word: &[u8]) -> bool {
@@ -296,6 +321,9 @@ fn chat_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "thx", "cheers", "hi", "hey", "hello", "dear", "name", "is", "regards", "daughter",
                 "son", "wife", "husband", "mum", "mom", "dad", "brother", "sister", "called", "named",
                 "driver", "courier", "guest", "visitor", "tenant", "subscriber", "policyholder",
+                // `my colleague sven`, `our landlord tomasz`: someone's role.
+                "colleague", "coworker", "co-worker", "manager", "boss", "supervisor", "friend",
+                "neighbour", "neighbor", "landlord", "technician",
                 // `opened by chris`
                 "by",
             ]
@@ -356,17 +384,138 @@ fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
     }
 }
 
-/// `Reply from Hamid:`, `email from Ines`: a message comes from a person.
+/// `Reply from Hamid:`, `email from Ines`, `FW: from Tatiana`: a message
+/// comes from a person.
 #[inline]
 fn message_from_before(text: &str, toks: &[Tok], i: usize) -> bool {
     i >= 2
         && toks[i - 1].bytes(text) == b"from"
-        && one_of(
+        && (one_of(
             toks[i - 2].bytes(text),
             &[
                 "reply", "message", "email", "e-mail", "note", "response", "update", "text", "dm",
             ],
         )
+            // A forwarded or answered mail's subject prefix.
+            || (i >= 3
+                && is_punct(&toks[i - 2], b':')
+                && one_of(toks[i - 3].bytes(text), &["fw", "fwd", "re"])))
+}
+
+/// `so brandon from your sales team`, `ahmed from the billing dept`: a
+/// lower-case given name (no word) from the reader's or a named team.
+fn lower_from_team_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    let c = t.classes(text);
+    t.end - t.start >= 3
+        && toks
+            .get(i + 2)
+            .is_some_and(|n| one_of(n.bytes(text), &["your", "the", "our"]))
+        && c & GIVEN != 0
+        && c & (COMMON | ENGLISH | STOP | REGION) == 0
+        && toks[i + 3..toks.len().min(i + 6)].iter().any(|n| {
+            n.kind == Kind::Word
+                && one_of(
+                    n.bytes(text),
+                    &[
+                        "team",
+                        "department",
+                        "dept",
+                        "office",
+                        "side",
+                        "company",
+                        "desk",
+                    ],
+                )
+        })
+}
+
+/// The pronouns that refer back to a person named before.
+const PRONOUNS: &[&str] = &[
+    "she", "he", "she's", "he's", "she'll", "he'll", "she'd", "he'd",
+];
+
+/// `cover Joy's tickets tomorrow? She's off sick`, `the password for
+/// Faith? She's locked out`: a given name mid-sentence (a word too, or a
+/// town) that the next sentence calls `she` or `he`.
+#[inline(never)]
+fn pronoun_named_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    // The classes first: the word's were looked up by now.
+    if t.case != Case::Title || i == 0 || t.classes(text) & GIVEN == 0 {
+        return false;
+    }
+    let Some(stop) = toks[i + 1..toks.len().min(i + 7)]
+        .iter()
+        .position(|n| n.kind == Kind::Punct && matches!(n.punct, b'.' | b'?' | b'!'))
+    else {
+        return false;
+    };
+    let pronoun = toks
+        .get(i + stop + 2)
+        .is_some_and(|n| one_of(n.bytes(text), PRONOUNS));
+    let c = t.classes(text);
+    pronoun
+        && c & GIVEN != 0
+        && c & (STOP | REGION) == 0
+        && !sentence_start(text, toks, i)
+        && !determiner(toks[i - 1].bytes(text))
+}
+
+/// `Asked Precious to reset`, `told Grace to call`: a given name between a
+/// verb of asking and `to` and a verb.
+#[inline]
+fn asked_to_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    i >= 1
+        && t.case == Case::Title
+        && toks.get(i + 1).is_some_and(|n| n.bytes(text) == b"to")
+        && toks
+            .get(i + 2)
+            .is_some_and(|n| n.kind == Kind::Word && n.case == Case::Lower && !n.newline())
+        && one_of(
+            toks[i - 1].bytes(text),
+            &[
+                "asked", "ask", "asking", "told", "tell", "telling", "reminded", "remind",
+            ],
+        )
+        && t.classes(text) & GIVEN != 0
+        && t.classes(text) & (STOP | REGION) == 0
+}
+
+/// `Agent Rosa:`, `Customer Amara:`: the speaker of a chat transcript's
+/// line, a role word and a name before a colon.
+#[inline]
+fn speaker_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 1
+        && toks.get(i + 1).is_some_and(|n| is_punct(n, b':'))
+        && one_of(
+            toks[i - 1].bytes(text),
+            &[
+                "agent",
+                "customer",
+                "caller",
+                "tech",
+                "technician",
+                "advisor",
+                "adviser",
+                "rep",
+                "operator",
+            ],
+        )
+}
+
+/// `loop in Ngozi`, `contact Amara directly`, `ping Sara`: only a person
+/// is looped in or contacted.
+#[inline]
+fn reached_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 1 && {
+        let p = toks[i - 1].bytes(text);
+        one_of(p, &["contact", "ping", "pinged", "cc", "cc'd", "cced"])
+            || (p == b"in"
+                && i >= 2
+                && one_of(toks[i - 2].bytes(text), &["loop", "looped", "looping"]))
+    }
 }
 
 /// `is Rashid there`: a caller asking for someone.
@@ -478,6 +627,13 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     if first.case == Case::Lower && cue == Cue::None {
         return lower_pair_at(text, toks, i);
     }
+    // `by e. kowalczyk`: a lower-case initial before a known surname that
+    // is no word, after a cue.
+    if first.end - first.start == 1 && first.case == Case::Lower {
+        if let Some(end) = lower_initial_surname_at(text, toks, i) {
+            return (cue >= Cue::Weak).then_some((end, 0.65));
+        }
+    }
     let case = first.case;
     let c0 = name_classes(text, first);
     // An initial: `J. Smith`, `A. Kowalczyk` (`A` is a stop word too).
@@ -536,12 +692,18 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     if c0 & STOP != 0 && cue != Cue::Title && !initial && !before_surname {
         // `Hi Will,`: a given name that is a stop word, right after a
         // greeting and before a comma.
-        let greeted = cue == Cue::Strong
+        // `it's Will, I think`: the writer naming themself, before a comma.
+        // `customer (Will) wants`: a name in brackets after a role.
+        let greeted = cue >= Cue::Weak
             && case == Case::Title
             && c0 & GIVEN != 0
-            && toks.get(i + 1).is_some_and(|n| is_punct(n, b','))
-            && toks[i - 1].kind == Kind::Word
-            && toks[i - 1].cur(text) & GREETING != 0;
+            && ((toks.get(i + 1).is_some_and(|n| is_punct(n, b','))
+                && toks[i - 1].kind == Kind::Word
+                && ((cue == Cue::Strong && toks[i - 1].cur(text) & GREETING != 0)
+                    || one_of(toks[i - 1].bytes(text), &["it's", "its", "i'm", "im"])))
+                || (cue == Cue::Strong
+                    && is_punct(&toks[i - 1], b'(')
+                    && toks.get(i + 1).is_some_and(|n| is_punct(n, b')'))));
         return greeted.then_some((i + 1, 0.65));
     }
     // The run: name words of one case, particles, no punctuation between.
@@ -564,7 +726,17 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     // After an initial, the case of the next word (`A. KOWALCZYK`); after a
     // title, particles join a title-case name (`Ms. van der Berg`).
     let promoted = cue == Cue::Title && case == Case::Lower && c0 & PARTICLE != 0;
-    let run_case = if promoted {
+    // `to van Houten`: after a cue, a particle before a capitalised surname.
+    let particle_led = case == Case::Lower
+        && c0 & PARTICLE != 0
+        && toks[i + 1..toks.len().min(i + 4)]
+            .iter()
+            .find(|n| n.case != Case::Lower || n.cur(text) & PARTICLE == 0)
+            .is_some_and(|n| n.case == Case::Title && !n.newline());
+    let run_case = if (cue == Cue::Title || (cue >= Cue::Weak && particle_led))
+        && case == Case::Lower
+        && c0 & PARTICLE != 0
+    {
         Case::Title
     } else if initial {
         toks.get(i + 2)
@@ -611,6 +783,11 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         let title_name =
             t.case == Case::Title && c & (GIVEN | SURNAME) != 0 && t.end - t.start <= 2;
         if c & STOP != 0 && c & PARTICLE == 0 && !title_name {
+            break;
+        }
+        // `colleague sven said`: a lower-case name holds no English word
+        // (`said` is a given name too), so the run ends before one.
+        if run_case == Case::Lower && c & ENGLISH != 0 {
             break;
         }
         // `Tariq bin Hamdan Al-Mansoori`: an article-prefixed name is one.
@@ -810,6 +987,16 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     // One word: needs a title, or a greeting/label and a known given name.
     match cue {
         Cue::Title if case != Case::Lower => Some((end, 0.8)),
+        // `ms. kowalski`, `mrs o'neill`: in lower case, a known name that
+        // is no word.
+        Cue::Title | Cue::Weak
+            if (cue == Cue::Title || toks[i - 1].cur(text) & TITLE != 0)
+                && c0 & (GIVEN | SURNAME) != 0
+                && c0 & (COMMON | ENGLISH | STOP) == 0
+                && first.end - first.start >= 3 =>
+        {
+            Some((end, 0.7))
+        }
         Cue::Strong if case == Case::Title && c0 & (GIVEN | SURNAME) != 0 && c0 & STOP == 0 => {
             Some((end, 0.7))
         }
@@ -827,8 +1014,10 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
                 && (c0 & PLACE == 0
                     || self_named_before(text, toks, i)
                     || is_punct(&toks[i - 1], b'@')
-                    || spoken_with_before(text, toks, i))
-                && chat_cue_before(text, toks, i) =>
+                    || spoken_with_before(text, toks, i)
+                    || handover_before(text, toks, i))
+                // `escalating to patrick`: a handover only a person takes.
+                && (chat_cue_before(text, toks, i) || handover_before(text, toks, i)) =>
         {
             Some((end, 0.65))
         }
@@ -881,6 +1070,17 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
                         && toks.get(i + 1).is_some_and(|n| is_punct(n, b','))))
                 && (chat_cue_before(text, toks, i)
                     || (c0 & (ENGLISH | STOP) == 0 && handover_before(text, toks, i))) =>
+        {
+            Some((end, 0.6))
+        }
+        // `Agent Rosa:`, `loop in Ngozi`, `contact Amara directly`: a given
+        // name that is also a town, where only a person speaks or is reached.
+        Cue::Weak
+            if case == Case::Title
+                && c0 & GIVEN != 0
+                && c0 & (COMMON | ENGLISH | STOP) == 0
+                && (speaker_at(text, toks, i) || reached_before(text, toks, i))
+                && !site_noun_after(text, toks, i + 1) =>
         {
             Some((end, 0.6))
         }
@@ -1116,7 +1316,7 @@ fn opener_before(text: &str, toks: &[Tok], i: usize) -> bool {
             && is_punct(p, b',')
             && one_of(
                 toks[j - 1].bytes(text),
-                &["all", "team", "everyone", "folks", "guys"],
+                &["all", "team", "everyone", "folks", "guys", "there"],
             )
             && toks[j - 2].cur(text) & GREETING != 0)
 }
@@ -1154,16 +1354,41 @@ fn reported_person_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         .filter(|v| v.kind == Kind::Word && v.case == Case::Lower)?;
     let v = verb.bytes(text);
     let reports = REPORT_VERBS.iter().any(|w| v == w.as_bytes());
-    // `Grace from the finance team`, `Summer from accounts payable`
+    // `Grace from the finance team`, `Summer from accounts payable`,
+    // `April from HR says`
     let from_the = v == b"from"
-        && toks
-            .get(end + 1)
-            .is_some_and(|n| n.case == Case::Lower && !n.newline());
+        && toks.get(end + 1).is_some_and(|n| {
+            !n.newline()
+                && (n.case == Case::Lower
+                    || (n.case == Case::Upper && (2..=4).contains(&(n.end - n.start))))
+        });
     if end == i + 1 {
         let c = first.classes(text);
+        // `Patience asked whether`: a given name that is an English word
+        // (no common one), before a verb of speech that only people take.
+        let spoke = c & (COMMON | STOP) == 0
+            && one_of(
+                v,
+                &[
+                    "asked",
+                    "asks",
+                    "says",
+                    "said",
+                    "emailed",
+                    "phoned",
+                    "rang",
+                    "wrote",
+                    "replied",
+                    "complained",
+                    "insisted",
+                    "explained",
+                    "mentioned",
+                ],
+            );
         // A town does not call or ask (`Hope called twice`).
         let named = c & GIVEN != 0
-            && c & (ENGLISH | REGION | STOP) == 0
+            && (c & ENGLISH == 0 || spoke)
+            && c & (REGION | STOP) == 0
             && (c & PLACE == 0 || (reports && !from_the));
         // `FYI Lars is on leave`, `Hi all, Elif will cover`, `handover –
         // Ravi to follow up`: after an opener, any verb a subject takes, for
@@ -2048,8 +2273,8 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     let p = &toks[j];
     if p.kind == Kind::Word && p.cur(text) & PLACE_CUE != 0 {
         let w = text_of(text, p);
-        // `and` only continues a list of places.
-        return !w.eq_ignore_ascii_case("and") || after_place;
+        // `and` only continues a list of places; one loops people in.
+        return (!w.eq_ignore_ascii_case("and") || after_place) && !reached_before(text, toks, i);
     }
     if place_label_before(text, toks, i).is_some() {
         return true;
@@ -2280,8 +2505,19 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 || (n.kind == Kind::Word)
                 || (n.kind == Kind::Punct && matches!(n.punct, b',' | b'.' | b'!' | b'?'))
         });
-        if !next_ok || t.end - t.start < 2 {
+        if !next_ok
+            || (t.end - t.start < 2
+                && !(next.is_some_and(|n| n.punct == b'.')
+                    && lower_initial_surname_at(text, toks, i).is_some()))
+        {
             return false;
+        }
+        // `so brandon from your sales team` (the length first: it is asked
+        // of most lower-case words)
+        if next.is_some_and(|n| n.end - n.start == 4 && n.bytes(text) == b"from")
+            && lower_from_team_at(text, toks, i)
+        {
+            return true;
         }
         return match p.kind {
             Kind::Word => {
@@ -2427,6 +2663,9 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 || matches!(p.bytes(text), b"called" | b"named" | b"\xe2\x86\x92")
                 // `city field says Cluj-Napoca`
                 || (t.case == Case::Title && place_field_says_before(text, toks, i))
+                // `Asked Precious to reset`
+                || (next.is_some_and(|n| n.end - n.start == 2 && n.bytes(text) == b"to")
+                    && asked_to_at(text, toks, i))
         }
         // `wife (Thandeka)`, `owner - Ravi`, `Store #118 (Lyon)`
         Kind::Punct if matches!(p.punct, b'(' | b'-') => {
@@ -2542,7 +2781,16 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             i = end;
             continue;
         }
-        if vocative_at(text, toks, i) || addressed_first(text, toks, i) {
+        let next_len = toks.get(i + 1).map_or(0, |n| n.end - n.start);
+        if vocative_at(text, toks, i)
+            || addressed_first(text, toks, i)
+            || (next_len == 2 && asked_to_at(text, toks, i))
+            || (t.case == Case::Title && pronoun_named_at(text, toks, i))
+            || (t.case == Case::Lower
+                && next_len == 4
+                && toks[i + 1].bytes(text) == b"from"
+                && lower_from_team_at(text, toks, i))
+        {
             out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
         }
         i += 1;
@@ -2978,6 +3226,109 @@ mod tests {
             ["Cluj-Napoca"]
         );
         assert!(places("the status field says Reading but").is_empty());
+    }
+
+    #[test]
+    fn roles_speakers_and_people_reached() {
+        assert_eq!(
+            persons("my colleague sven said the export worked"),
+            ["sven"]
+        );
+        assert_eq!(
+            persons("escalating to patrick as he owns the SSO integration"),
+            ["patrick"]
+        );
+        assert_eq!(persons("Hi there, Amara here again"), ["Amara"]);
+        assert_eq!(persons("FW: from Tatiana - see below"), ["Tatiana"]);
+        assert_eq!(
+            persons("[10:42] Agent Rosa: can you confirm the card?"),
+            ["Rosa"]
+        );
+        assert_eq!(persons("Please loop in Ngozi before we close"), ["Ngozi"]);
+        assert_eq!(
+            persons("contact Amara directly for the contract"),
+            ["Amara"]
+        );
+        assert_eq!(persons("spoke w/ mrs o'neill re dd mandate"), ["o'neill"]);
+        let places = |text: &str| found(text, NameKind::Location);
+        assert_eq!(
+            places("Please loop in Ngozi before we close"),
+            Vec::<String>::new()
+        );
+        assert!(persons("contact Amara office for the contract").is_empty());
+        assert!(persons("we moved to patrick and then").is_empty());
+        assert!(persons("spoke w/ mrs paper re dd mandate").is_empty());
+    }
+
+    #[test]
+    fn given_names_that_are_words_where_only_people_go() {
+        assert_eq!(
+            persons("Hey it's Will, I think I ordered the wrong size"),
+            ["Will"]
+        );
+        assert_eq!(persons("customer (Will) wants to know"), ["Will"]);
+        assert_eq!(
+            persons("Asked Precious to reset the MFA token"),
+            ["Precious"]
+        );
+        assert_eq!(
+            persons("Patience asked whether the warranty covers it"),
+            ["Patience"]
+        );
+        assert_eq!(
+            persons("April from HR says the balance is wrong"),
+            ["April"]
+        );
+        assert!(persons("Asked Support to reset the MFA token").is_empty());
+        assert!(persons("Security asked whether the badge works").is_empty());
+        assert!(persons("the price (Will) be lower").is_empty());
+    }
+
+    #[test]
+    fn lower_case_names_from_a_team() {
+        assert_eq!(
+            persons("ok so brandon from your sales team promised me a discount"),
+            ["brandon"]
+        );
+        assert_eq!(
+            persons("ok so basically ahmed from your team promised a callback"),
+            ["ahmed"]
+        );
+        assert!(persons("ok so people from your sales team promised").is_empty());
+        assert!(persons("ok so ahmed from your email said").is_empty());
+    }
+
+    #[test]
+    fn particles_and_lower_case_initials_after_a_cue() {
+        assert_eq!(
+            persons("Sent the NDA to van Houten for countersignature."),
+            ["van Houten"]
+        );
+        assert_eq!(
+            persons("Sent the NDA to van der Berg for countersignature."),
+            ["van der Berg"]
+        );
+        assert_eq!(
+            persons("sign-off by e. kowalczyk on the change request"),
+            ["e. kowalczyk"]
+        );
+        assert!(persons("Moved it to van Buren county").is_empty());
+        assert!(persons("sign-off by e. mail on the change request").is_empty());
+        assert!(persons("note e. kowalczyk on the change request").is_empty());
+    }
+
+    #[test]
+    fn names_the_next_sentence_calls_she_or_he() {
+        assert_eq!(
+            persons("Can someone cover Joy's tickets tomorrow? She's off sick."),
+            ["Joy's"]
+        );
+        assert_eq!(
+            persons("Can someone reset the password for Faith? She's locked out."),
+            ["Faith"]
+        );
+        assert!(persons("Can someone order the Rose gold model? She wants one.").is_empty());
+        assert!(persons("Can someone reset the password for Faith? It is locked.").is_empty());
     }
 
     #[test]

@@ -528,7 +528,7 @@ fn holdout7_final() {
         include_str!("data/holdout7.tsv"),
         unescape_both,
         [
-            ("PERSON", 82.0),
+            ("PERSON", 95.0),
             ("LOCATION", 100.0),
             ("STREET_ADDRESS", 100.0),
             ("INTERNAL_HOSTNAME", 100.0),
@@ -551,7 +551,7 @@ fn holdout8_final() {
         include_str!("data/holdout8.tsv"),
         unescape_both,
         [
-            ("PERSON", 88.0),
+            ("PERSON", 100.0),
             ("LOCATION", 100.0),
             ("STREET_ADDRESS", 100.0),
             ("INTERNAL_HOSTNAME", 100.0),
