@@ -1084,8 +1084,29 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         {
             Some((end, 0.6))
         }
+        // `Shadowing Ayodele today`, `Waiting on Thabo to confirm`: mid-
+        // sentence, a capitalised given name that no list holds as a word,
+        // a town or a surname is a person's, cue or not.
+        _ if case == Case::Title && clean_given_mid_sentence(text, toks, i, c0) => Some((end, 0.6)),
         _ => None,
     }
+}
+
+/// Whether token `i` (classes `c`) is a given name and nothing else, in
+/// Title case, not opening a sentence or a line, nor naming a product or
+/// a thing (a capitalised word or a number after it, a determiner before:
+/// `the Okta factor`, `the Dakota boots`), nor a contraction (`I've`).
+fn clean_given_mid_sentence(text: &str, toks: &[Tok], i: usize, c: u32) -> bool {
+    c & GIVEN != 0
+        && c & (COMMON | ENGLISH | STOP | PLACE | REGION | SURNAME) == 0
+        && toks[i].cur(text) == 0
+        && i > 0
+        && !toks[i].bytes(text).starts_with(b"I'")
+        && !sentence_start(text, toks, i)
+        && !determiner(toks[i - 1].bytes(text))
+        && !toks.get(i + 1).is_some_and(|n| {
+            !n.newline() && (n.kind == Kind::Num || (n.kind == Kind::Word && n.case != Case::Lower))
+        })
 }
 
 /// Verbs of reporting and asking after a name that opens a sentence
@@ -2620,8 +2641,10 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
         return true;
     }
     if t.case == Case::Title {
-        // A region or country needs no cue.
-        if t.classes(text) & REGION != 0 {
+        // A region or country needs no cue; nor a given name and nothing
+        // else (see `clean_given_mid_sentence`).
+        let c = t.classes(text);
+        if c & REGION != 0 || (c & GIVEN != 0 && clean_given_mid_sentence(text, toks, i, c)) {
             return true;
         }
         // `the Mumbai support desk`, `Bill says` at a sentence start,
@@ -2912,6 +2935,22 @@ mod tests {
     }
 
     #[test]
+    fn a_given_name_and_nothing_else_needs_no_cue_mid_sentence() {
+        assert_eq!(
+            persons("Waiting on Thabo to confirm the serial number."),
+            ["Thabo"]
+        );
+        assert_eq!(
+            persons("Customer wants to add Imogen as an authorised user."),
+            ["Imogen"]
+        );
+        // Not a thing after a determiner, a contraction, a product's run.
+        assert!(persons("Please reset the Okta factor for this account.").is_empty());
+        assert!(persons("ok, I've escalated this").is_empty());
+        assert!(persons("Customer asked for the Dakota boots in tan").is_empty());
+    }
+
+    #[test]
     fn middle_initials_and_unknown_surnames() {
         assert_eq!(
             persons("Rajesh K. Subramaniam (Procurement) signed off."),
@@ -3056,7 +3095,11 @@ mod tests {
             persons("Caller identified as Rajesh (surname not given)"),
             ["Rajesh"]
         );
-        assert!(persons("It was identified as Critical and as Rajesh said").is_empty());
+        // `as` after `and` is no cue for `Critical`; `Rajesh said` is a person.
+        assert_eq!(
+            persons("It was identified as Critical and as Rajesh said"),
+            ["Rajesh"]
+        );
         assert_eq!(persons("Hi all, Elif will cover the queue"), ["Elif"]);
         assert_eq!(persons("shift handover – Ravi to follow up"), ["Ravi"]);
         assert!(
