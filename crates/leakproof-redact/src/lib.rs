@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use leakproof_detect::{Detection, Detector, EntityType, FieldCue, canonicalize};
+use leakproof_detect::{BUILTIN_COUNT, Detection, Detector, EntityType, FieldCue, canonicalize};
 
 pub mod corpus;
 mod csv;
@@ -42,8 +42,12 @@ const EXAMPLES_PER_FIELD: usize = 3;
 /// What was found in one or many records, for the summary and for `scan`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
-    /// Values found (or forced) per entity type.
-    pub entities: BTreeMap<EntityType, u64>,
+    /// Values found (or forced) per built-in type, by
+    /// [`EntityType::builtin_index`]: an array, as every record is counted
+    /// and merged and a map would allocate for each.
+    builtin: [u64; BUILTIN_COUNT],
+    /// Values found per custom type.
+    custom: BTreeMap<EntityType, u64>,
     /// Per (entity name, field path): the count and a few masked examples.
     /// Filled only when the redactor collects fields.
     pub fields: BTreeMap<(String, String), (u64, Vec<String>)>,
@@ -56,12 +60,9 @@ impl Tally {
         field: Option<&str>,
         masked: impl FnOnce() -> String,
     ) {
-        // Looked up before inserting: most values are of a type the record
-        // already counted, and the entry API clones the key every time.
-        if let Some(n) = self.entities.get_mut(entity) {
-            *n += 1;
-        } else {
-            self.entities.insert(entity.clone(), 1);
+        match entity.builtin_index() {
+            Some(i) => self.builtin[i] += 1,
+            None => *self.custom.entry(entity.clone()).or_default() += 1,
         }
         if let Some(field) = field {
             let entry = self
@@ -80,14 +81,11 @@ impl Tally {
 
     /// Adds another tally into this one.
     pub fn merge(&mut self, other: Tally) {
-        for (k, v) in other.entities {
-            // Looked up first: the types are nearly always counted already,
-            // and a plain search is cheaper than the entry API.
-            if let Some(n) = self.entities.get_mut(&k) {
-                *n += v;
-            } else {
-                self.entities.insert(k, v);
-            }
+        for (n, m) in self.builtin.iter_mut().zip(other.builtin) {
+            *n += m;
+        }
+        for (k, v) in other.custom {
+            *self.custom.entry(k).or_default() += v;
         }
         for (k, (n, examples)) in other.fields {
             let entry = self.fields.entry(k).or_default();
@@ -100,9 +98,27 @@ impl Tally {
         }
     }
 
+    /// Values found (or forced) per entity type, in the types' order;
+    /// types with none are left out.
+    pub fn entities(&self) -> BTreeMap<EntityType, u64> {
+        let builtin = EntityType::builtins()
+            .iter()
+            .zip(self.builtin)
+            .filter(|(_, n)| *n > 0)
+            .map(|(t, n)| (t.clone(), n));
+        builtin
+            .chain(self.custom.iter().map(|(t, n)| (t.clone(), *n)))
+            .collect()
+    }
+
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.total() == 0
+    }
+
     /// Counts per entity name, for reports.
     pub fn by_name(&self) -> BTreeMap<String, u64> {
-        self.entities
+        self.entities()
             .iter()
             .map(|(k, v)| (k.name().to_string(), *v))
             .collect()
@@ -110,7 +126,7 @@ impl Tally {
 
     /// Total values found.
     pub fn total(&self) -> u64 {
-        self.entities.values().sum()
+        self.builtin.iter().sum::<u64>() + self.custom.values().sum::<u64>()
     }
 }
 

@@ -231,11 +231,11 @@ pub fn print_summary(
 
 /// `EMAIL 3, PHONE 1` for a summary line, or that nothing was found.
 pub fn entity_counts(tally: &Tally) -> String {
-    if tally.entities.is_empty() {
+    if tally.is_empty() {
         return "no PII or secrets found".to_string();
     }
     let parts: Vec<String> = tally
-        .entities
+        .entities()
         .iter()
         .map(|(k, v)| format!("{k} {v}"))
         .collect();

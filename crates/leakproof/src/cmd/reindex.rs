@@ -347,7 +347,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "  {this_run} documents in {elapsed:.2} s ({:.0} docs/s)",
         this_run as f64 / elapsed
     );
-    if report.tally.entities.is_empty() {
+    if report.tally.is_empty() {
         eprintln!("  {}", entity_counts(&report.tally));
     } else {
         eprintln!("  replaced: {}", entity_counts(&report.tally));
