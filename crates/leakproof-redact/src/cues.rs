@@ -16,40 +16,95 @@ struct CachedCue {
     cue: Option<FieldCue>,
 }
 
+/// Most records of a stream have the same fields in the same order: the
+/// last record's keys, in the order they were asked for, are checked
+/// first, with no hashing. At most this many are kept.
+const ORDER_MAX: usize = 256;
+
+/// A key asked for in the last record, at its place in [`CueCache::order`];
+/// its strings are reused, not reallocated, as the order changes.
+struct OrderedCue {
+    key: String,
+    parent: Option<String>,
+    cue: Option<FieldCue>,
+}
+
 /// Field-name cues by raw key, two-way set-associative: the same few keys
 /// come back in every record, and working a cue out costs more than
 /// looking it up.
-pub(crate) struct CueCache([Option<CachedCue>; CUE_SLOTS]);
+pub(crate) struct CueCache {
+    slots: [Option<CachedCue>; CUE_SLOTS],
+    /// The keys of the last record in the order they were asked for.
+    order: Vec<OrderedCue>,
+    /// How many keys this record has asked for so far.
+    cursor: usize,
+}
 
 impl CueCache {
     /// An empty cache.
     pub(crate) fn new() -> Box<CueCache> {
-        Box::new(CueCache([const { None }; CUE_SLOTS]))
+        Box::new(CueCache {
+            slots: [const { None }; CUE_SLOTS],
+            order: Vec::new(),
+            cursor: 0,
+        })
     }
 
     /// [`FieldCue::of`], looked up. Only a bare `name` depends on its
     /// parent (`customer.name`, `product.name`).
     pub(crate) fn cue(&mut self, key: &str, parent: Option<&str>) -> Option<FieldCue> {
         let parent = parent.filter(|_| key.eq_ignore_ascii_case("name"));
+        let at = self.cursor;
+        self.cursor += 1;
+        if let Some(o) = self.order.get(at) {
+            if o.key == key && o.parent.as_deref() == parent {
+                return o.cue;
+            }
+        }
+        let cue = self.hashed(key, parent);
+        let len = self.order.len();
+        if let Some(o) = self.order.get_mut(at) {
+            o.key.clear();
+            o.key.push_str(key);
+            match (&mut o.parent, parent) {
+                (Some(p), Some(q)) => {
+                    p.clear();
+                    p.push_str(q);
+                }
+                (slot, q) => *slot = q.map(str::to_string),
+            }
+            o.cue = cue;
+        } else if at == len && at < ORDER_MAX {
+            self.order.push(OrderedCue {
+                key: key.to_string(),
+                parent: parent.map(str::to_string),
+                cue,
+            });
+        }
+        cue
+    }
+
+    /// [`CueCache::cue`] by the hash of the key.
+    fn hashed(&mut self, key: &str, parent: Option<&str>) -> Option<FieldCue> {
         let hash =
             key_hash(key.as_bytes()) ^ parent.map_or(0, |p| key_hash(p.as_bytes()).rotate_left(31));
         let set = (hash >> 58) as usize * 2;
         for way in 0..2 {
-            if let Some(c) = &self.0[set + way] {
+            if let Some(c) = &self.slots[set + way] {
                 if c.hash == hash && *c.key == *key && c.parent.as_deref() == parent {
                     let cue = c.cue;
                     // The latest first, so that two keys of one record that
                     // share a set do not evict each other.
                     if way == 1 {
-                        self.0.swap(set, set + 1);
+                        self.slots.swap(set, set + 1);
                     }
                     return cue;
                 }
             }
         }
         let cue = FieldCue::of(key, parent);
-        self.0.swap(set, set + 1);
-        self.0[set] = Some(CachedCue {
+        self.slots.swap(set, set + 1);
+        self.slots[set] = Some(CachedCue {
             hash,
             key: key.into(),
             parent: parent.map(Into::into),
@@ -71,9 +126,11 @@ thread_local! {
     static CUES: std::cell::Cell<Option<Box<CueCache>>> = const { std::cell::Cell::new(None) };
 }
 
-/// The thread's cue cache, lent until [`give_back`].
+/// The thread's cue cache, lent to one record until [`give_back`].
 pub(crate) fn lend() -> Box<CueCache> {
-    CUES.take().unwrap_or_else(CueCache::new)
+    let mut cache = CUES.take().unwrap_or_else(CueCache::new);
+    cache.cursor = 0;
+    cache
 }
 
 /// Returns the cache [`lend`] lent.
@@ -112,4 +169,34 @@ fn key_hash(key: &[u8]) -> u64 {
         i += 1;
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cues_are_the_same_whether_the_order_repeats_or_changes() {
+        let records: [&[(&str, Option<&str>)]; 3] = [
+            &[("city", None), ("name", Some("customer")), ("status", None)],
+            &[("city", None), ("name", Some("customer")), ("status", None)],
+            &[
+                ("name", Some("product")),
+                ("hostname", None),
+                ("city", None),
+                ("extra", None),
+            ],
+        ];
+        let mut cache = CueCache::new();
+        for record in records {
+            cache.cursor = 0;
+            for &(key, parent) in record {
+                assert_eq!(cache.cue(key, parent), FieldCue::of(key, parent), "{key}");
+            }
+        }
+        // The last record's order is kept for the next.
+        assert_eq!(cache.order.len(), 4);
+        assert_eq!(cache.order[0].key, "name");
+        assert_eq!(cache.order[0].parent.as_deref(), Some("product"));
+    }
 }
