@@ -766,6 +766,23 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             j += 2;
             continue;
         }
+        // `ANA P DE LA CRUZ`: a cardholder's name in capitals holds its
+        // middle initial without a dot.
+        if !middle_initial
+            && run_case == Case::Upper
+            && n == 1
+            && c0 & GIVEN != 0
+            && t.kind == Kind::Word
+            && t.end - t.start == 1
+            && !t.newline()
+            && toks
+                .get(j + 1)
+                .is_some_and(|n| !n.newline() && n.kind == Kind::Word && n.case == Case::Upper)
+        {
+            middle_initial = true;
+            j += 1;
+            continue;
+        }
         if t.newline() || !fits(text, t, run_case) {
             break;
         }
@@ -3071,6 +3088,15 @@ mod tests {
         );
         assert!(persons("Can someone order the Rose gold model? She wants one.").is_empty());
         assert!(persons("Can someone reset the password for Faith? It is locked.").is_empty());
+    }
+
+    #[test]
+    fn a_cardholder_name_with_an_undotted_initial() {
+        assert_eq!(
+            persons("Name on card does not match: card says ANA P DE LA CRUZ"),
+            ["ANA P DE LA CRUZ"]
+        );
+        assert!(persons("PLEASE SEE TAB B FOR DETAILS").is_empty());
     }
 
     #[test]
