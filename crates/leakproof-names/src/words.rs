@@ -749,6 +749,12 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     let given_clean = run_case == Case::Title
         && c0 & GIVEN != 0
         && c0 & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0;
+    // `Le technicien, M. Ouédraogo`: an initial that no capitalised word
+    // leads (`Plan B. Salesforce` ends a sentence), before an unknown
+    // name-like word.
+    let lone_initial = initial
+        && i.checked_sub(1)
+            .is_none_or(|p| toks[p].kind != Kind::Word || toks[p].case == Case::Lower);
     let mut middle_initial = false;
     while n < 6 && j < toks.len() {
         let t = &toks[j];
@@ -810,7 +816,7 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         let after_particle = run[n - 1] & PARTICLE != 0 && run[n - 1] & (GIVEN | SURNAME) == 0;
         let loose = !known
             && run_case == Case::Title
-            && (cue >= Cue::Weak || after_particle || (n == 1 && given_clean))
+            && (cue >= Cue::Weak || after_particle || (n == 1 && (given_clean || lone_initial)))
             && name_like(text, t, c);
         // In lower case a strong cue admits known names only (`shukriya,
         // aapki request` holds none).
@@ -898,8 +904,11 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         let named = (given_first && last & (SURNAME | GIVEN) != 0)
             || (c0 & SURNAME != 0 && run[1..n].iter().any(|c| c & GIVEN != 0))
             || (given_first && unknown[n - 1] && run_case == Case::Title && cue >= Cue::Weak)
-            // `Gunnar Sigurðsson`, `Priya Raghunathan`
-            || (n == 2 && given_clean && unknown[1] && name_like(text, &toks[idx[1]], run[1]));
+            // `Gunnar Sigurðsson`, `Priya Raghunathan`, `M. Ouédraogo`
+            || (n == 2
+                && (given_clean || lone_initial)
+                && unknown[1]
+                && name_like(text, &toks[idx[1]], run[1]));
         // Two or three capitalised words after a cue, none of them a
         // common word or a place: a name, even if no list knows it.
         let cued_unknown = run_case == Case::Title
@@ -3097,6 +3106,16 @@ mod tests {
             ["ANA P DE LA CRUZ"]
         );
         assert!(persons("PLEASE SEE TAB B FOR DETAILS").is_empty());
+    }
+
+    #[test]
+    fn an_initial_before_an_unknown_surname() {
+        assert_eq!(
+            persons("Le technicien, M. Ouédraogo, passera demain entre 9h et 12h."),
+            ["M. Ouédraogo"]
+        );
+        assert!(persons("Option B. Salesforce is down").is_empty());
+        assert!(persons("Size M. Colour blue").is_empty());
     }
 
     #[test]
