@@ -462,6 +462,23 @@ fn pronoun_named_at(text: &str, toks: &[Tok], i: usize) -> bool {
         && !determiner(toks[i - 1].bytes(text))
 }
 
+/// `ACTION: RAJESH TO CONFIRM WITH VENDOR`: an action item's owner in
+/// capitals, a given name that is no word or place opening the item, then
+/// `TO` and a verb.
+#[inline(never)]
+fn action_owner_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    let c = t.classes(text);
+    t.end - t.start >= 3
+        && toks.get(i + 1).is_some_and(|n| n.bytes(text) == b"TO")
+        && toks
+            .get(i + 2)
+            .is_some_and(|n| n.kind == Kind::Word && n.case == Case::Upper && !n.newline())
+        && sentence_start(text, toks, i)
+        && c & GIVEN != 0
+        && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0
+}
+
 /// `Asked Precious to reset`, `told Grace to call`: a given name between a
 /// verb of asking and `to` and a verb.
 #[inline]
@@ -2648,6 +2665,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             || addressed_first(text, toks, i)
             || (next_len == 2 && asked_to_at(text, toks, i))
             || (t.case == Case::Title && pronoun_named_at(text, toks, i))
+            || (t.case == Case::Upper && next_len == 2 && action_owner_at(text, toks, i))
             || (t.case == Case::Lower
                 && next_len == 4
                 && toks[i + 1].bytes(text) == b"from"
@@ -3116,6 +3134,16 @@ mod tests {
         );
         assert!(persons("Option B. Salesforce is down").is_empty());
         assert!(persons("Size M. Colour blue").is_empty());
+    }
+
+    #[test]
+    fn an_action_items_owner_in_capitals() {
+        assert_eq!(
+            persons("ACTION: RAJESH TO CONFIRM WITH VENDOR BY EOD"),
+            ["RAJESH"]
+        );
+        assert!(persons("ACTION: MARK TO CONFIRM WITH VENDOR").is_empty());
+        assert!(persons("ACTION: SALES TO CONFIRM WITH VENDOR").is_empty());
     }
 
     #[test]
