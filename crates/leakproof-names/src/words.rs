@@ -379,9 +379,35 @@ fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "transferred",
                 "forwarded",
                 "passed",
+                // `Reassign to Daan de Jong`: the imperatives too.
+                "reassign",
+                "assign",
+                "escalate",
             ],
         )
     }
+}
+
+/// `Reassign to Daan`, `escalated to Ngozi`: work is assigned or escalated
+/// to a person, where goods are transferred to a town.
+#[inline]
+fn assigned_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 2
+        && toks[i - 1].bytes(text) == b"to"
+        && one_of(
+            toks[i - 2].bytes(text),
+            &[
+                "assign",
+                "reassign",
+                "assigned",
+                "reassigned",
+                "assigning",
+                "reassigning",
+                "escalate",
+                "escalated",
+                "escalating",
+            ],
+        )
 }
 
 /// `Reply from Hamid:`, `email from Ines`, `FW: from Tatiana`: a message
@@ -2230,7 +2256,9 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     if p.kind == Kind::Word && p.cur(text) & PLACE_CUE != 0 {
         let w = text_of(text, p);
         // `and` only continues a list of places; one loops people in.
-        return (!w.eq_ignore_ascii_case("and") || after_place) && !reached_before(text, toks, i);
+        return (!w.eq_ignore_ascii_case("and") || after_place)
+            && !reached_before(text, toks, i)
+            && !assigned_before(text, toks, i);
     }
     if place_label_before(text, toks, i).is_some() {
         return true;
@@ -3144,6 +3172,20 @@ mod tests {
         );
         assert!(persons("ACTION: MARK TO CONFIRM WITH VENDOR").is_empty());
         assert!(persons("ACTION: SALES TO CONFIRM WITH VENDOR").is_empty());
+    }
+
+    #[test]
+    fn work_is_assigned_to_people_goods_go_to_towns() {
+        assert_eq!(
+            persons("Reassign to Daan de Jong please."),
+            ["Daan de Jong"]
+        );
+        let places = |text: &str| found(text, NameKind::Location);
+        assert!(places("Reassign to Daan de Jong please.").is_empty());
+        assert_eq!(
+            places("Shipment transferred to Rotterdam yesterday"),
+            ["Rotterdam"]
+        );
     }
 
     #[test]

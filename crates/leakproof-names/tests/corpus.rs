@@ -266,7 +266,7 @@ fn holdout() {
         include_str!("data/holdout.tsv"),
         unescape,
         [
-            ("PERSON", 96.0),
+            ("PERSON", 100.0),
             ("LOCATION", 100.0),
             ("STREET_ADDRESS", 100.0),
             ("INTERNAL_HOSTNAME", 100.0),
