@@ -462,13 +462,13 @@ const PRONOUNS: &[&str] = &[
 ];
 
 /// `cover Joy's tickets tomorrow? She's off sick`, `the password for
-/// Faith? She's locked out`: a given name mid-sentence (a word too, or a
-/// town) that the next sentence calls `she` or `he`.
+/// Faith? She's locked out`, `was Luca? not sure of his surname`: a given
+/// name mid-sentence (a word too, or a town) that the next sentence calls
+/// `she` or `he` first, or `his` or `her` soon.
 #[inline(never)]
 fn pronoun_named_at(text: &str, toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
-    // The classes first: the word's were looked up by now.
-    if t.case != Case::Title || i == 0 || t.classes(text) & GIVEN == 0 {
+    if t.case != Case::Title || i == 0 {
         return false;
     }
     let Some(stop) = toks[i + 1..toks.len().min(i + 7)]
@@ -477,9 +477,16 @@ fn pronoun_named_at(text: &str, toks: &[Tok], i: usize) -> bool {
     else {
         return false;
     };
+    let next = i + stop + 2;
     let pronoun = toks
-        .get(i + stop + 2)
-        .is_some_and(|n| one_of(n.bytes(text), PRONOUNS));
+        .get(next)
+        .is_some_and(|n| one_of(n.bytes(text), PRONOUNS))
+        || toks[next.min(toks.len())..toks.len().min(next + 5)]
+            .iter()
+            .any(|n| one_of(n.bytes(text), &["his", "her"]));
+    if !pronoun {
+        return false;
+    }
     let c = t.classes(text);
     pronoun
         && c & GIVEN != 0
@@ -2580,6 +2587,9 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 // `Asked Precious to reset`
                 || (next.is_some_and(|n| n.end - n.start == 2 && n.bytes(text) == b"to")
                     && asked_to_at(text, toks, i))
+                // `than Kevin? He hung up`
+                || (next.is_some_and(|n| matches!(n.punct, b'.' | b'?' | b'!'))
+                    && pronoun_named_at(text, toks, i))
         }
         // `wife (Thandeka)`, `owner - Ravi`, `Store #118 (Lyon)`
         Kind::Punct if matches!(p.punct, b'(' | b'-') => {
@@ -3186,6 +3196,22 @@ mod tests {
             places("Shipment transferred to Rotterdam yesterday"),
             ["Rotterdam"]
         );
+    }
+
+    #[test]
+    fn names_the_next_sentence_refers_back_to() {
+        assert_eq!(
+            persons("Can I speak to someone other than Kevin? He hung up on me."),
+            ["Kevin"]
+        );
+        assert_eq!(
+            persons("i think the one who set this up was Luca? not sure of his surname"),
+            ["Luca"]
+        );
+        assert!(
+            persons("i think the one who set this up was Chrome? not sure of its name").is_empty()
+        );
+        assert!(persons("it broke in the Rose garden? not sure of her plan").is_empty());
     }
 
     #[test]
