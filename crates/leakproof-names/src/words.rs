@@ -1665,11 +1665,13 @@ fn place_classes(text: &str, toks: &[Tok], i: usize, end: usize) -> u32 {
     let mut len = 0;
     for (k, t) in toks[i..end].iter().enumerate() {
         let raw = text_of(text, t);
-        let mut key = [0u8; lexicon::MAX_KEY];
+        // Zeroed only for a word that needs folding.
+        let mut key: [u8; lexicon::MAX_KEY];
         // Plain ASCII words hash as they are (case does not matter).
         let word: &[u8] = if t.plain() {
             raw.as_bytes()
         } else {
+            key = [0u8; lexicon::MAX_KEY];
             match lexicon::fold(raw, &mut key) {
                 Some(w) => w.as_bytes(),
                 None => return 0,
