@@ -1613,17 +1613,18 @@ fn address_label(text: &str, toks: &[Tok], l: usize) -> bool {
     }
     let word = text_of(text, t).as_bytes();
     let labelled = (crate::lexicon::maybe_address_label(word) && t.cur(text) & ADDRESS_LABEL != 0)
-        || {
-            // Compounds before a colon: `Rechnungsanschrift:`, `Toimitusosoite:`.
-            let mut buf = [0u8; crate::lexicon::MAX_KEY];
-            t.end - t.start >= 8
-                && toks.get(l + 1).is_some_and(|n| is_punct(n, b':'))
-                && fold(text_of(text, t), &mut buf).is_some_and(|k| {
+        // Compounds before a colon: `Rechnungsanschrift:`, `Toimitusosoite:`
+        // (the buffer only then: most words are shorter or no label).
+        || (t.end - t.start >= 8
+            && toks.get(l + 1).is_some_and(|n| is_punct(n, b':'))
+            && {
+                let mut buf = [0u8; crate::lexicon::MAX_KEY];
+                fold(text_of(text, t), &mut buf).is_some_and(|k| {
                     ["adresse", "anschrift", "osoite", "adress", "adresa"]
                         .iter()
                         .any(|s| k.ends_with(s))
                 })
-        };
+            });
     labelled
         && !l.checked_sub(1).is_some_and(|p| {
             let w = text_of(text, &toks[p]);

@@ -379,9 +379,35 @@ fn handover_before(text: &str, toks: &[Tok], i: usize) -> bool {
                 "transferred",
                 "forwarded",
                 "passed",
+                // `Reassign to Daan de Jong`: the imperatives too.
+                "reassign",
+                "assign",
+                "escalate",
             ],
         )
     }
+}
+
+/// `Reassign to Daan`, `escalated to Ngozi`: work is assigned or escalated
+/// to a person, where goods are transferred to a town.
+#[inline]
+fn assigned_before(text: &str, toks: &[Tok], i: usize) -> bool {
+    i >= 2
+        && toks[i - 1].bytes(text) == b"to"
+        && one_of(
+            toks[i - 2].bytes(text),
+            &[
+                "assign",
+                "reassign",
+                "assigned",
+                "reassigned",
+                "assigning",
+                "reassigning",
+                "escalate",
+                "escalated",
+                "escalating",
+            ],
+        )
 }
 
 /// `Reply from Hamid:`, `email from Ines`, `FW: from Tatiana`: a message
@@ -436,13 +462,13 @@ const PRONOUNS: &[&str] = &[
 ];
 
 /// `cover Joy's tickets tomorrow? She's off sick`, `the password for
-/// Faith? She's locked out`: a given name mid-sentence (a word too, or a
-/// town) that the next sentence calls `she` or `he`.
+/// Faith? She's locked out`, `was Luca? not sure of his surname`: a given
+/// name mid-sentence (a word too, or a town) that the next sentence calls
+/// `she` or `he` first, or `his` or `her` soon.
 #[inline(never)]
 fn pronoun_named_at(text: &str, toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
-    // The classes first: the word's were looked up by now.
-    if t.case != Case::Title || i == 0 || t.classes(text) & GIVEN == 0 {
+    if t.case != Case::Title || i == 0 {
         return false;
     }
     let Some(stop) = toks[i + 1..toks.len().min(i + 7)]
@@ -451,15 +477,39 @@ fn pronoun_named_at(text: &str, toks: &[Tok], i: usize) -> bool {
     else {
         return false;
     };
+    let next = i + stop + 2;
     let pronoun = toks
-        .get(i + stop + 2)
-        .is_some_and(|n| one_of(n.bytes(text), PRONOUNS));
+        .get(next)
+        .is_some_and(|n| one_of(n.bytes(text), PRONOUNS))
+        || toks[next.min(toks.len())..toks.len().min(next + 5)]
+            .iter()
+            .any(|n| one_of(n.bytes(text), &["his", "her"]));
+    if !pronoun {
+        return false;
+    }
     let c = t.classes(text);
     pronoun
         && c & GIVEN != 0
         && c & (STOP | REGION) == 0
         && !sentence_start(text, toks, i)
         && !determiner(toks[i - 1].bytes(text))
+}
+
+/// `ACTION: RAJESH TO CONFIRM WITH VENDOR`: an action item's owner in
+/// capitals, a given name that is no word or place opening the item, then
+/// `TO` and a verb.
+#[inline(never)]
+fn action_owner_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    let c = t.classes(text);
+    t.end - t.start >= 3
+        && toks.get(i + 1).is_some_and(|n| n.bytes(text) == b"TO")
+        && toks
+            .get(i + 2)
+            .is_some_and(|n| n.kind == Kind::Word && n.case == Case::Upper && !n.newline())
+        && sentence_start(text, toks, i)
+        && c & GIVEN != 0
+        && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0
 }
 
 /// `Asked Precious to reset`, `told Grace to call`: a given name between a
@@ -750,6 +800,12 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     let given_clean = run_case == Case::Title
         && c0 & GIVEN != 0
         && c0 & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0;
+    // `Le technicien, M. Ouédraogo`: an initial that no capitalised word
+    // leads (`Plan B. Salesforce` ends a sentence), before an unknown
+    // name-like word.
+    let lone_initial = initial
+        && i.checked_sub(1)
+            .is_none_or(|p| toks[p].kind != Kind::Word || toks[p].case == Case::Lower);
     let mut middle_initial = false;
     while n < 6 && j < toks.len() {
         let t = &toks[j];
@@ -765,6 +821,23 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
         {
             middle_initial = true;
             j += 2;
+            continue;
+        }
+        // `ANA P DE LA CRUZ`: a cardholder's name in capitals holds its
+        // middle initial without a dot.
+        if !middle_initial
+            && run_case == Case::Upper
+            && n == 1
+            && c0 & GIVEN != 0
+            && t.kind == Kind::Word
+            && t.end - t.start == 1
+            && !t.newline()
+            && toks
+                .get(j + 1)
+                .is_some_and(|n| !n.newline() && n.kind == Kind::Word && n.case == Case::Upper)
+        {
+            middle_initial = true;
+            j += 1;
             continue;
         }
         // `mr. van der merwe`: in lower case, the surname after a title's
@@ -807,7 +880,7 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             && (run[n - 1] & (GIVEN | SURNAME) == 0 || lower_particle(n - 1));
         let loose = !known
             && run_case == Case::Title
-            && (cue >= Cue::Weak || after_particle || (n == 1 && given_clean))
+            && (cue >= Cue::Weak || after_particle || (n == 1 && (given_clean || lone_initial)))
             && (name_like(text, t, c)
                 || (after_particle
                     && lower_particle(n - 1)
@@ -928,8 +1001,11 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             || (given_first && last & (SURNAME | GIVEN) != 0)
             || (c0 & SURNAME != 0 && run[1..n].iter().any(|c| c & GIVEN != 0))
             || (given_first && unknown[n - 1] && run_case == Case::Title && cue >= Cue::Weak)
-            // `Gunnar Sigurðsson`, `Priya Raghunathan`
-            || (n == 2 && given_clean && unknown[1] && name_like(text, &toks[idx[1]], run[1]));
+            // `Gunnar Sigurðsson`, `Priya Raghunathan`, `M. Ouédraogo`
+            || (n == 2
+                && (given_clean || lone_initial)
+                && unknown[1]
+                && name_like(text, &toks[idx[1]], run[1]));
         // Two or three capitalised words after a cue, none of them a
         // common word or a place: a name, even if no list knows it.
         let cued_unknown = run_case == Case::Title
@@ -1677,11 +1753,13 @@ fn place_classes(text: &str, toks: &[Tok], i: usize, end: usize) -> u32 {
     let mut len = 0;
     for (k, t) in toks[i..end].iter().enumerate() {
         let raw = text_of(text, t);
-        let mut key = [0u8; lexicon::MAX_KEY];
+        // Zeroed only for a word that needs folding.
+        let mut key: [u8; lexicon::MAX_KEY];
         // Plain ASCII words hash as they are (case does not matter).
         let word: &[u8] = if t.plain() {
             raw.as_bytes()
         } else {
+            key = [0u8; lexicon::MAX_KEY];
             match lexicon::fold(raw, &mut key) {
                 Some(w) => w.as_bytes(),
                 None => return 0,
@@ -2295,7 +2373,9 @@ fn place_cue(text: &str, toks: &[Tok], i: usize, after_place: bool) -> bool {
     if p.kind == Kind::Word && p.cur(text) & PLACE_CUE != 0 {
         let w = text_of(text, p);
         // `and` only continues a list of places; one loops people in.
-        return (!w.eq_ignore_ascii_case("and") || after_place) && !reached_before(text, toks, i);
+        return (!w.eq_ignore_ascii_case("and") || after_place)
+            && !reached_before(text, toks, i)
+            && !assigned_before(text, toks, i);
     }
     if place_label_before(text, toks, i).is_some() {
         return true;
@@ -2689,6 +2769,9 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
                 // `Asked Precious to reset`
                 || (next.is_some_and(|n| n.end - n.start == 2 && n.bytes(text) == b"to")
                     && asked_to_at(text, toks, i))
+                // `than Kevin? He hung up`
+                || (next.is_some_and(|n| matches!(n.punct, b'.' | b'?' | b'!'))
+                    && pronoun_named_at(text, toks, i))
         }
         // `wife (Thandeka)`, `owner - Ravi`, `Store #118 (Lyon)`
         Kind::Punct if matches!(p.punct, b'(' | b'-') => {
@@ -2809,6 +2892,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             || addressed_first(text, toks, i)
             || (next_len == 2 && asked_to_at(text, toks, i))
             || (t.case == Case::Title && pronoun_named_at(text, toks, i))
+            || (t.case == Case::Upper && next_len == 2 && action_owner_at(text, toks, i))
             || (t.case == Case::Lower
                 && next_len == 4
                 && toks[i + 1].bytes(text) == b"from"
@@ -3372,6 +3456,65 @@ mod tests {
         );
         assert!(persons("Can someone order the Rose gold model? She wants one.").is_empty());
         assert!(persons("Can someone reset the password for Faith? It is locked.").is_empty());
+    }
+
+    #[test]
+    fn a_cardholder_name_with_an_undotted_initial() {
+        assert_eq!(
+            persons("Name on card does not match: card says ANA P DE LA CRUZ"),
+            ["ANA P DE LA CRUZ"]
+        );
+        assert!(persons("PLEASE SEE TAB B FOR DETAILS").is_empty());
+    }
+
+    #[test]
+    fn an_initial_before_an_unknown_surname() {
+        assert_eq!(
+            persons("Le technicien, M. Ouédraogo, passera demain entre 9h et 12h."),
+            ["M. Ouédraogo"]
+        );
+        assert!(persons("Option B. Salesforce is down").is_empty());
+        assert!(persons("Size M. Colour blue").is_empty());
+    }
+
+    #[test]
+    fn an_action_items_owner_in_capitals() {
+        assert_eq!(
+            persons("ACTION: RAJESH TO CONFIRM WITH VENDOR BY EOD"),
+            ["RAJESH"]
+        );
+        assert!(persons("ACTION: MARK TO CONFIRM WITH VENDOR").is_empty());
+        assert!(persons("ACTION: SALES TO CONFIRM WITH VENDOR").is_empty());
+    }
+
+    #[test]
+    fn work_is_assigned_to_people_goods_go_to_towns() {
+        assert_eq!(
+            persons("Reassign to Daan de Jong please."),
+            ["Daan de Jong"]
+        );
+        let places = |text: &str| found(text, NameKind::Location);
+        assert!(places("Reassign to Daan de Jong please.").is_empty());
+        assert_eq!(
+            places("Shipment transferred to Rotterdam yesterday"),
+            ["Rotterdam"]
+        );
+    }
+
+    #[test]
+    fn names_the_next_sentence_refers_back_to() {
+        assert_eq!(
+            persons("Can I speak to someone other than Kevin? He hung up on me."),
+            ["Kevin"]
+        );
+        assert_eq!(
+            persons("i think the one who set this up was Luca? not sure of his surname"),
+            ["Luca"]
+        );
+        assert!(
+            persons("i think the one who set this up was Chrome? not sure of its name").is_empty()
+        );
+        assert!(persons("it broke in the Rose garden? not sure of her plan").is_empty());
     }
 
     #[test]
