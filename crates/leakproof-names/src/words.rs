@@ -504,9 +504,14 @@ fn action_owner_at(text: &str, toks: &[Tok], i: usize) -> bool {
     let c = t.classes(text);
     t.end - t.start >= 3
         && toks.get(i + 1).is_some_and(|n| n.bytes(text) == b"TO")
-        && toks
-            .get(i + 2)
-            .is_some_and(|n| n.kind == Kind::Word && n.case == Case::Upper && !n.newline())
+        // An everyday verb after `TO`, not a host (`PING TO VPN-GW`).
+        && toks.get(i + 2).is_some_and(|n| {
+            n.kind == Kind::Word
+                && n.case == Case::Upper
+                && !n.newline()
+                && !n.dash()
+                && n.classes(text) & ENGLISH != 0
+        })
         && sentence_start(text, toks, i)
         && c & GIVEN != 0
         && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0
@@ -3485,6 +3490,7 @@ mod tests {
         );
         assert!(persons("ACTION: MARK TO CONFIRM WITH VENDOR").is_empty());
         assert!(persons("ACTION: SALES TO CONFIRM WITH VENDOR").is_empty());
+        assert!(persons("PING TO VPN-GW.BRANCH12.LAN TIMES OUT.").is_empty());
     }
 
     #[test]
