@@ -2714,6 +2714,50 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     }
 }
 
+/// Whether token `t` is a dash: `-`, `—` or `–`.
+fn is_dash(text: &str, t: &Tok) -> bool {
+    matches!(
+        t.bytes(text),
+        b"-" | [0xE2, 0x80, 0x94] | [0xE2, 0x80, 0x93]
+    )
+}
+
+/// Whether token `t` is a given name and no word, place or stop word.
+fn clean_given(text: &str, t: &Tok) -> bool {
+    let c = t.classes(text);
+    c & GIVEN != 0 && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0
+}
+
+/// `Got it, Svetlana — I'll update the ticket`: a given name between a
+/// comma and a dash is someone addressed or named in apposition.
+fn comma_dash_named_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    toks[i].case == Case::Title
+        && i >= 1
+        && is_punct(&toks[i - 1], b',')
+        && toks
+            .get(i + 1)
+            .is_some_and(|n| !n.newline() && is_dash(text, n))
+        && clean_given(text, &toks[i])
+}
+
+/// `ok thanks raj, i'll try that`: a lower-case given name between thanks
+/// and a comma or the line's end. Nobody thanks a town, so a town's name
+/// is one here too.
+fn thanked_lower_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    t.case == Case::Lower
+        && i >= 1
+        && t.end - t.start >= 3
+        && one_of(toks[i - 1].bytes(text), &["thanks", "thx", "cheers"])
+        && toks
+            .get(i + 1)
+            .is_none_or(|n| n.newline() || is_punct(n, b',') || is_punct(n, b'!'))
+        && {
+            let c = t.classes(text);
+            c & GIVEN != 0 && c & (COMMON | ENGLISH | STOP | REGION) == 0
+        }
+}
+
 /// The span of tokens `i..end`.
 fn span_of(toks: &[Tok], i: usize, end: usize, kind: NameKind, confidence: f32) -> NameSpan {
     NameSpan {
@@ -2809,6 +2853,8 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             || addressed_first(text, toks, i)
             || (next_len == 2 && asked_to_at(text, toks, i))
             || (t.case == Case::Title && pronoun_named_at(text, toks, i))
+            || comma_dash_named_at(text, toks, i)
+            || thanked_lower_at(text, toks, i)
             || (t.case == Case::Lower
                 && next_len == 4
                 && toks[i + 1].bytes(text) == b"from"
@@ -3386,5 +3432,16 @@ mod tests {
         assert!(persons("The Washington Post subscription renewed twice.").is_empty());
         assert!(persons("Philips Hue Bridge v2 won't pair after the reset.").is_empty());
         assert_eq!(persons("Contact Maria Lopez today."), ["Maria Lopez"]);
+    }
+
+    #[test]
+    fn names_addressed_before_a_dash_or_after_thanks() {
+        assert_eq!(
+            persons("Got it, Svetlana — I'll update the ticket."),
+            ["Svetlana"]
+        );
+        assert!(persons("Shipped to the depot, Leeds — arriving Monday.").is_empty());
+        assert_eq!(persons("ok thanks raj, i'll try that now"), ["raj"]);
+        assert!(persons("ok thanks again, i'll try that now").is_empty());
     }
 }
