@@ -2758,6 +2758,41 @@ fn thanked_lower_at(text: &str, toks: &[Tok], i: usize) -> bool {
         }
 }
 
+/// `Approver: WONG Mei Ling`, `Caller: MÜLLER Hans-Jürgen`: a form's
+/// surname-first order, a known surname in capitals and then one or two
+/// given names in Title case filling a label's value or a line: the end.
+fn caps_surname_first_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let t = &toks[i];
+    if t.case != Case::Upper
+        || t.end - t.start < 2
+        || !(i == 0 || t.newline() || is_punct(&toks[i - 1], b':'))
+    {
+        return None;
+    }
+    let mut end = i + 1;
+    while end < toks.len() && end < i + 3 {
+        let g = &toks[end];
+        let c = g.classes(text);
+        if g.newline()
+            || g.kind != Kind::Word
+            || g.case != Case::Title
+            || c & GIVEN == 0
+            || c & (COMMON | ENGLISH | STOP) != 0
+        {
+            break;
+        }
+        end += 1;
+    }
+    let c = t.classes(text);
+    (end > i + 1
+        && toks
+            .get(end)
+            .is_none_or(|n| n.newline() || n.kind == Kind::Punct)
+        && c & SURNAME != 0
+        && c & (COMMON | ENGLISH | STOP | REGION) == 0)
+        .then_some(end)
+}
+
 /// The span of tokens `i..end`.
 fn span_of(toks: &[Tok], i: usize, end: usize, kind: NameKind, confidence: f32) -> NameSpan {
     NameSpan {
@@ -2830,6 +2865,11 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             if !counted_before(text, toks, i) {
                 out.push(span_of(toks, i, end, NameKind::Person, conf));
             }
+            i = end;
+            continue;
+        }
+        if let Some(end) = caps_surname_first_at(text, toks, i) {
+            out.push(span_of(toks, i, end, NameKind::Person, 0.75));
             i = end;
             continue;
         }
@@ -3443,5 +3483,15 @@ mod tests {
         assert!(persons("Shipped to the depot, Leeds — arriving Monday.").is_empty());
         assert_eq!(persons("ok thanks raj, i'll try that now"), ["raj"]);
         assert!(persons("ok thanks again, i'll try that now").is_empty());
+    }
+
+    #[test]
+    fn a_surname_in_capitals_before_given_names() {
+        assert_eq!(persons("Approver: WONG Mei Ling"), ["WONG Mei Ling"]);
+        assert_eq!(
+            persons("Caller: MÜLLER Hans-Jürgen, Kd.-Nr. 558120"),
+            ["MÜLLER Hans-Jürgen"]
+        );
+        assert!(persons("Status: OPEN Maria is on it").is_empty());
     }
 }
