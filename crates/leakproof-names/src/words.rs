@@ -1636,7 +1636,9 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usiz
     // (A surname in capitals before a given name needs both known.)
     let labelled = b >= 1
         && (!mixed || (sc & SURNAME != 0 && gc & GIVEN != 0))
+        // `Assignee=Ramírez Soto, Valentina`: a key's `=` as its colon.
         && (is_punct(&toks[b - 1], b':')
+            || is_punct(&toks[b - 1], b'=')
             || (toks[b - 1].cur(text) & (NAME_LABEL | PERSON_CUE) != 0
                 && sc & SURNAME != 0
                 && gc & GIVEN != 0));
@@ -3493,5 +3495,13 @@ mod tests {
             ["MÜLLER Hans-Jürgen"]
         );
         assert!(persons("Status: OPEN Maria is on it").is_empty());
+    }
+
+    #[test]
+    fn an_inverted_name_as_a_keys_value() {
+        assert_eq!(
+            persons("Assignee=Ramírez Soto, Valentina"),
+            ["Ramírez Soto, Valentina"]
+        );
     }
 }
