@@ -2795,6 +2795,17 @@ fn caps_surname_first_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         .then_some(end)
 }
 
+/// `Technician notes (Kieran): replaced PSU`: a given name alone in
+/// brackets before a colon says who wrote what follows.
+fn bracketed_author_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    toks[i].case == Case::Title
+        && i >= 1
+        && is_punct(&toks[i - 1], b'(')
+        && toks.get(i + 1).is_some_and(|n| is_punct(n, b')'))
+        && toks.get(i + 2).is_some_and(|n| is_punct(n, b':'))
+        && clean_given(text, &toks[i])
+}
+
 /// The span of tokens `i..end`.
 fn span_of(toks: &[Tok], i: usize, end: usize, kind: NameKind, confidence: f32) -> NameSpan {
     NameSpan {
@@ -2897,6 +2908,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             || (t.case == Case::Title && pronoun_named_at(text, toks, i))
             || comma_dash_named_at(text, toks, i)
             || thanked_lower_at(text, toks, i)
+            || bracketed_author_at(text, toks, i)
             || (t.case == Case::Lower
                 && next_len == 4
                 && toks[i + 1].bytes(text) == b"from"
@@ -3503,5 +3515,14 @@ mod tests {
             persons("Assignee=Ramírez Soto, Valentina"),
             ["Ramírez Soto, Valentina"]
         );
+    }
+
+    #[test]
+    fn a_given_name_in_brackets_before_a_colon_signs_a_note() {
+        assert_eq!(
+            persons("Technician notes (Kieran): replaced PSU, tested OK."),
+            ["Kieran"]
+        );
+        assert!(persons("Weather (Leeds): rain all day.").is_empty());
     }
 }
