@@ -2806,6 +2806,23 @@ fn bracketed_author_at(text: &str, toks: &[Tok], i: usize) -> bool {
         && clean_given(text, &toks[i])
 }
 
+/// `lmk when ur done — tariq`: a given name after a dash that ends a
+/// line signs the message, in any case.
+#[inline]
+fn dash_signed_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    // The line's end first: most words are not at one.
+    i >= 2
+        && toks.get(i + 1).is_none_or(|n| n.newline())
+        && is_dash(text, &toks[i - 1])
+        && !t.newline()
+        && !toks[i - 1].newline()
+        && toks[i - 2].kind == Kind::Word
+        && matches!(t.case, Case::Lower | Case::Title)
+        && t.end - t.start >= 3
+        && clean_given(text, t)
+}
+
 /// The span of tokens `i..end`.
 fn span_of(toks: &[Tok], i: usize, end: usize, kind: NameKind, confidence: f32) -> NameSpan {
     NameSpan {
@@ -2837,6 +2854,13 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 i = end;
                 continue;
             }
+        }
+        // A lower-case name signing a line after a dash needs no cue word
+        // (capitalised, the gate lets it through to the rules below).
+        if t.case == Case::Lower && dash_signed_at(text, toks, i) {
+            out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
+            i += 1;
+            continue;
         }
         // Apostrophes and letters beyond ASCII only (a cheap flag first).
         if !t.plain() && t.case == Case::Title {
@@ -2909,6 +2933,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             || comma_dash_named_at(text, toks, i)
             || thanked_lower_at(text, toks, i)
             || bracketed_author_at(text, toks, i)
+            || (t.case == Case::Title && dash_signed_at(text, toks, i))
             || (t.case == Case::Lower
                 && next_len == 4
                 && toks[i + 1].bytes(text) == b"from"
@@ -3524,5 +3549,13 @@ mod tests {
             ["Kieran"]
         );
         assert!(persons("Weather (Leeds): rain all day.").is_empty());
+    }
+
+    #[test]
+    fn a_given_name_after_a_dash_signs_a_line() {
+        assert_eq!(persons("lmk when ur done — tariq"), ["tariq"]);
+        assert_eq!(persons("Ok, thanks - Priya\nsee you"), ["Priya"]);
+        assert!(persons("Shipping from the depot — leeds").is_empty());
+        assert!(persons("lmk when ur done — tariq here").is_empty());
     }
 }
