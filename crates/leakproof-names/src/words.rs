@@ -2808,10 +2808,8 @@ fn bracketed_author_at(text: &str, toks: &[Tok], i: usize) -> bool {
 
 /// `lmk when ur done — tariq`: a given name after a dash that ends a
 /// line signs the message, in any case.
-#[inline]
 fn dash_signed_at(text: &str, toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
-    // The line's end first: most words are not at one.
     i >= 2
         && toks.get(i + 1).is_none_or(|n| n.newline())
         && is_dash(text, &toks[i - 1])
@@ -2857,7 +2855,11 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
         }
         // A lower-case name signing a line after a dash needs no cue word
         // (capitalised, the gate lets it through to the rules below).
-        if t.case == Case::Lower && dash_signed_at(text, toks, i) {
+        // The line's end first, in line: most words are not at one.
+        if t.case == Case::Lower
+            && toks.get(i + 1).is_none_or(|n| n.newline())
+            && dash_signed_at(text, toks, i)
+        {
             out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
             i += 1;
             continue;
