@@ -2936,7 +2936,9 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             || thanked_lower_at(text, toks, i)
             || bracketed_author_at(text, toks, i)
             || (t.case == Case::Title && dash_signed_at(text, toks, i))
-            || (t.case == Case::Lower
+            // `Customer says Jaroslav from your team`: capitalised too,
+            // where a town's name is one (no town is from a team).
+            || (matches!(t.case, Case::Lower | Case::Title)
                 && next_len == 4
                 && toks[i + 1].bytes(text) == b"from"
                 && lower_from_team_at(text, toks, i))
@@ -3559,5 +3561,13 @@ mod tests {
         assert_eq!(persons("Ok, thanks - Priya\nsee you"), ["Priya"]);
         assert!(persons("Shipping from the depot — leeds").is_empty());
         assert!(persons("lmk when ur done — tariq here").is_empty());
+    }
+
+    #[test]
+    fn a_capitalised_name_from_a_team_though_a_town() {
+        assert_eq!(
+            persons("Customer says Jaroslav from your team promised a discount."),
+            ["Jaroslav"]
+        );
     }
 }
