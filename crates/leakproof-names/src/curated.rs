@@ -582,6 +582,8 @@ pub(crate) const PERSON_CUES: &[&str] = &[
     "its",
     "ask",
     "tell",
+    // `i told ahmad`: verbs of telling take a person.
+    "told",
     "let",
     "cc'ing",
     "ccing",

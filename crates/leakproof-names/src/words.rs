@@ -403,7 +403,7 @@ fn message_from_before(text: &str, toks: &[Tok], i: usize) -> bool {
 }
 
 /// `so brandon from your sales team`, `ahmed from the billing dept`: a
-/// lower-case given name (no word) from the reader's or a named team.
+/// given name (no word) from the reader's or a named team.
 fn lower_from_team_at(text: &str, toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
     let c = t.classes(text);
@@ -2821,6 +2821,21 @@ fn dash_signed_at(text: &str, toks: &[Tok], i: usize) -> bool {
         && clean_given(text, t)
 }
 
+/// `i told ahmad last week`: a lower-case given name after a verb of
+/// telling or asking, which takes a person, so a town's name too.
+fn told_lower_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    t.case == Case::Lower
+        && i >= 1
+        && t.end - t.start >= 3
+        && one_of(toks[i - 1].bytes(text), &["told", "tell", "ask"])
+        && {
+            let c = t.classes(text);
+            c & GIVEN != 0 && c & (COMMON | ENGLISH | STOP | REGION) == 0
+        }
+        && !site_noun_after(text, toks, i + 1)
+}
+
 /// The span of tokens `i..end`.
 fn span_of(toks: &[Tok], i: usize, end: usize, kind: NameKind, confidence: f32) -> NameSpan {
     NameSpan {
@@ -2934,6 +2949,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             || (t.case == Case::Title && pronoun_named_at(text, toks, i))
             || comma_dash_named_at(text, toks, i)
             || thanked_lower_at(text, toks, i)
+            || told_lower_at(text, toks, i)
             || bracketed_author_at(text, toks, i)
             || (t.case == Case::Title && dash_signed_at(text, toks, i))
             // `Customer says Jaroslav from your team`: capitalised too,
@@ -3569,5 +3585,14 @@ mod tests {
             persons("Customer says Jaroslav from your team promised a discount."),
             ["Jaroslav"]
         );
+    }
+
+    #[test]
+    fn a_lower_case_name_told_or_asked() {
+        assert_eq!(
+            persons("i told ahmad last week the screen is cracked"),
+            ["ahmad"]
+        );
+        assert!(persons("i told support last week").is_empty());
     }
 }
