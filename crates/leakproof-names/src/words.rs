@@ -2655,6 +2655,10 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
             || postposition_after(text, toks, i + 1)
             || opener_before(text, toks, i)
             || possessive(t.bytes(text))
+            // `with "Dani"`: a given name in quotes, no word or town.
+            || (quoted(toks, i)
+                && c & GIVEN != 0
+                && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0)
             || (t.dash() && t.bytes(text).ends_with(b"-based"))
             || (next.is_some_and(|n| n.case == Case::Lower && maybe_report_verb(n.bytes(text)))
                 && (sentence_start(text, toks, i) || clause_start(text, toks, i)))
@@ -2836,6 +2840,17 @@ fn told_lower_at(text: &str, toks: &[Tok], i: usize) -> bool {
         && !site_noun_after(text, toks, i + 1)
 }
 
+/// Whether token `i` stands alone in double quotes.
+fn quoted(toks: &[Tok], i: usize) -> bool {
+    i >= 1 && is_punct(&toks[i - 1], b'"') && toks.get(i + 1).is_some_and(|n| is_punct(n, b'"'))
+}
+
+/// `"Patrice" (per caller ID) hung up`: a given name alone in quotes is
+/// the name someone gave, though a surname too.
+fn quoted_given_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    toks[i].case == Case::Title && quoted(toks, i) && clean_given(text, &toks[i])
+}
+
 /// The span of tokens `i..end`.
 fn span_of(toks: &[Tok], i: usize, end: usize, kind: NameKind, confidence: f32) -> NameSpan {
     NameSpan {
@@ -2950,6 +2965,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             || comma_dash_named_at(text, toks, i)
             || thanked_lower_at(text, toks, i)
             || told_lower_at(text, toks, i)
+            || quoted_given_at(text, toks, i)
             || bracketed_author_at(text, toks, i)
             || (t.case == Case::Title && dash_signed_at(text, toks, i))
             // `Customer says Jaroslav from your team`: capitalised too,
@@ -3594,5 +3610,19 @@ mod tests {
             ["ahmad"]
         );
         assert!(persons("i told support last week").is_empty());
+    }
+
+    #[test]
+    fn a_given_name_alone_in_quotes() {
+        assert_eq!(
+            persons("\"Patrice\" (per caller ID) hung up twice during verification."),
+            ["Patrice"]
+        );
+        assert_eq!(
+            persons("Spoke with \"Dani\" at the front desk, she'll forward the ticket."),
+            ["Dani"]
+        );
+        assert!(persons("\"Dark\" (per the settings) is on.").is_empty());
+        assert!(persons("\"Leeds\" (per caller ID) hung up.").is_empty());
     }
 }
