@@ -2851,6 +2851,18 @@ fn quoted_given_at(text: &str, toks: &[Tok], i: usize) -> bool {
     toks[i].case == Case::Title && quoted(toks, i) && clean_given(text, &toks[i])
 }
 
+/// `Order of Johnson's Baby shampoo`: one name in the possessive before
+/// a capitalised word, with no more than a weak cue before it, is a
+/// brand's product. (Asked of names found only.)
+fn branded_possessive_at(text: &str, toks: &[Tok], i: usize, end: usize) -> bool {
+    end == i + 1
+        && possessive(toks[i].bytes(text))
+        && toks
+            .get(end)
+            .is_some_and(|n| !n.newline() && n.kind == Kind::Word && n.case == Case::Title)
+        && person_cue(text, toks, i) < Cue::Strong
+}
+
 /// The span of tokens `i..end`.
 fn span_of(toks: &[Tok], i: usize, end: usize, kind: NameKind, confidence: f32) -> NameSpan {
     NameSpan {
@@ -2931,7 +2943,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             continue;
         }
         if let Some((end, conf)) = person_at(text, toks, i) {
-            if !counted_before(text, toks, i) {
+            if !counted_before(text, toks, i) && !branded_possessive_at(text, toks, i, end) {
                 out.push(span_of(toks, i, end, NameKind::Person, conf));
             }
             i = end;
@@ -3624,5 +3636,14 @@ mod tests {
         );
         assert!(persons("\"Dark\" (per the settings) is on.").is_empty());
         assert!(persons("\"Leeds\" (per caller ID) hung up.").is_empty());
+    }
+
+    #[test]
+    fn a_possessive_before_a_capitalised_word_is_a_product() {
+        assert!(persons("Order of Johnson's Baby shampoo arrived leaking.").is_empty());
+        assert_eq!(
+            persons("Order of Johnson's shampoo arrived leaking."),
+            ["Johnson's"]
+        );
     }
 }

@@ -601,6 +601,6 @@ fn dev8() {
             ("INTERNAL_HOSTNAME", 88.0),
         ],
         80,
-        1,
+        0,
     );
 }
