@@ -565,6 +565,8 @@ pub(crate) const GREETINGS: &[&str] = &[
     "merci",
     "grazie",
     "saludos",
+    // `Un saludo,`: the singular closing.
+    "saludo",
     "atentamente",
     "cordialement",
     "groeten",

@@ -1514,7 +1514,12 @@ fn signature_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         end += 1;
     }
     // The words fill the line (checked before any look-up).
-    if end == i || !toks.get(end).is_none_or(|n| n.newline()) {
+    // After a dash (`— Inés (Atención al Cliente)`), a role in brackets may
+    // end the line; without one the closing's cue finds such a name.
+    let dashed = !toks[i].newline();
+    if end == i
+        || !(toks.get(end).is_none_or(|n| n.newline()) || (dashed && role_in_brackets(toks, end)))
+    {
         return None;
     }
     let mut known = false;
@@ -2863,6 +2868,19 @@ fn branded_possessive_at(text: &str, toks: &[Tok], i: usize, end: usize) -> bool
         && person_cue(text, toks, i) < Cue::Strong
 }
 
+/// `— Inés (Atención al Cliente)`: a bracket from token `k` that closes at
+/// its line's end, as a signature's role or team does.
+fn role_in_brackets(toks: &[Tok], k: usize) -> bool {
+    is_punct(&toks[k], b'(')
+        && toks[k + 1..toks.len().min(k + 8)]
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.newline() || is_punct(t, b')'))
+            .is_some_and(|(n, t)| {
+                is_punct(t, b')') && toks.get(k + 2 + n).is_none_or(|a| a.newline())
+            })
+}
+
 /// The span of tokens `i..end`.
 fn span_of(toks: &[Tok], i: usize, end: usize, kind: NameKind, confidence: f32) -> NameSpan {
     NameSpan {
@@ -3645,5 +3663,14 @@ mod tests {
             persons("Order of Johnson's shampoo arrived leaking."),
             ["Johnson's"]
         );
+    }
+
+    #[test]
+    fn a_signature_with_a_role_in_brackets() {
+        assert_eq!(
+            persons("Un saludo,\n— Inés (Atención al Cliente)"),
+            ["Inés"]
+        );
+        assert!(persons("Un saludo,\n— Inés (Atención al Cliente) llamará").is_empty());
     }
 }
