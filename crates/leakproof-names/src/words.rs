@@ -2660,10 +2660,6 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
             || postposition_after(text, toks, i + 1)
             || opener_before(text, toks, i)
             || possessive(t.bytes(text))
-            // `with "Dani"`: a given name in quotes, no word or town.
-            || (quoted(toks, i)
-                && c & GIVEN != 0
-                && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0)
             || (t.dash() && t.bytes(text).ends_with(b"-based"))
             || (next.is_some_and(|n| n.case == Case::Lower && maybe_report_verb(n.bytes(text)))
                 && (sentence_start(text, toks, i) || clause_start(text, toks, i)))
@@ -2720,6 +2716,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
             };
             (i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & cues != 0)
                 || place_label_before(text, toks, i).is_some()
+                // `with "Dani"`: a given name in quotes, no word or town.
+                || (p.punct == b'"' && t.case == Case::Title && quoted_given_at(text, toks, i))
         }
         _ => false,
     }
@@ -2834,10 +2832,11 @@ fn dash_signed_at(text: &str, toks: &[Tok], i: usize) -> bool {
 /// telling or asking, which takes a person, so a town's name too.
 fn told_lower_at(text: &str, toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
-    t.case == Case::Lower
-        && i >= 1
+    // The word before first, as chat writes it: most words follow none.
+    i >= 1
+        && matches!(toks[i - 1].bytes(text), b"told" | b"tell" | b"ask")
+        && t.case == Case::Lower
         && t.end - t.start >= 3
-        && one_of(toks[i - 1].bytes(text), &["told", "tell", "ask"])
         && {
             let c = t.classes(text);
             c & GIVEN != 0 && c & (COMMON | ENGLISH | STOP | REGION) == 0
