@@ -2880,6 +2880,35 @@ fn role_in_brackets(toks: &[Tok], k: usize) -> bool {
             })
 }
 
+/// `Per Jessamyn's note, do not charge`: after `per`, a name-like word in
+/// the possessive before what a person writes or says, though no list
+/// knows the name.
+fn per_possessive_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    i >= 1
+        && t.case == Case::Title
+        && toks[i - 1].bytes(text).eq_ignore_ascii_case(b"per")
+        && possessive(t.bytes(text))
+        && toks.get(i + 1).is_some_and(|n| {
+            !n.newline()
+                && one_of(
+                    n.bytes(text),
+                    &[
+                        "note",
+                        "notes",
+                        "email",
+                        "message",
+                        "comment",
+                        "comments",
+                        "instructions",
+                        "request",
+                        "reply",
+                    ],
+                )
+        })
+        && (clean_given(text, t) || name_like(text, t, t.classes(text)))
+}
+
 /// The span of tokens `i..end`.
 fn span_of(toks: &[Tok], i: usize, end: usize, kind: NameKind, confidence: f32) -> NameSpan {
     NameSpan {
@@ -2996,6 +3025,7 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             || told_lower_at(text, toks, i)
             || quoted_given_at(text, toks, i)
             || bracketed_author_at(text, toks, i)
+            || per_possessive_at(text, toks, i)
             || (t.case == Case::Title && dash_signed_at(text, toks, i))
             // `Customer says Jaroslav from your team`: capitalised too,
             // where a town's name is one (no town is from a team).
@@ -3671,5 +3701,14 @@ mod tests {
             ["Inés"]
         );
         assert!(persons("Un saludo,\n— Inés (Atención al Cliente) llamará").is_empty());
+    }
+
+    #[test]
+    fn a_possessive_after_per_before_what_a_person_writes() {
+        assert_eq!(
+            persons("Per Jessamyn's note, do not charge the restocking fee."),
+            ["Jessamyn's"]
+        );
+        assert!(persons("Per Microsoft's guidance, reboot twice.").is_empty());
     }
 }

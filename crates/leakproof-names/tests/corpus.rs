@@ -595,7 +595,7 @@ fn dev8() {
         include_str!("data/dev8.tsv"),
         unescape_both,
         [
-            ("PERSON", 97.2),
+            ("PERSON", 98.1),
             ("LOCATION", 87.0),
             ("STREET_ADDRESS", 87.0),
             ("INTERNAL_HOSTNAME", 88.0),
