@@ -565,6 +565,8 @@ pub(crate) const GREETINGS: &[&str] = &[
     "merci",
     "grazie",
     "saludos",
+    // `Un saludo,`: the singular closing.
+    "saludo",
     "atentamente",
     "cordialement",
     "groeten",
@@ -582,6 +584,8 @@ pub(crate) const PERSON_CUES: &[&str] = &[
     "its",
     "ask",
     "tell",
+    // `i told ahmad`: verbs of telling take a person.
+    "told",
     "let",
     "cc'ing",
     "ccing",

@@ -429,7 +429,7 @@ fn message_from_before(text: &str, toks: &[Tok], i: usize) -> bool {
 }
 
 /// `so brandon from your sales team`, `ahmed from the billing dept`: a
-/// lower-case given name (no word) from the reader's or a named team.
+/// given name (no word) from the reader's or a named team.
 fn lower_from_team_at(text: &str, toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
     let c = t.classes(text);
@@ -1595,7 +1595,12 @@ fn signature_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
         end += 1;
     }
     // The words fill the line (checked before any look-up).
-    if end == i || !toks.get(end).is_none_or(|n| n.newline()) {
+    // After a dash (`— Inés (Atención al Cliente)`), a role in brackets may
+    // end the line; without one the closing's cue finds such a name.
+    let dashed = !toks[i].newline();
+    if end == i
+        || !(toks.get(end).is_none_or(|n| n.newline()) || (dashed && role_in_brackets(toks, end)))
+    {
         return None;
     }
     let mut known = false;
@@ -1717,7 +1722,9 @@ fn inverted_person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, usiz
     // (A surname in capitals before a given name needs both known.)
     let labelled = b >= 1
         && (!mixed || (sc & SURNAME != 0 && gc & GIVEN != 0))
+        // `Assignee=Ramírez Soto, Valentina`: a key's `=` as its colon.
         && (is_punct(&toks[b - 1], b':')
+            || is_punct(&toks[b - 1], b'=')
             || (toks[b - 1].cur(text) & (NAME_LABEL | PERSON_CUE) != 0
                 && sc & SURNAME != 0
                 && gc & GIVEN != 0));
@@ -2797,9 +2804,197 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
             };
             (i >= 2 && toks[i - 2].kind == Kind::Word && toks[i - 2].cur(text) & cues != 0)
                 || place_label_before(text, toks, i).is_some()
+                // `with "Dani"`: a given name in quotes, no word or town.
+                || (p.punct == b'"' && t.case == Case::Title && quoted_given_at(text, toks, i))
         }
         _ => false,
     }
+}
+
+/// Whether token `t` is a dash: `-`, `—` or `–`.
+fn is_dash(text: &str, t: &Tok) -> bool {
+    matches!(
+        t.bytes(text),
+        b"-" | [0xE2, 0x80, 0x94] | [0xE2, 0x80, 0x93]
+    )
+}
+
+/// Whether token `t` is a given name and no word, place or stop word.
+fn clean_given(text: &str, t: &Tok) -> bool {
+    let c = t.classes(text);
+    c & GIVEN != 0 && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0
+}
+
+/// `Got it, Svetlana — I'll update the ticket`: a given name between a
+/// comma and a dash is someone addressed or named in apposition.
+fn comma_dash_named_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    toks[i].case == Case::Title
+        && i >= 1
+        && is_punct(&toks[i - 1], b',')
+        && toks
+            .get(i + 1)
+            .is_some_and(|n| !n.newline() && is_dash(text, n))
+        && clean_given(text, &toks[i])
+}
+
+/// `ok thanks raj, i'll try that`: a lower-case given name between thanks
+/// and a comma or the line's end. Nobody thanks a town, so a town's name
+/// is one here too.
+fn thanked_lower_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    t.case == Case::Lower
+        && i >= 1
+        && t.end - t.start >= 3
+        && one_of(toks[i - 1].bytes(text), &["thanks", "thx", "cheers"])
+        && toks
+            .get(i + 1)
+            .is_none_or(|n| n.newline() || is_punct(n, b',') || is_punct(n, b'!'))
+        && {
+            let c = t.classes(text);
+            c & GIVEN != 0 && c & (COMMON | ENGLISH | STOP | REGION) == 0
+        }
+}
+
+/// `Approver: WONG Mei Ling`, `Caller: MÜLLER Hans-Jürgen`: a form's
+/// surname-first order, a known surname in capitals and then one or two
+/// given names in Title case filling a label's value or a line: the end.
+fn caps_surname_first_at(text: &str, toks: &[Tok], i: usize) -> Option<usize> {
+    let t = &toks[i];
+    if t.case != Case::Upper
+        || t.end - t.start < 2
+        || !(i == 0 || t.newline() || is_punct(&toks[i - 1], b':'))
+    {
+        return None;
+    }
+    let mut end = i + 1;
+    while end < toks.len() && end < i + 3 {
+        let g = &toks[end];
+        let c = g.classes(text);
+        if g.newline()
+            || g.kind != Kind::Word
+            || g.case != Case::Title
+            || c & GIVEN == 0
+            || c & (COMMON | ENGLISH | STOP) != 0
+        {
+            break;
+        }
+        end += 1;
+    }
+    let c = t.classes(text);
+    (end > i + 1
+        && toks
+            .get(end)
+            .is_none_or(|n| n.newline() || n.kind == Kind::Punct)
+        && c & SURNAME != 0
+        && c & (COMMON | ENGLISH | STOP | REGION) == 0)
+        .then_some(end)
+}
+
+/// `Technician notes (Kieran): replaced PSU`: a given name alone in
+/// brackets before a colon says who wrote what follows.
+fn bracketed_author_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    toks[i].case == Case::Title
+        && i >= 1
+        && is_punct(&toks[i - 1], b'(')
+        && toks.get(i + 1).is_some_and(|n| is_punct(n, b')'))
+        && toks.get(i + 2).is_some_and(|n| is_punct(n, b':'))
+        && clean_given(text, &toks[i])
+}
+
+/// `lmk when ur done — tariq`: a given name after a dash that ends a
+/// line signs the message, in any case.
+fn dash_signed_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    i >= 2
+        && toks.get(i + 1).is_none_or(|n| n.newline())
+        && is_dash(text, &toks[i - 1])
+        && !t.newline()
+        && !toks[i - 1].newline()
+        && toks[i - 2].kind == Kind::Word
+        && matches!(t.case, Case::Lower | Case::Title)
+        && t.end - t.start >= 3
+        && clean_given(text, t)
+}
+
+/// `i told ahmad last week`: a lower-case given name after a verb of
+/// telling or asking, which takes a person, so a town's name too.
+fn told_lower_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    // The word before first, as chat writes it: most words follow none.
+    i >= 1
+        && matches!(toks[i - 1].bytes(text), b"told" | b"tell" | b"ask")
+        && t.case == Case::Lower
+        && t.end - t.start >= 3
+        && {
+            let c = t.classes(text);
+            c & GIVEN != 0 && c & (COMMON | ENGLISH | STOP | REGION) == 0
+        }
+        && !site_noun_after(text, toks, i + 1)
+}
+
+/// Whether token `i` stands alone in double quotes.
+fn quoted(toks: &[Tok], i: usize) -> bool {
+    i >= 1 && is_punct(&toks[i - 1], b'"') && toks.get(i + 1).is_some_and(|n| is_punct(n, b'"'))
+}
+
+/// `"Patrice" (per caller ID) hung up`: a given name alone in quotes is
+/// the name someone gave, though a surname too.
+fn quoted_given_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    toks[i].case == Case::Title && quoted(toks, i) && clean_given(text, &toks[i])
+}
+
+/// `Order of Johnson's Baby shampoo`: one name in the possessive before
+/// a capitalised word, with no more than a weak cue before it, is a
+/// brand's product. (Asked of names found only.)
+fn branded_possessive_at(text: &str, toks: &[Tok], i: usize, end: usize) -> bool {
+    end == i + 1
+        && possessive(toks[i].bytes(text))
+        && toks
+            .get(end)
+            .is_some_and(|n| !n.newline() && n.kind == Kind::Word && n.case == Case::Title)
+        && person_cue(text, toks, i) < Cue::Strong
+}
+
+/// `— Inés (Atención al Cliente)`: a bracket from token `k` that closes at
+/// its line's end, as a signature's role or team does.
+fn role_in_brackets(toks: &[Tok], k: usize) -> bool {
+    is_punct(&toks[k], b'(')
+        && toks[k + 1..toks.len().min(k + 8)]
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.newline() || is_punct(t, b')'))
+            .is_some_and(|(n, t)| {
+                is_punct(t, b')') && toks.get(k + 2 + n).is_none_or(|a| a.newline())
+            })
+}
+
+/// `Per Jessamyn's note, do not charge`: after `per`, a name-like word in
+/// the possessive before what a person writes or says, though no list
+/// knows the name.
+fn per_possessive_at(text: &str, toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    i >= 1
+        && t.case == Case::Title
+        && toks[i - 1].bytes(text).eq_ignore_ascii_case(b"per")
+        && possessive(t.bytes(text))
+        && toks.get(i + 1).is_some_and(|n| {
+            !n.newline()
+                && one_of(
+                    n.bytes(text),
+                    &[
+                        "note",
+                        "notes",
+                        "email",
+                        "message",
+                        "comment",
+                        "comments",
+                        "instructions",
+                        "request",
+                        "reply",
+                    ],
+                )
+        })
+        && (clean_given(text, t) || name_like(text, t, t.classes(text)))
 }
 
 /// The span of tokens `i..end`.
@@ -2833,6 +3028,17 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
                 i = end;
                 continue;
             }
+        }
+        // A lower-case name signing a line after a dash needs no cue word
+        // (capitalised, the gate lets it through to the rules below).
+        // The line's end first, in line: most words are not at one.
+        if t.case == Case::Lower
+            && toks.get(i + 1).is_none_or(|n| n.newline())
+            && dash_signed_at(text, toks, i)
+        {
+            out.push(span_of(toks, i, i + 1, NameKind::Person, 0.65));
+            i += 1;
+            continue;
         }
         // Apostrophes and letters beyond ASCII only (a cheap flag first).
         if !t.plain() && t.case == Case::Title {
@@ -2871,9 +3077,14 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             continue;
         }
         if let Some((end, conf)) = person_at(text, toks, i) {
-            if !counted_before(text, toks, i) {
+            if !counted_before(text, toks, i) && !branded_possessive_at(text, toks, i, end) {
                 out.push(span_of(toks, i, end, NameKind::Person, conf));
             }
+            i = end;
+            continue;
+        }
+        if let Some(end) = caps_surname_first_at(text, toks, i) {
+            out.push(span_of(toks, i, end, NameKind::Person, 0.75));
             i = end;
             continue;
         }
@@ -2898,7 +3109,16 @@ pub(crate) fn find(text: &str, toks: &[Tok], out: &mut Vec<NameSpan>) {
             || (next_len == 2 && asked_to_at(text, toks, i))
             || (t.case == Case::Title && pronoun_named_at(text, toks, i))
             || (t.case == Case::Upper && next_len == 2 && action_owner_at(text, toks, i))
-            || (t.case == Case::Lower
+            || comma_dash_named_at(text, toks, i)
+            || thanked_lower_at(text, toks, i)
+            || told_lower_at(text, toks, i)
+            || quoted_given_at(text, toks, i)
+            || bracketed_author_at(text, toks, i)
+            || per_possessive_at(text, toks, i)
+            || (t.case == Case::Title && dash_signed_at(text, toks, i))
+            // `Customer says Jaroslav from your team`: capitalised too,
+            // where a town's name is one (no town is from a team).
+            || (matches!(t.case, Case::Lower | Case::Title)
                 && next_len == 4
                 && toks[i + 1].bytes(text) == b"from"
                 && lower_from_team_at(text, toks, i))
@@ -3535,5 +3755,109 @@ mod tests {
         assert!(persons("The Washington Post subscription renewed twice.").is_empty());
         assert!(persons("Philips Hue Bridge v2 won't pair after the reset.").is_empty());
         assert_eq!(persons("Contact Maria Lopez today."), ["Maria Lopez"]);
+    }
+
+    #[test]
+    fn names_addressed_before_a_dash_or_after_thanks() {
+        assert_eq!(
+            persons("Got it, Svetlana — I'll update the ticket."),
+            ["Svetlana"]
+        );
+        assert!(persons("Shipped to the depot, Leeds — arriving Monday.").is_empty());
+        assert_eq!(persons("ok thanks raj, i'll try that now"), ["raj"]);
+        assert!(persons("ok thanks again, i'll try that now").is_empty());
+    }
+
+    #[test]
+    fn a_surname_in_capitals_before_given_names() {
+        assert_eq!(persons("Approver: WONG Mei Ling"), ["WONG Mei Ling"]);
+        assert_eq!(
+            persons("Caller: MÜLLER Hans-Jürgen, Kd.-Nr. 558120"),
+            ["MÜLLER Hans-Jürgen"]
+        );
+        assert!(persons("Status: OPEN Maria is on it").is_empty());
+    }
+
+    #[test]
+    fn an_inverted_name_as_a_keys_value() {
+        assert_eq!(
+            persons("Assignee=Ramírez Soto, Valentina"),
+            ["Ramírez Soto, Valentina"]
+        );
+    }
+
+    #[test]
+    fn a_given_name_in_brackets_before_a_colon_signs_a_note() {
+        assert_eq!(
+            persons("Technician notes (Kieran): replaced PSU, tested OK."),
+            ["Kieran"]
+        );
+        assert!(persons("Weather (Leeds): rain all day.").is_empty());
+    }
+
+    #[test]
+    fn a_given_name_after_a_dash_signs_a_line() {
+        assert_eq!(persons("lmk when ur done — tariq"), ["tariq"]);
+        assert_eq!(persons("Ok, thanks - Priya\nsee you"), ["Priya"]);
+        assert!(persons("Shipping from the depot — leeds").is_empty());
+        assert!(persons("lmk when ur done — tariq here").is_empty());
+    }
+
+    #[test]
+    fn a_capitalised_name_from_a_team_though_a_town() {
+        assert_eq!(
+            persons("Customer says Jaroslav from your team promised a discount."),
+            ["Jaroslav"]
+        );
+    }
+
+    #[test]
+    fn a_lower_case_name_told_or_asked() {
+        assert_eq!(
+            persons("i told ahmad last week the screen is cracked"),
+            ["ahmad"]
+        );
+        assert!(persons("i told support last week").is_empty());
+    }
+
+    #[test]
+    fn a_given_name_alone_in_quotes() {
+        assert_eq!(
+            persons("\"Patrice\" (per caller ID) hung up twice during verification."),
+            ["Patrice"]
+        );
+        assert_eq!(
+            persons("Spoke with \"Dani\" at the front desk, she'll forward the ticket."),
+            ["Dani"]
+        );
+        assert!(persons("\"Dark\" (per the settings) is on.").is_empty());
+        assert!(persons("\"Leeds\" (per caller ID) hung up.").is_empty());
+    }
+
+    #[test]
+    fn a_possessive_before_a_capitalised_word_is_a_product() {
+        assert!(persons("Order of Johnson's Baby shampoo arrived leaking.").is_empty());
+        assert_eq!(
+            persons("Order of Johnson's shampoo arrived leaking."),
+            ["Johnson's"]
+        );
+    }
+
+    #[test]
+    fn a_signature_with_a_role_in_brackets() {
+        assert_eq!(
+            persons("Un saludo,\n— Inés (Atención al Cliente)"),
+            ["Inés"]
+        );
+        assert!(persons("Un saludo,\n— Inés (Atención al Cliente) llamará").is_empty());
+    }
+
+    #[test]
+    fn a_possessive_after_per_before_what_a_person_writes() {
+        assert_eq!(
+            persons("Per Jessamyn's note, do not charge the restocking fee."),
+            ["Jessamyn's"]
+        );
+        assert!(persons("Per Microsoft's guidance, reboot twice.").is_empty());
     }
 }

@@ -596,12 +596,12 @@ fn dev8() {
         include_str!("data/dev8.tsv"),
         unescape_both,
         [
-            ("PERSON", 80.0),
+            ("PERSON", 98.1),
             ("LOCATION", 87.0),
             ("STREET_ADDRESS", 87.0),
             ("INTERNAL_HOSTNAME", 88.0),
         ],
         80,
-        1,
+        0,
     );
 }
