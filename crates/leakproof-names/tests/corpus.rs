@@ -574,7 +574,7 @@ fn dev7() {
         include_str!("data/dev7.tsv"),
         unescape_both,
         [
-            ("PERSON", 96.0),
+            ("PERSON", 98.1),
             ("LOCATION", 100.0),
             ("STREET_ADDRESS", 97.0),
             ("INTERNAL_HOSTNAME", 98.0),
@@ -597,9 +597,9 @@ fn dev8() {
         unescape_both,
         [
             ("PERSON", 98.1),
-            ("LOCATION", 87.0),
-            ("STREET_ADDRESS", 87.0),
-            ("INTERNAL_HOSTNAME", 88.0),
+            ("LOCATION", 92.5),
+            ("STREET_ADDRESS", 97.5),
+            ("INTERNAL_HOSTNAME", 98.0),
         ],
         80,
         0,
