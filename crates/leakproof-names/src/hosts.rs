@@ -784,6 +784,17 @@ fn host_cue_before(text: &str, toks: &[Tok], i: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// The NetBIOS-style names [`find_netbios`] finds in `text`.
+    fn netbios_in(text: &str) -> Vec<String> {
+        let mut toks = Vec::new();
+        crate::tokens::tokenize(text, &mut toks);
+        let mut out = Vec::new();
+        find_netbios(text, &toks, 0..toks.len(), &mut out);
+        out.iter()
+            .map(|s| text[s.start..s.end].to_string())
+            .collect()
+    }
+
     #[test]
     fn suffixes_end_the_name() {
         let suffixes = vec!["local".to_string(), "corp".to_string()];
@@ -813,15 +824,7 @@ mod tests {
 
     #[test]
     fn role_coded_names_after_a_preposition() {
-        let find = |text: &str| {
-            let mut toks = Vec::new();
-            crate::tokens::tokenize(text, &mut toks);
-            let mut out = Vec::new();
-            find_netbios(text, &toks, 0..toks.len(), &mut out);
-            out.iter()
-                .map(|s| text[s.start..s.end].to_string())
-                .collect::<Vec<_>>()
-        };
+        let find = netbios_in;
         assert_eq!(find("a failover to DBNODE-B at 02:13"), ["DBNODE-B"]);
         assert_eq!(
             find("jdbc:sqlserver://SQLCLUSTER01\\INST2;databaseName=CRM"),
@@ -890,15 +893,7 @@ mod tests {
 
     #[test]
     fn log_fields_commands_and_connection_strings() {
-        let find = |text: &str| {
-            let mut toks = Vec::new();
-            crate::tokens::tokenize(text, &mut toks);
-            let mut out = Vec::new();
-            find_netbios(text, &toks, 0..toks.len(), &mut out);
-            out.iter()
-                .map(|s| text[s.start..s.end].to_string())
-                .collect::<Vec<_>>()
-        };
+        let find = netbios_in;
         assert_eq!(
             find("Mar 03 02:11:45 backup01 rsyncd[2231]: connect"),
             ["backup01"]
