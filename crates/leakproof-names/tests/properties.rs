@@ -27,4 +27,13 @@ proptest! {
     ) {
         check(&text);
     }
+
+    /// The cue words, signs and shapes the rules look around, shuffled:
+    /// every look back or ahead must stay inside the text.
+    #[test]
+    fn spans_are_well_formed_around_cue_words(
+        text in "(No|H|Lot|Blk|Plot|TO|time|von|van|der|al|mr|the|called|of|all|from|told|Per|Hi|DC|Road|Street|Lane|The|Rectory|Co|Thabo|Kent|Lyon|WSUS01|[A-Z]{2,5}[0-9]{2}|[0-9]{1,5}|[A-Z][0-9][A-Z0-9]? [0-9][A-Z]{2}|-ro|-gil|->|→|—|[()\"'=;:,.#/\\\\-]| |\n){0,30}"
+    ) {
+        check(&text);
+    }
 }
