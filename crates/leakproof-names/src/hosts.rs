@@ -436,17 +436,19 @@ pub(crate) fn find_netbios(
             }
             && word[0].is_ascii_alphabetic()
             && (after == Some(b':') || (server_shaped(word) && role_part(word)));
-        let db_url = db_url || url_host;
+        // The host of a database or web URL: not skipped as a path's part,
+        // and cued.
+        let url_named = db_url || url_host;
         if (matches!(
             before,
             Some(b'.' | b'/' | b'\\' | b'@' | b'_' | b'#' | b'$')
-        ) && !db_url)
+        ) && !url_named)
             || matches!(after, Some(b'/' | b'@' | b'_'))
             // `Server=SQLPROD03\INST1` and `sqlserver://SQLPROD03\INST1` name an
             // instance on the host.
             || (after == Some(b'\\')
                 && before != Some(b'=')
-                && !db_url
+                && !url_named
                 // `sqlcmd -S RPTSQL01\SQLEXPRESS`: a server's shape names
                 // the host of an instance.
                 && !(word.iter().all(|b| !b.is_ascii_lowercase())
@@ -542,7 +544,7 @@ pub(crate) fn find_netbios(
                 && (server_shaped(word)
                     || (word.len() >= 7 && role_part(word))
                     || short_coded(word)));
-        let cued = cued || commanded || cue_shaped || db_url || logged;
+        let cued = cued || commanded || cue_shaped || url_named || logged;
         // Most candidates (dates, ids) end here, before the prefix list.
         if !(cued || machine || shaped) {
             continue;

@@ -278,7 +278,7 @@ fn lower_initial_surname_at(text: &str, toks: &[Tok], i: usize) -> Option<usize>
         && s.case == Case::Lower
         && s.end - s.start >= 4
         && c & SURNAME != 0
-        && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0)
+        && c & SHADOWS == 0)
         .then_some(i + 3)
 }
 
@@ -513,8 +513,7 @@ fn action_owner_at(text: &str, toks: &[Tok], i: usize) -> bool {
                 && n.classes(text) & ENGLISH != 0
         })
         && sentence_start(text, toks, i)
-        && c & GIVEN != 0
-        && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0
+        && given_only(c)
 }
 
 /// `Asked Precious to reset`, `told Grace to call`: a given name between a
@@ -802,9 +801,7 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     };
     // A known given name that is no word or place (`Priya`, `Gunnar`): an
     // unknown name-like word after it is its surname, cue or not.
-    let given_clean = run_case == Case::Title
-        && c0 & GIVEN != 0
-        && c0 & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0;
+    let given_clean = run_case == Case::Title && given_only(c0);
     // `Le technicien, M. Ouédraogo`: an initial that no capitalised word
     // leads (`Plan B. Salesforce` ends a sentence), before an unknown
     // name-like word.
@@ -1173,13 +1170,24 @@ fn person_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
     }
 }
 
+/// Classes that give a name's word another sense: an everyday or stop
+/// word, a town, a region.
+const SHADOWS: u32 = COMMON | ENGLISH | STOP | PLACE | REGION;
+
+/// Whether classes `c` are a given name's and no other sense's
+/// ([`SHADOWS`]); a surname too is allowed.
+#[inline]
+fn given_only(c: u32) -> bool {
+    c & GIVEN != 0 && c & SHADOWS == 0
+}
+
 /// Whether token `i` (classes `c`) is a given name and nothing else, in
 /// Title case, not opening a sentence or a line, nor naming a product or
 /// a thing (a capitalised word or a number after it, a determiner before:
 /// `the Okta factor`, `the Dakota boots`), nor a contraction (`I've`).
 fn clean_given_mid_sentence(text: &str, toks: &[Tok], i: usize, c: u32) -> bool {
-    c & GIVEN != 0
-        && c & (COMMON | ENGLISH | STOP | PLACE | REGION | SURNAME) == 0
+    given_only(c)
+        && c & SURNAME == 0
         && toks[i].cur(text) == 0
         && i > 0
         && !toks[i].bytes(text).starts_with(b"I'")
@@ -1410,8 +1418,7 @@ fn opener_before(text: &str, toks: &[Tok], i: usize) -> bool {
     };
     let p = &toks[j];
     let w = p.bytes(text);
-    // `-`, `—` and `–` in UTF-8 (the last two are letters to the tokenizer).
-    let dash = matches!(w, b"-" | [0xE2, 0x80, 0x94] | [0xE2, 0x80, 0x93]);
+    let dash = is_dash(text, p);
     w.eq_ignore_ascii_case(b"fyi")
         || (dash && j >= 1 && toks[j - 1].kind == Kind::Word && !p.newline())
         || (j >= 2
@@ -1570,9 +1577,7 @@ fn line_start(text: &str, toks: &[Tok], i: usize) -> bool {
     t.newline()
         || i.checked_sub(1).is_some_and(|j| {
             let p = &toks[j];
-            (p.newline() || j == 0)
-                // `-`, `—` and `–` in UTF-8.
-                && matches!(p.bytes(text), b"-" | [0xE2, 0x80, 0x94] | [0xE2, 0x80, 0x93])
+            (p.newline() || j == 0) && is_dash(text, p)
         })
 }
 
@@ -1642,7 +1647,7 @@ fn lower_pair_at(text: &str, toks: &[Tok], i: usize) -> Option<(usize, f32)> {
             && t.case == Case::Lower
             && t.end - t.start >= 3
             && t.classes(text) & class != 0
-            && t.classes(text) & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0
+            && t.classes(text) & SHADOWS == 0
     };
     (!s.newline() && plain_name(g, GIVEN) && plain_name(s, SURNAME)).then_some((i + 2, 0.6))
 }
@@ -2811,7 +2816,8 @@ fn worth_a_look(text: &str, toks: &[Tok], i: usize) -> bool {
     }
 }
 
-/// Whether token `t` is a dash: `-`, `—` or `–`.
+/// Whether token `t` is a dash: `-`, or `—` or `–` in UTF-8 (letters to
+/// the tokenizer).
 fn is_dash(text: &str, t: &Tok) -> bool {
     matches!(
         t.bytes(text),
@@ -2821,8 +2827,7 @@ fn is_dash(text: &str, t: &Tok) -> bool {
 
 /// Whether token `t` is a given name and no word, place or stop word.
 fn clean_given(text: &str, t: &Tok) -> bool {
-    let c = t.classes(text);
-    c & GIVEN != 0 && c & (COMMON | ENGLISH | STOP | PLACE | REGION) == 0
+    given_only(t.classes(text))
 }
 
 /// `Got it, Svetlana — I'll update the ticket`: a given name between a

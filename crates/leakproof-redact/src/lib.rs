@@ -290,6 +290,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn tallies_count_and_merge_built_in_and_custom_types() {
+        let case_id = EntityType::Custom(std::sync::Arc::from("CASE_ID"));
+        let mut a = Tally::default();
+        assert!(a.is_empty());
+        a.record(&EntityType::Email, None, String::new);
+        a.record(&case_id, None, String::new);
+        let mut b = Tally::default();
+        b.record(&EntityType::Email, None, String::new);
+        b.record(&EntityType::Person, Some("customer.name"), || "J***".into());
+        a.merge(b);
+        let entities: Vec<(String, u64)> = a
+            .entities()
+            .into_iter()
+            .map(|(t, n)| (t.name().to_string(), n))
+            .collect();
+        assert_eq!(
+            entities,
+            [
+                ("EMAIL".into(), 2),
+                ("PERSON".into(), 1),
+                ("CASE_ID".into(), 1)
+            ]
+        );
+        assert_eq!(a.total(), 4);
+        assert!(!a.is_empty());
+        assert_eq!(
+            a.fields[&("PERSON".into(), "customer.name".into())],
+            (1, vec!["J***".into()])
+        );
+    }
+
+    #[test]
     fn text_is_redacted_with_the_default_policy() {
         let r = Redactor::new(Policy::default(), None).expect("no key needed");
         let mut tally = Tally::default();
